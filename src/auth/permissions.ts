@@ -1,0 +1,18 @@
+export const PERMISSIONS = [
+  "application:read",
+  "application:write",
+  "tenant:read",
+  "tenant:write",
+  "client:write",
+  "user:read",
+  "user:write",
+  "password-reset-workflow:execute",
+  "change-password-workflow:execute",
+  "login:execute",
+  "refresh-token:revoke",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** What an end user's own access token may do: act on itself (Self boundary). */
+export const END_USER_PERMISSIONS: Permission[] = ["change-password-workflow:execute"];

@@ -1,0 +1,140 @@
+// The D1 schema. D1 holds what is looked up across users (directories, policies, one-time codes,
+// the outbox); each user's credential, sessions and refresh tokens live in that user's Durable
+// Object instead (see src/user-object). Times are epoch milliseconds.
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => integer("created_at").notNull();
+
+export const applications = sqliteTable("applications", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const tenants = sqliteTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id").notNull().references(() => applications.id),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tenants_application_name").on(t.applicationId, t.name)],
+);
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id").notNull().references(() => applications.id),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    email: text("email").notNull(),
+    /** The email folded to lower case: uniqueness and lookup are case-insensitive. */
+    emailKey: text("email_key").notNull(),
+    status: text("status", { enum: ["ACTIVE", "INACTIVE"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.emailKey)],
+);
+
+export const m2mClients = sqliteTable("m2m_clients", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull().references(() => applications.id),
+  /** Set for a client at Tenant boundary; null for Application boundary. */
+  tenantId: text("tenant_id").references(() => tenants.id),
+  name: text("name").notNull(),
+  /** Keyed hash (HMAC-SHA256, CODE_HASH_KEY) of the client secret; the secret itself is never stored. */
+  secretHash: text("secret_hash").notNull(),
+  permissions: text("permissions", { mode: "json" }).$type<string[]>().notNull(),
+  createdAt: createdAt(),
+});
+
+/** Policy columns shared by the application and tenant levels; null means "inherit". */
+const policyColumns = () => ({
+  emailVerificationStrategy: text("email_verification_strategy", { enum: ["LINK", "OTP"] }),
+  emailLinkTtlSeconds: integer("email_link_ttl_seconds"),
+  otpTtlSeconds: integer("otp_ttl_seconds"),
+  resetLinkTtlSeconds: integer("reset_link_ttl_seconds"),
+  otpLength: integer("otp_length"),
+  otpMaxAttempts: integer("otp_max_attempts"),
+  passwordMinLength: integer("password_min_length"),
+  passwordMaxLength: integer("password_max_length"),
+  resetPageUrl: text("reset_page_url"),
+  loginUrl: text("login_url"),
+  sendPasswordUpdatedEmail: integer("send_password_updated_email", { mode: "boolean" }),
+  sessionIdleTtlSeconds: integer("session_idle_ttl_seconds"),
+  sessionAbsoluteTtlSeconds: integer("session_absolute_ttl_seconds"),
+});
+
+export const applicationPolicies = sqliteTable("application_policies", {
+  applicationId: text("application_id").primaryKey().references(() => applications.id),
+  ...policyColumns(),
+});
+
+export const tenantPolicies = sqliteTable("tenant_policies", {
+  tenantId: text("tenant_id").primaryKey().references(() => tenants.id),
+  ...policyColumns(),
+});
+
+/**
+ * One row per code the service handed out: emailAuthCode (EMAIL_LINK), requestCode plus
+ * verificationCode (EMAIL_OTP) or passwordResetCode (ADMIN_LINK). Only keyed hashes are stored.
+ * A code is spendable only while the user's credential version still equals
+ * `credentialVersion`: the user's Durable Object enforces that when it changes the password,
+ * which makes every code issued before a password change dead without touching these rows.
+ * Decoy OTP requests for unknown emails have no user and can never succeed.
+ */
+export const resetCodes = sqliteTable(
+  "reset_codes",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id"),
+    /** Keyed hash of tenant id and folded email: the per-user failure limit counts against it. */
+    subjectKey: text("subject_key").notNull(),
+    kind: text("kind", { enum: ["EMAIL_LINK", "EMAIL_OTP", "ADMIN_LINK"] }).notNull(),
+    codeHash: text("code_hash").notNull(),
+    verificationHash: text("verification_hash"),
+    credentialVersion: integer("credential_version"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: createdAt(),
+    consumedAt: integer("consumed_at"),
+    supersededAt: integer("superseded_at"),
+  },
+  (t) => [
+    uniqueIndex("reset_codes_code_hash").on(t.codeHash),
+    index("reset_codes_user_open").on(t.userId, t.kind).where(sql`consumed_at IS NULL AND superseded_at IS NULL`),
+  ],
+);
+
+/** Wrong verification codes, for the per-user limit across OTP requests. */
+export const codeFailures = sqliteTable(
+  "code_failures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subjectKey: text("subject_key").notNull(),
+    failedAt: integer("failed_at").notNull(),
+  },
+  (t) => [index("code_failures_subject_time").on(t.subjectKey, t.failedAt)],
+);
+
+/** Rendered mail waiting for delivery. In development the /dev/mailbox route reads it. */
+export const outboxEmails = sqliteTable(
+  "outbox_emails",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id").notNull(),
+    to: text("to_address").notNull(),
+    template: text("template", { enum: ["PASSWORD_RESET_LINK", "PASSWORD_RESET_OTP", "PASSWORD_UPDATED"] }).notNull(),
+    subject: text("subject").notNull(),
+    text: text("text_body").notNull(),
+    html: text("html_body").notNull(),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [index("outbox_emails_to_time").on(t.to, t.createdAt)],
+);

@@ -1,0 +1,41 @@
+// Development-only routes. They answer 404, as if absent, unless ENVIRONMENT=development.
+import { desc, eq, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { secretsEqual } from "../crypto/constant-time";
+import { outboxEmails } from "../db/schema";
+import type { AppEnv } from "../http/app-env";
+import { forbidden, missingToken, notFound } from "../http/errors";
+import { seedDemo } from "./seed";
+
+export const devRoutes = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    if (c.env.ENVIRONMENT !== "development") throw notFound("Route");
+    await next();
+  })
+  /** The local mailbox: what the outbox holds, newest first, optionally for one address. */
+  .get("/mailbox", async (c) => {
+    const to = c.req.query("to");
+    const rows = await c.var.db
+      .select()
+      .from(outboxEmails)
+      .where(to ? eq(outboxEmails.to, to) : undefined)
+      .orderBy(desc(outboxEmails.createdAt), desc(sql`rowid`))
+      .limit(100);
+    return c.json({
+      items: rows.map((m) => ({
+        to: m.to,
+        subject: m.subject,
+        template: m.template,
+        text: m.text,
+        html: m.html,
+        createdAt: new Date(m.createdAt).toISOString(),
+      })),
+    });
+  })
+  /** Idempotent: `npm start` calls it once the dev server is up. */
+  .post("/seed", async (c) => {
+    const token = /^Bearer (.+)$/.exec(c.req.header("Authorization") ?? "")?.[1];
+    if (!token) throw missingToken();
+    if (!secretsEqual(token, c.env.ADMIN_TOKEN)) throw forbidden("The seed needs the admin token.");
+    return c.json(await seedDemo(c.env, c.var.db));
+  });

@@ -1,0 +1,44 @@
+// The embedded demo that `npm start` serves: application and tenant "demo", user alice@example.com
+// (no password until she resets it) and an M2M client with every permission at Application
+// boundary, whose id and secret come from DEV_CLIENT_ID / DEV_CLIENT_SECRET.
+import { eq } from "drizzle-orm";
+import { PERMISSIONS } from "../auth/permissions";
+import { keyedHash } from "../crypto/keyed-hash";
+import type { Database } from "../db/client";
+import { m2mClients } from "../db/schema";
+import { createApplication, getApplication } from "../directory/applications";
+import { createClient } from "../directory/clients";
+import { createTenant, getTenant } from "../directory/tenants";
+import { findUserByEmail } from "../directory/users";
+import { createUser } from "../workflows/users";
+
+export const DEMO = {
+  applicationId: "demoapplication00000000000",
+  tenantId: "demotenant0000000000000000",
+  aliceId: "demoalice00000000000000000",
+  aliceEmail: "alice@example.com",
+} as const;
+
+export async function seedDemo(env: Env, db: Database) {
+  if (!(await getApplication(db, DEMO.applicationId))) await createApplication(db, "demo", DEMO.applicationId);
+  if (!(await getTenant(db, DEMO.tenantId))) await createTenant(db, DEMO.applicationId, "demo", DEMO.tenantId);
+  if (!(await findUserByEmail(db, DEMO.tenantId, DEMO.aliceEmail))) {
+    await createUser(env, db, { applicationId: DEMO.applicationId, tenantId: DEMO.tenantId, email: DEMO.aliceEmail, password: null, id: DEMO.aliceId });
+  }
+  const existing = await db.select().from(m2mClients).where(eq(m2mClients.id, env.DEV_CLIENT_ID)).get();
+  if (!existing) {
+    await createClient(db, env.SECRET_HASH_KEY, {
+      id: env.DEV_CLIENT_ID,
+      secret: env.DEV_CLIENT_SECRET,
+      applicationId: DEMO.applicationId,
+      tenantId: null,
+      name: "demo (every permission)",
+      permissions: [...PERMISSIONS],
+    });
+  } else {
+    // .dev.vars may have been edited since the last start: the secret in it wins.
+    const secretHash = await keyedHash(env.SECRET_HASH_KEY, env.DEV_CLIENT_SECRET);
+    await db.update(m2mClients).set({ secretHash, permissions: [...PERMISSIONS] }).where(eq(m2mClients.id, env.DEV_CLIENT_ID));
+  }
+  return { ...DEMO, clientId: env.DEV_CLIENT_ID };
+}

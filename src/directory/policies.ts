@@ -1,0 +1,36 @@
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { applicationPolicies, tenantPolicies } from "../db/schema";
+import type { PasswordResetPolicy, PolicySettings } from "../policy/password-reset-policy";
+import { effectivePolicy } from "../policy/password-reset-policy";
+
+function settingsOf(row: Record<string, unknown> | undefined): PolicySettings | null {
+  if (!row) return null;
+  const { applicationId: _a, tenantId: _t, ...settings } = row;
+  return settings as PolicySettings;
+}
+
+export async function applicationSettings(db: Database, applicationId: string): Promise<PolicySettings | null> {
+  return settingsOf(await db.select().from(applicationPolicies).where(eq(applicationPolicies.applicationId, applicationId)).get());
+}
+
+export async function tenantSettings(db: Database, tenantId: string): Promise<PolicySettings | null> {
+  return settingsOf(await db.select().from(tenantPolicies).where(eq(tenantPolicies.tenantId, tenantId)).get());
+}
+
+/** The policy in force for a tenant: defaults, then application values, then tenant values. */
+export async function policyForTenant(db: Database, tenant: { id: string; applicationId: string }): Promise<PasswordResetPolicy> {
+  const [app, own] = await Promise.all([applicationSettings(db, tenant.applicationId), tenantSettings(db, tenant.id)]);
+  return effectivePolicy(app, own);
+}
+
+export async function saveApplicationSettings(db: Database, applicationId: string, patch: PolicySettings): Promise<void> {
+  await db
+    .insert(applicationPolicies)
+    .values({ applicationId, ...patch })
+    .onConflictDoUpdate({ target: applicationPolicies.applicationId, set: patch });
+}
+
+export async function saveTenantSettings(db: Database, tenantId: string, patch: PolicySettings): Promise<void> {
+  await db.insert(tenantPolicies).values({ tenantId, ...patch }).onConflictDoUpdate({ target: tenantPolicies.tenantId, set: patch });
+}

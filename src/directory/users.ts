@@ -1,0 +1,47 @@
+import { and, eq } from "drizzle-orm";
+import { newId } from "../crypto/random";
+import type { Database } from "../db/client";
+import { DuplicateError, isUniqueViolation } from "../db/errors";
+import { resetCodes, users } from "../db/schema";
+
+export type User = typeof users.$inferSelect;
+
+/** Emails compare case-insensitively: stored as given, unique and looked up by this key. */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function insertUser(
+  db: Database,
+  u: { applicationId: string; tenantId: string; email: string; status?: User["status"]; id?: string },
+): Promise<User> {
+  const row: User = {
+    id: u.id ?? newId(),
+    applicationId: u.applicationId,
+    tenantId: u.tenantId,
+    email: u.email.trim(),
+    emailKey: emailKey(u.email),
+    status: u.status ?? "ACTIVE",
+    createdAt: Date.now(),
+  };
+  try {
+    await db.insert(users).values(row);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new DuplicateError("A user with this email already exists in the tenant.");
+    throw e;
+  }
+  return row;
+}
+
+export async function getUser(db: Database, id: string): Promise<User | null> {
+  return (await db.select().from(users).where(eq(users.id, id)).get()) ?? null;
+}
+
+export async function findUserByEmail(db: Database, tenantId: string, email: string): Promise<User | null> {
+  return (await db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.emailKey, emailKey(email)))).get()) ?? null;
+}
+
+/** Removes the user and every code issued to them, in one D1 batch. */
+export async function deleteUserRows(db: Database, id: string): Promise<void> {
+  await db.batch([db.delete(resetCodes).where(eq(resetCodes.userId, id)), db.delete(users).where(eq(users.id, id))]);
+}

@@ -1,0 +1,63 @@
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { database } from "../db/client";
+import { devRoutes } from "../dev/routes";
+import { ApiError } from "./errors";
+import { handleError } from "./error-handler";
+import { notFoundOrMethodNotAllowed } from "./method-not-allowed";
+import { accessLog } from "./middleware/access-log";
+import { MAX_BODY_BYTES, requireJsonBody } from "./middleware/json-body";
+import { router } from "./router";
+import { applicationRoutes } from "./routes/applications";
+import { clientRoutes } from "./routes/clients";
+import { oauth2Routes } from "./routes/oauth2";
+import { passwordResetPolicyRoutes } from "./routes/password-reset-policy";
+import { tenantRoutes } from "./routes/tenants";
+import { userRoutes } from "./routes/users";
+import { wellKnownRoutes } from "./routes/well-known";
+
+export function createApp() {
+  const app = router();
+  app.use(requestId());
+  app.use(accessLog);
+  app.use(secureHeaders());
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError(413, "payload_too_large", `The request body is over ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+  app.use("*", async (c, next) => {
+    c.set("db", database(c.env));
+    await next();
+  });
+  app.use("/api/v1/*", async (c, next) => (c.req.path.startsWith("/api/v1/oauth2/") ? next() : requireJsonBody(c, next)));
+
+  app.route("/", wellKnownRoutes);
+  app.route("/api/v1", oauth2Routes);
+  app.route("/api/v1", applicationRoutes);
+  app.route("/api/v1", tenantRoutes);
+  app.route("/api/v1", clientRoutes);
+  app.route("/api/v1", userRoutes);
+  app.route("/api/v1", passwordResetPolicyRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", { type: "http", scheme: "basic" });
+  app.doc31("/api/v1/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Edge password reset",
+      version: "1.0.0",
+      description: "Wristband-style password reset workflow, sessions and refresh tokens on Cloudflare Workers.",
+    },
+  });
+
+  app.route("/dev", devRoutes);
+  app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
+  app.onError(handleError);
+  return app;
+}

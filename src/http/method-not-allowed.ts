@@ -1,0 +1,20 @@
+import type { Context } from "hono";
+import { ApiError, notFound } from "./errors";
+
+/**
+ * Hono answers an unknown method on a known path with 404; the API promises 405 with `Allow`.
+ * Route patterns become regexes once, when the first unmatched request arrives.
+ */
+export function notFoundOrMethodNotAllowed(routes: () => { method: string; path: string }[]) {
+  let table: { pattern: RegExp; method: string }[] | null = null;
+  return (c: Context): Response => {
+    table ??= routes()
+      .filter((r) => r.method !== "ALL")
+      .map((r) => ({ method: r.method, pattern: new RegExp(`^${r.path.replace(/[.]/g, "\\.").replace(/:[^/]+/g, "[^/]+")}/?$`) }));
+    const allowed = [...new Set(table.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
+    const err = allowed.length
+      ? new ApiError(405, "method_not_allowed", `Use ${allowed.join(", ")} on this path.`, { Allow: allowed.join(", ") })
+      : notFound("Route");
+    return c.json({ type: "base_error", code: err.code, message: err.message }, err.status, err.headers);
+  };
+}

@@ -1,0 +1,35 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createApplication } from "../../directory/applications";
+import { applicationInBoundary } from "../guards";
+import { requireCaller } from "../middleware/authenticate";
+import { router } from "../router";
+import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from "../schemas/common";
+
+const Application = z.object({ id: Id, name: z.string(), createdAt: z.string() }).openapi("Application");
+const present = (a: { id: string; name: string; createdAt: number }) => ({ ...a, createdAt: iso(a.createdAt) });
+
+export const applicationRoutes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/applications",
+      summary: "Create an application (ADMIN_TOKEN only)",
+      security: bearerSecurity,
+      middleware: [requireCaller({ admin: "only" })] as const,
+      request: jsonBody(z.object({ name: z.string().trim().min(1).max(200) }).strict()),
+      responses: { 201: jsonResponse(Application, "Created."), ...errorResponses(401, 403, 413, 415) },
+    }),
+    async (c) => c.json(present(await createApplication(c.var.db, c.req.valid("json").name)), 201),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/applications/{applicationId}",
+      summary: "Read an application (ADMIN_TOKEN only)",
+      security: bearerSecurity,
+      middleware: [requireCaller({ admin: "only" })] as const,
+      request: { params: z.object({ applicationId: Id }) },
+      responses: { 200: jsonResponse(Application, "The application."), ...errorResponses(401, 403, 404) },
+    }),
+    async (c) => c.json(present(await applicationInBoundary(c, c.req.valid("param").applicationId)), 200),
+  );

@@ -1,0 +1,69 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { PERMISSIONS } from "../../auth/permissions";
+import { createClient } from "../../directory/clients";
+import { applicationInBoundary, tenantInBoundary } from "../guards";
+import { forbidden, notFound } from "../errors";
+import { requireCaller } from "../middleware/authenticate";
+import { router } from "../router";
+import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from "../schemas/common";
+
+const CreatedClient = z
+  .object({
+    id: Id,
+    applicationId: Id,
+    tenantId: Id.nullable(),
+    name: z.string(),
+    permissions: z.array(z.enum(PERMISSIONS)),
+    clientSecret: z.string().openapi({ description: "Shown only in this response; only its keyed hash is stored." }),
+    createdAt: z.string(),
+  })
+  .openapi("CreatedClient");
+
+export const clientRoutes = router().openapi(
+  createRoute({
+    method: "post",
+    path: "/applications/{applicationId}/clients",
+    summary: "Create an M2M client; a tenantId puts it at Tenant boundary",
+    security: bearerSecurity,
+    middleware: [requireCaller({ permission: "client:write", admin: "allowed" })] as const,
+    request: {
+      params: z.object({ applicationId: Id }),
+      ...jsonBody(
+        z
+          .object({
+            name: z.string().trim().min(1).max(200),
+            permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length),
+            tenantId: Id.optional(),
+          })
+          .strict(),
+      ),
+    },
+    responses: { 201: jsonResponse(CreatedClient, "Created."), ...errorResponses(401, 403, 404, 413, 415) },
+  }),
+  async (c) => {
+    const { applicationId } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const caller = c.var.caller;
+    if (caller.kind === "admin") {
+      await applicationInBoundary(c, applicationId);
+    } else {
+      // A client may grant at most what it holds, and no wider boundary than its own.
+      if (caller.applicationId !== applicationId) throw notFound("Application");
+      if (caller.tenantId !== null && body.tenantId !== caller.tenantId) {
+        throw forbidden("A tenant-scoped client can only create clients in its own tenant.");
+      }
+      if (body.permissions.some((p) => !caller.permissions.includes(p))) {
+        throw forbidden("A client cannot grant permissions it does not hold.");
+      }
+    }
+    if (body.tenantId && (await tenantInBoundary(c, body.tenantId)).applicationId !== applicationId) throw notFound("Tenant");
+    const { client, clientSecret } = await createClient(c.var.db, c.env.SECRET_HASH_KEY, {
+      applicationId,
+      tenantId: body.tenantId ?? null,
+      name: body.name,
+      permissions: [...new Set(body.permissions)],
+    });
+    const { secretHash: _hash, ...shown } = client;
+    return c.json({ ...shown, permissions: shown.permissions as (typeof PERMISSIONS)[number][], clientSecret, createdAt: iso(client.createdAt) }, 201);
+  },
+);

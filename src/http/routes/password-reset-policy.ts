@@ -1,0 +1,71 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  applicationSettings,
+  saveApplicationSettings,
+  saveTenantSettings,
+  tenantSettings,
+} from "../../directory/policies";
+import { type PasswordResetPolicy, type PolicySettings, effectivePolicy, policyConflicts } from "../../policy/password-reset-policy";
+import { ConstraintViolationsError } from "../errors";
+import { applicationInBoundary, tenantInBoundary } from "../guards";
+import { requireCaller } from "../middleware/authenticate";
+import { router } from "../router";
+import { EffectivePolicy, PolicyPatchBody } from "../schemas/policy";
+import { Id, bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
+
+function rejectConflicts(policy: PasswordResetPolicy): void {
+  const fields = policyConflicts(policy);
+  if (fields.length === 0) return;
+  const violations = Object.fromEntries(fields.map((f) => [f, [{ code: "conflicts_with_other_fields", constraintAttributes: {} }]]));
+  throw new ConstraintViolationsError(violations, "The resulting policy is inconsistent.");
+}
+
+const read = (scope: "application" | "tenant", permission: string) =>
+  createRoute({
+    method: "get",
+    path: scope === "application" ? "/applications/{id}/password-reset-policy" : "/tenants/{id}/password-reset-policy",
+    summary: `The effective password reset policy of a${scope === "application" ? "n application" : " tenant"}`,
+    security: bearerSecurity,
+    middleware: [requireCaller({ permission, admin: "allowed" })] as const,
+    request: { params: z.object({ id: Id }) },
+    responses: { 200: jsonResponse(EffectivePolicy, "Effective values: tenant over application over defaults."), ...errorResponses(401, 403, 404) },
+  });
+
+const patch = (scope: "application" | "tenant", permission: string) =>
+  createRoute({
+    method: "patch",
+    path: scope === "application" ? "/applications/{id}/password-reset-policy" : "/tenants/{id}/password-reset-policy",
+    summary: `Change a${scope === "application" ? "n application" : " tenant"}'s password reset policy; null inherits`,
+    security: bearerSecurity,
+    middleware: [requireCaller({ permission, admin: "allowed" })] as const,
+    request: { params: z.object({ id: Id }), ...jsonBody(PolicyPatchBody) },
+    responses: { 200: jsonResponse(EffectivePolicy, "The new effective values."), ...errorResponses(401, 403, 404, 413, 415) },
+  });
+
+export const passwordResetPolicyRoutes = router()
+  .openapi(read("application", "application:read"), async (c) => {
+    const app = await applicationInBoundary(c, c.req.valid("param").id);
+    return c.json({ applicationId: app.id, ...effectivePolicy(await applicationSettings(c.var.db, app.id)) }, 200);
+  })
+  .openapi(patch("application", "application:write"), async (c) => {
+    const app = await applicationInBoundary(c, c.req.valid("param").id);
+    const body = c.req.valid("json") as PolicySettings;
+    const next = effectivePolicy({ ...(await applicationSettings(c.var.db, app.id)), ...body });
+    rejectConflicts(next);
+    await saveApplicationSettings(c.var.db, app.id, body);
+    return c.json({ applicationId: app.id, ...next }, 200);
+  })
+  .openapi(read("tenant", "tenant:read"), async (c) => {
+    const tenant = await tenantInBoundary(c, c.req.valid("param").id);
+    const [app, own] = await Promise.all([applicationSettings(c.var.db, tenant.applicationId), tenantSettings(c.var.db, tenant.id)]);
+    return c.json({ applicationId: tenant.applicationId, tenantId: tenant.id, ...effectivePolicy(app, own) }, 200);
+  })
+  .openapi(patch("tenant", "tenant:write"), async (c) => {
+    const tenant = await tenantInBoundary(c, c.req.valid("param").id);
+    const body = c.req.valid("json") as PolicySettings;
+    const [app, own] = await Promise.all([applicationSettings(c.var.db, tenant.applicationId), tenantSettings(c.var.db, tenant.id)]);
+    const next = effectivePolicy(app, { ...own, ...body });
+    rejectConflicts(next);
+    await saveTenantSettings(c.var.db, tenant.id, body);
+    return c.json({ applicationId: tenant.applicationId, tenantId: tenant.id, ...next }, 200);
+  });

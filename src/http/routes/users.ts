@@ -1,0 +1,121 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { desc, eq, and } from "drizzle-orm";
+import { users } from "../../db/schema";
+import { emailKey } from "../../directory/users";
+import { policyForTenant } from "../../directory/policies";
+import { passwordViolations } from "../../policy/password-rules";
+import { createUser, deleteUser } from "../../workflows/users";
+import { ConstraintViolationsError } from "../errors";
+import { tenantInBoundary, userInBoundary } from "../guards";
+import { requireCaller } from "../middleware/authenticate";
+import { router } from "../router";
+import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from "../schemas/common";
+
+const Email = z.email().max(320).openapi({ example: "alice@example.com" });
+
+const User = z
+  .object({
+    id: Id,
+    applicationId: Id,
+    tenantId: Id,
+    email: z.string(),
+    status: z.enum(["ACTIVE", "INACTIVE"]),
+    createdAt: z.string(),
+  })
+  .openapi("User");
+
+const present = (u: { id: string; applicationId: string; tenantId: string; email: string; status: "ACTIVE" | "INACTIVE"; createdAt: number }) => ({
+  id: u.id,
+  applicationId: u.applicationId,
+  tenantId: u.tenantId,
+  email: u.email,
+  status: u.status,
+  createdAt: iso(u.createdAt),
+});
+
+export const userRoutes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/users",
+      summary: "Create a user in a tenant, optionally with a password",
+      security: bearerSecurity,
+      middleware: [requireCaller({ permission: "user:write", admin: "allowed" })] as const,
+      request: jsonBody(
+        z
+          .object({
+            tenantId: Id,
+            email: Email,
+            password: z.string().min(1).max(1024).optional().openapi({ description: "Checked against the tenant's password length policy." }),
+            status: z.enum(["ACTIVE", "INACTIVE"]).optional().openapi({ description: "Default ACTIVE." }),
+          })
+          .strict(),
+      ),
+      responses: { 201: jsonResponse(User, "Created."), ...errorResponses(401, 403, 404, 409, 413, 415, 503) },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const tenant = await tenantInBoundary(c, body.tenantId);
+      if (body.password !== undefined) {
+        const violations = passwordViolations(body.password, await policyForTenant(c.var.db, tenant));
+        if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
+      }
+      const user = await createUser(c.env, c.var.db, {
+        applicationId: tenant.applicationId,
+        tenantId: tenant.id,
+        email: body.email,
+        password: body.password ?? null,
+        status: body.status ?? "ACTIVE",
+      });
+      return c.json(present(user), 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/users/{userId}",
+      summary: "Read a user",
+      security: bearerSecurity,
+      middleware: [requireCaller({ permission: "user:read", admin: "allowed" })] as const,
+      request: { params: z.object({ userId: Id }) },
+      responses: { 200: jsonResponse(User, "The user."), ...errorResponses(401, 403, 404) },
+    }),
+    async (c) => c.json(present(await userInBoundary(c, c.req.valid("param").userId)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/users/{userId}",
+      summary: "Delete a user, with everything in the user's Durable Object",
+      security: bearerSecurity,
+      middleware: [requireCaller({ permission: "user:write", admin: "allowed" })] as const,
+      request: { params: z.object({ userId: Id }) },
+      responses: { 204: { description: "Deleted." }, ...errorResponses(401, 403, 404, 503) },
+    }),
+    async (c) => {
+      const user = await userInBoundary(c, c.req.valid("param").userId);
+      await deleteUser(c.env, c.var.db, user.id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/tenants/{tenantId}/users",
+      summary: "List a tenant's users, optionally by email (case-insensitive)",
+      security: bearerSecurity,
+      middleware: [requireCaller({ permission: "user:read", admin: "allowed" })] as const,
+      request: {
+        params: z.object({ tenantId: Id }),
+        query: z.object({ email: Email.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      },
+      responses: { 200: jsonResponse(z.object({ items: z.array(User) }), "Matching users, newest first."), ...errorResponses(401, 403, 404) },
+    }),
+    async (c) => {
+      const tenant = await tenantInBoundary(c, c.req.valid("param").tenantId);
+      const { email, limit } = c.req.valid("query");
+      const where = email ? and(eq(users.tenantId, tenant.id), eq(users.emailKey, emailKey(email))) : eq(users.tenantId, tenant.id);
+      const rows = await c.var.db.select().from(users).where(where).orderBy(desc(users.createdAt)).limit(limit);
+      return c.json({ items: rows.map(present) }, 200);
+    },
+  );

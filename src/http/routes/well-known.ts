@@ -1,0 +1,18 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { signingKey } from "../../auth/signing-key";
+import { router } from "../router";
+
+export const wellKnownRoutes = router().openapi(
+  createRoute({
+    method: "get",
+    path: "/.well-known/jwks.json",
+    summary: "Public keys that verify this service's access tokens",
+    responses: {
+      200: { description: "A JWK Set.", content: { "application/json": { schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } } },
+    },
+  }),
+  async (c) => {
+    c.header("Cache-Control", "public, max-age=300");
+    return c.json({ keys: [(await signingKey(c.env)).publicJwk as Record<string, unknown>] }, 200);
+  },
+);

@@ -1,0 +1,54 @@
+import { z } from "@hono/zod-openapi";
+
+const HttpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .openapi({ description: "An https URL (http is accepted for local development)." });
+
+const int = (min: number, max: number, description: string) => z.number().int().min(min).max(max).openapi({ description });
+
+/** Each field of a PATCH: absent leaves it, null clears it back to the inherited value. */
+export const PolicyPatch = z
+  .object({
+    emailVerificationStrategy: z.enum(["LINK", "OTP"]).openapi({ description: "What a reset email carries. Default LINK." }),
+    emailLinkTtlSeconds: int(60, 7 * 86400, "Lifetime of an emailed link's emailAuthCode. Default 3600."),
+    otpTtlSeconds: int(60, 3600, "Lifetime of an OTP request. Default 900."),
+    resetLinkTtlSeconds: int(300, 30 * 86400, "Lifetime of an admin passwordResetCode link. Default 86400."),
+    otpLength: int(6, 10, "Digits in a verificationCode. Default 6."),
+    otpMaxAttempts: int(1, 10, "Wrong verificationCodes before an OTP request locks. Default 5."),
+    passwordMinLength: int(1, 256, "Default 8."),
+    passwordMaxLength: int(8, 1024, "Default 256."),
+    resetPageUrl: HttpUrl.openapi({ description: "Page that emailed and admin links point at. Default: this service's /reset-password." }),
+    loginUrl: HttpUrl.openapi({ description: "Returned after PASSWORD_UPDATED and linked from the Password Updated email." }),
+    sendPasswordUpdatedEmail: z.boolean().openapi({ description: "Default true." }),
+    sessionIdleTtlSeconds: int(300, 90 * 86400, "A session unused this long ends. Default 7 days."),
+    sessionAbsoluteTtlSeconds: int(300, 365 * 86400, "A session ends this long after login. Default 30 days."),
+  })
+  .partial()
+  .strict();
+
+const fields = PolicyPatch.shape;
+export const PolicyPatchBody = z
+  .object(Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.nullable()])) as { [K in keyof typeof fields]: z.ZodNullable<(typeof fields)[K]> })
+  .strict()
+  .openapi("PasswordResetPolicyPatch");
+
+export const EffectivePolicy = z
+  .object({
+    applicationId: z.string(),
+    tenantId: z.string().optional(),
+    emailVerificationStrategy: z.enum(["LINK", "OTP"]),
+    emailLinkTtlSeconds: z.number().int(),
+    otpTtlSeconds: z.number().int(),
+    resetLinkTtlSeconds: z.number().int(),
+    otpLength: z.number().int(),
+    otpMaxAttempts: z.number().int(),
+    passwordMinLength: z.number().int(),
+    passwordMaxLength: z.number().int(),
+    resetPageUrl: z.string().nullable(),
+    loginUrl: z.string().nullable(),
+    sendPasswordUpdatedEmail: z.boolean(),
+    sessionIdleTtlSeconds: z.number().int(),
+    sessionAbsoluteTtlSeconds: z.number().int(),
+  })
+  .openapi("EffectivePasswordResetPolicy");

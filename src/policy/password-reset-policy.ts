@@ -1,0 +1,58 @@
+// The password reset policy: defaults, overridden by the application's settings, overridden in
+// turn by the tenant's. Pure: storage lives in src/directory/policies.ts.
+
+export interface PasswordResetPolicy {
+  emailVerificationStrategy: "LINK" | "OTP";
+  emailLinkTtlSeconds: number;
+  otpTtlSeconds: number;
+  resetLinkTtlSeconds: number;
+  otpLength: number;
+  otpMaxAttempts: number;
+  passwordMinLength: number;
+  passwordMaxLength: number;
+  resetPageUrl: string | null;
+  loginUrl: string | null;
+  sendPasswordUpdatedEmail: boolean;
+  sessionIdleTtlSeconds: number;
+  sessionAbsoluteTtlSeconds: number;
+}
+
+/** Stored settings of one level: null (or absent) inherits from the level above. */
+export type PolicySettings = { [K in keyof PasswordResetPolicy]?: PasswordResetPolicy[K] | null };
+
+export const POLICY_DEFAULTS: PasswordResetPolicy = {
+  emailVerificationStrategy: "LINK",
+  emailLinkTtlSeconds: 60 * 60,
+  otpTtlSeconds: 15 * 60,
+  resetLinkTtlSeconds: 24 * 60 * 60,
+  otpLength: 6,
+  otpMaxAttempts: 5,
+  passwordMinLength: 8,
+  passwordMaxLength: 256,
+  resetPageUrl: null,
+  loginUrl: null,
+  sendPasswordUpdatedEmail: true,
+  sessionIdleTtlSeconds: 7 * 24 * 60 * 60,
+  sessionAbsoluteTtlSeconds: 30 * 24 * 60 * 60,
+};
+
+/** Wrong verification codes a user may enter across all their OTP requests in an hour. */
+export const USER_CODE_FAILURES_PER_HOUR = 20;
+
+export function effectivePolicy(...levels: (PolicySettings | null | undefined)[]): PasswordResetPolicy {
+  const out: Record<string, unknown> = { ...POLICY_DEFAULTS };
+  for (const level of levels) {
+    for (const [key, value] of Object.entries(level ?? {})) {
+      if (value !== null && value !== undefined && key in POLICY_DEFAULTS) out[key] = value;
+    }
+  }
+  return out as unknown as PasswordResetPolicy;
+}
+
+/** Cross-field rules an override must keep, checked on the effective result. */
+export function policyConflicts(p: PasswordResetPolicy): string[] {
+  const conflicts: string[] = [];
+  if (p.passwordMinLength > p.passwordMaxLength) conflicts.push("passwordMinLength");
+  if (p.sessionIdleTtlSeconds > p.sessionAbsoluteTtlSeconds) conflicts.push("sessionIdleTtlSeconds");
+  return conflicts;
+}

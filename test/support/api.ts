@@ -1,0 +1,35 @@
+// Drives the real Worker through its default export, in the Workers runtime.
+import { exports } from "cloudflare:workers";
+import { TEST_SECRETS } from "../secrets";
+
+export const ADMIN = TEST_SECRETS.ADMIN_TOKEN;
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+    headers["Content-Type"] ??= "application/json";
+  }
+  return exports.default.fetch(new Request(`http://localhost${path}`, { method, headers, body }));
+}
+
+/** Calls and parses JSON, asserting nothing: tests assert on status and body themselves. */
+export async function callJson<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<{ status: number; body: T; res: Response }> {
+  const res = await call(method, path, opts);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, res };
+}
+
+export function form(path: string, params: Record<string, string>, basic?: { id: string; secret: string }): Promise<Response> {
+  const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
+  if (basic) headers.Authorization = `Basic ${btoa(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`)}`;
+  return exports.default.fetch(new Request(`http://localhost${path}`, { method: "POST", headers, body: new URLSearchParams(params) }));
+}
