@@ -16,7 +16,7 @@ export default defineConfig(async () => {
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 30_000,
       // Access-log lines only matter when a test fails.
-      silent: "passed-only",
+      silent: "passed-only" as const,
     },
   };
 });
