@@ -10,8 +10,10 @@ import { accessLog } from "./middleware/access-log";
 import { MAX_BODY_BYTES, requireJsonBody } from "./middleware/json-body";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
+import { changePasswordRoutes } from "./routes/change-password";
 import { clientRoutes } from "./routes/clients";
 import { oauth2Routes } from "./routes/oauth2";
+import { passwordResetRoutes } from "./routes/password-reset";
 import { passwordResetPolicyRoutes } from "./routes/password-reset-policy";
 import { tenantRoutes } from "./routes/tenants";
 import { userRoutes } from "./routes/users";
@@ -44,6 +46,8 @@ export function createApp() {
   app.route("/api/v1", clientRoutes);
   app.route("/api/v1", userRoutes);
   app.route("/api/v1", passwordResetPolicyRoutes);
+  app.route("/api/v1", passwordResetRoutes);
+  app.route("/api/v1", changePasswordRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", { type: "http", scheme: "basic" });

@@ -8,14 +8,37 @@ export function userObject(env: Pick<Env, "USERS">, userId: string): UserObjectS
   return env.USERS.get(env.USERS.idFromName(userId));
 }
 
+/** The object's RPC surface, as its class declares it. */
+export type UserObjectApi = Pick<
+  UserDurableObject,
+  | "initialize"
+  | "destroy"
+  | "credentialVersion"
+  | "changePassword"
+  | "login"
+  | "refresh"
+  | "sessionStatus"
+  | "listSessions"
+  | "revokeRefreshToken"
+  | "revokeSession"
+  | "revokeAllSessions"
+  | "revokeAllRefreshTokens"
+>;
+
 /**
- * Calls the user's object once. Its methods report outcomes rather than throw, so a throw means
- * the object was unreachable or failed: surfaced as a retryable DependencyUnavailable, never retried
- * here, because not every call is idempotent.
+ * Calls one method of the user's object. Its methods report outcomes rather than throw, so a throw
+ * means the object was unreachable or failed: surfaced as a retryable DependencyUnavailable and
+ * never retried here, because not every call is idempotent.
  */
-export async function callUserObject<T>(env: Pick<Env, "USERS">, userId: string, call: (stub: UserObjectStub) => Promise<T>): Promise<T> {
+export async function callUserObject<M extends keyof UserObjectApi>(
+  env: Pick<Env, "USERS">,
+  userId: string,
+  method: M,
+  ...args: Parameters<UserObjectApi[M]>
+): Promise<Awaited<ReturnType<UserObjectApi[M]>>> {
   try {
-    return await call(userObject(env, userId));
+    const stub = userObject(env, userId) as unknown as Record<M, (...a: unknown[]) => Promise<Awaited<ReturnType<UserObjectApi[M]>>>>;
+    return await stub[method](...args);
   } catch (e) {
     throw new DependencyUnavailable("The user's Durable Object is unavailable.", { cause: e });
   }

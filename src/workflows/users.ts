@@ -11,7 +11,7 @@ export async function createUser(
 ): Promise<User> {
   const user = await insertUser(db, u);
   try {
-    await callUserObject(env, user.id, (o) => o.initialize(u.password));
+    await callUserObject(env, user.id, "initialize", u.password);
   } catch (e) {
     await deleteUserRows(db, user.id);
     throw e;
@@ -21,6 +21,6 @@ export async function createUser(
 
 /** Destroys the credential and sessions first, so a failure half-way never leaves a usable password behind. */
 export async function deleteUser(env: Env, db: Database, userId: string): Promise<void> {
-  await callUserObject(env, userId, (o) => o.destroy());
+  await callUserObject(env, userId, "destroy");
   await deleteUserRows(db, userId);
 }

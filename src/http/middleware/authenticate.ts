@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { verifyAccessToken } from "../../auth/access-token";
 import { type Caller, hasPermission } from "../../auth/caller";
 import { secretsEqual } from "../../crypto/constant-time";
-import { userObject } from "../../user-object/stub";
+import { callUserObject } from "../../user-object/stub";
 import type { AppEnv } from "../app-env";
 import { forbidden, missingToken, unauthorized } from "../errors";
 
@@ -30,7 +30,7 @@ async function authenticate(env: Env, token: string, admin: CallerRequirement["a
   }
   if (!claims.tnt_id) throw unauthorized();
   // An end user's token is only as good as its session: a reset ends it before `exp`.
-  const { active } = await userObject(env, claims.sub).sessionStatus(claims.sid);
+  const { active } = await callUserObject(env, claims.sub, "sessionStatus", claims.sid);
   if (!active) throw unauthorized("The session behind this token has ended.");
   return {
     kind: "user",

@@ -1,0 +1,55 @@
+// `npm start`: migrate local D1, run `wrangler dev` offline, seed the demo, print how to call it.
+import { spawn, spawnSync } from "node:child_process";
+import { loadDevVars } from "./dev-vars.mjs";
+
+const port = process.env.PORT || "8787";
+const base = `http://localhost:${port}`;
+const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" };
+const vars = loadDevVars();
+
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...env, CI: "true" } });
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+// Its own process group: wrangler dev ignores SIGTERM, so we end the whole group ourselves.
+const dev = spawn("wrangler", ["dev", "--port", port, "--show-interactive-dev-session=false"], { stdio: "inherit", env, detached: true });
+const stop = () => {
+  try {
+    process.kill(-dev.pid, "SIGKILL");
+  } catch {}
+  process.exit(0);
+};
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, stop);
+dev.on("exit", (code) => process.exit(code ?? 1));
+
+async function waitForServer() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      const res = await fetch(`${base}/.well-known/jwks.json`);
+      if (res.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`wrangler dev did not answer on ${base}`);
+}
+
+await waitForServer();
+const seed = await fetch(`${base}/dev/seed`, { method: "POST", headers: { Authorization: `Bearer ${vars.ADMIN_TOKEN}` } });
+if (!seed.ok) {
+  console.error(`Seeding failed: ${seed.status} ${await seed.text()}`);
+  stop();
+}
+const demo = await seed.json();
+console.log(`
+Edge password reset is running on ${base}
+
+  application demo   ${demo.applicationId}
+  tenant demo        ${demo.tenantId}
+  user               ${demo.aliceEmail} (no password yet: reset one to set it)
+  DEV_CLIENT_ID      ${vars.DEV_CLIENT_ID}
+  DEV_CLIENT_SECRET  ${vars.DEV_CLIENT_SECRET}
+  ADMIN_TOKEN        in .dev.vars
+
+  OpenAPI            ${base}/api/v1/openapi.json
+  Mailbox            ${base}/dev/mailbox
+  Walk-through       npm run demo   (in another terminal)
+`);

@@ -1,0 +1,29 @@
+import { createRoute } from "@hono/zod-openapi";
+import { changePassword } from "../../workflows/change-password";
+import { forbidden } from "../errors";
+import { userInBoundary } from "../guards";
+import { requireCaller } from "../middleware/authenticate";
+import { router } from "../router";
+import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
+import { ChangePasswordBody, ChangePasswordResponse } from "../schemas/password-reset";
+import { workflowDeps } from "../workflow-deps";
+
+export const changePasswordRoutes = router().openapi(
+  createRoute({
+    method: "post",
+    path: "/change-password",
+    summary: "Change Password (Self boundary: the end user's own access token)",
+    description: "The same password policy, revocation of sessions and refresh tokens, and Password Updated email as a reset.",
+    security: bearerSecurity,
+    middleware: [requireCaller({ permission: "change-password-workflow:execute" })] as const,
+    request: jsonBody(ChangePasswordBody),
+    responses: { 200: jsonResponse(ChangePasswordResponse, "The outcome, in `result`."), ...errorResponses(401, 403, 404, 413, 415, 503) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const caller = c.var.caller;
+    if (caller.kind !== "user" || caller.userId !== body.userId) throw forbidden("Change Password needs the user's own access token.");
+    const user = await userInBoundary(c, body.userId);
+    return c.json(await changePassword(workflowDeps(c), user, body), 200);
+  },
+);

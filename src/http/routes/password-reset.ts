@@ -1,0 +1,102 @@
+import { createRoute } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import type { Context } from "hono";
+import { m2mClients } from "../../db/schema";
+import { createPasswordResetLink } from "../../workflows/password-reset/create-password-reset-link";
+import { resetModeOf } from "../../workflows/password-reset/decide";
+import { requestPasswordReset } from "../../workflows/password-reset/request-password-reset";
+import { resetPassword } from "../../workflows/password-reset/reset-password";
+import type { AppEnv } from "../app-env";
+import { ConstraintViolationsError, forbidden } from "../errors";
+import { tenantInBoundary, userInBoundary } from "../guards";
+import { requireCaller } from "../middleware/authenticate";
+import { router } from "../router";
+import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
+import {
+  CreatePasswordResetLinkBody,
+  CreatePasswordResetLinkResponse,
+  RequestPasswordResetBody,
+  RequestPasswordResetResponse,
+  ResetPasswordBody,
+  ResetPasswordResponse,
+} from "../schemas/password-reset";
+import { publicBaseUrl, workflowDeps } from "../workflow-deps";
+
+const PERMISSION = "password-reset-workflow:execute";
+const workflow = requireCaller({ permission: PERMISSION });
+
+/** Application boundary: a client token without a tenant. */
+function applicationOf(c: Context<AppEnv>): string {
+  const caller = c.var.caller;
+  if (caller.kind !== "client" || caller.tenantId !== null) throw forbidden("This endpoint needs a token at Application boundary.");
+  return caller.applicationId;
+}
+
+export const passwordResetRoutes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/password-reset/request-password-reset",
+      summary: "Request a password reset email (link or OTP, by the tenant's policy)",
+      description:
+        "Answers the same way, in shape and as closely as possible in time, whether or not the email belongs to an active user. The email is sent off the response path. A new request supersedes the user's earlier email requests.",
+      security: bearerSecurity,
+      middleware: workflow,
+      request: jsonBody(RequestPasswordResetBody),
+      responses: { 200: jsonResponse(RequestPasswordResetResponse, "Accepted."), ...errorResponses(401, 403, 404, 413, 415, 503) },
+    }),
+    async (c) => {
+      applicationOf(c);
+      const body = c.req.valid("json");
+      const tenant = await tenantInBoundary(c, body.tenantId);
+      if (body.clientId) {
+        const client = await c.var.db
+          .select({ id: m2mClients.id })
+          .from(m2mClients)
+          .where(and(eq(m2mClients.id, body.clientId), eq(m2mClients.applicationId, tenant.applicationId)))
+          .get();
+        if (!client) throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
+      }
+      return c.json(await requestPasswordReset(workflowDeps(c), tenant, body.email, publicBaseUrl(c)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/password-reset/create-password-reset-link",
+      summary: "Create an admin password reset link for a user",
+      description: "Application boundary, or Tenant boundary for the token's own tenant. A new link invalidates the user's earlier links.",
+      security: bearerSecurity,
+      middleware: workflow,
+      request: jsonBody(CreatePasswordResetLinkBody),
+      responses: { 200: jsonResponse(CreatePasswordResetLinkResponse, "Created."), ...errorResponses(401, 403, 404, 413, 415, 503) },
+    }),
+    async (c) => {
+      if (c.var.caller.kind !== "client") throw forbidden("This endpoint needs a client token.");
+      const user = await userInBoundary(c, c.req.valid("json").userId);
+      return c.json(await createPasswordResetLink(workflowDeps(c), user, publicBaseUrl(c)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/password-reset/reset-password",
+      summary: "Reset Password",
+      description:
+        "Updates the user's password and revokes the user's sessions and refresh tokens. Called in exactly one of three ways: with emailAuthCode (emailed link), with requestCode and verificationCode (emailed OTP), or with passwordResetCode (admin link). Any well-formed request answers 200 with a result. A storage failure answers 503 without consuming the code.",
+      security: bearerSecurity,
+      middleware: workflow,
+      request: jsonBody(ResetPasswordBody),
+      responses: { 200: jsonResponse(ResetPasswordResponse, "The outcome, in `result`."), ...errorResponses(401, 403, 413, 415, 503) },
+    }),
+    async (c) => {
+      const applicationId = applicationOf(c);
+      const body = c.req.valid("json");
+      const answer = await resetPassword(workflowDeps(c), applicationId, {
+        mode: resetModeOf(body),
+        newPassword: body.newPassword,
+        suppressPasswordUpdatedEmail: body.suppressPasswordUpdatedEmail,
+      });
+      return c.json(answer, 200);
+    },
+  );

@@ -1,0 +1,126 @@
+import { z } from "@hono/zod-openapi";
+import { Id } from "./common";
+
+const Code = (description: string) => z.string().min(1).max(512).nullish().openapi({ description });
+
+const MODES = {
+  emailAuthCode: ["emailAuthCode"],
+  passwordResetCode: ["passwordResetCode"],
+  otp: ["requestCode", "verificationCode"],
+} as const;
+type CodeField = "emailAuthCode" | "passwordResetCode" | "requestCode" | "verificationCode";
+
+/**
+ * Exactly one mode. Null and absent are the same. When fields of more than one mode are given,
+ * each of them violates the seed's rule ("if provided then the other fields must be null").
+ */
+function exactlyOneMode(body: Partial<Record<CodeField, string | null | undefined>>, ctx: z.RefinementCtx) {
+  const given = (f: CodeField) => body[f] !== undefined && body[f] !== null;
+  const modes = Object.entries(MODES).filter(([, fields]) => fields.some(given));
+  if (modes.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: [],
+      params: { code: "one_mode_required" },
+      message: "Give emailAuthCode, or passwordResetCode, or requestCode with verificationCode.",
+    });
+    return;
+  }
+  if (modes.length > 1) {
+    for (const [, fields] of modes) {
+      for (const f of fields.filter(given)) {
+        ctx.addIssue({ code: "custom", path: [f], params: { code: "must_be_null" }, message: `${f} must be null in this mode.` });
+      }
+    }
+    return;
+  }
+  if (modes[0]![0] === "otp") {
+    for (const f of MODES.otp.filter((f) => !given(f))) {
+      ctx.addIssue({ code: "custom", path: [f], params: { code: "required" }, message: `${f} is required with an OTP.` });
+    }
+  }
+}
+
+export const ResetPasswordBody = z
+  .object({
+    emailAuthCode: Code("From a password reset email's verification link. If given, the other code fields must be null."),
+    passwordResetCode: Code("From an admin password reset link. If given, the other code fields must be null."),
+    requestCode: Code("Identifies an OTP reset request (returned by request-password-reset). Needs verificationCode."),
+    verificationCode: z.string().min(1).max(64).nullish().openapi({ description: "The digits from the OTP email. Needs requestCode." }),
+    newPassword: z.string().min(1).max(4096).openapi({ description: "Then checked against the password policy." }),
+    suppressPasswordUpdatedEmail: z.boolean().default(false).openapi({ description: "If true, no Password Updated email is sent." }),
+  })
+  .strict()
+  .superRefine(exactlyOneMode)
+  .openapi("ResetPasswordRequest");
+
+const PolicyViolation = z
+  .object({
+    code: z.enum(["too_short", "too_long", "same_as_current"]),
+    constraintAttributes: z.record(z.string(), z.number()),
+  })
+  .openapi("PasswordPolicyViolation");
+
+export const ResetPasswordResponse = z
+  .discriminatedUnion("result", [
+    z
+      .object({ result: z.literal("PASSWORD_UPDATED"), userId: Id, tenantId: Id, loginUrl: z.string().optional() })
+      .openapi({ description: "The new password is in force; every session and refresh token of the user is revoked." }),
+    z.object({ result: z.literal("INVALID_CODE") }).openapi({
+      description: "Unknown, wrong, consumed, superseded, or of another application: indistinguishable.",
+    }),
+    z.object({ result: z.literal("EXPIRED_CODE") }).openapi({ description: "The code's lifetime has passed." }),
+    z.object({ result: z.literal("TOO_MANY_ATTEMPTS") }).openapi({
+      description: "The OTP request is locked after otpMaxAttempts wrong codes, or the user reached 20 wrong codes in an hour.",
+    }),
+    z.object({ result: z.literal("PASSWORD_POLICY_VIOLATION"), violations: z.array(PolicyViolation) }).openapi({
+      description: "The new password breaks the policy. The code stays usable.",
+    }),
+  ])
+  .openapi("ResetPasswordResponse");
+
+export const RequestPasswordResetBody = z
+  .object({
+    tenantId: Id,
+    email: z.email().max(320),
+    clientId: Id.optional().openapi({ description: "An M2M client of the caller's application, on whose behalf the reset is requested." }),
+  })
+  .strict()
+  .openapi("RequestPasswordResetRequest");
+
+export const RequestPasswordResetResponse = z
+  .discriminatedUnion("emailVerificationStrategy", [
+    z.object({ emailVerificationStrategy: z.literal("LINK") }),
+    z.object({
+      emailVerificationStrategy: z.literal("OTP"),
+      requestCode: z.string().openapi({ description: "Send it back with the emailed verificationCode. Unknown emails get a decoy that can never succeed." }),
+    }),
+  ])
+  .openapi("RequestPasswordResetResponse");
+
+export const CreatePasswordResetLinkBody = z.object({ userId: Id }).strict().openapi("CreatePasswordResetLinkRequest");
+
+export const CreatePasswordResetLinkResponse = z
+  .object({
+    passwordResetLink: z.string().openapi({ description: "The reset page URL with ?passwordResetCode=…" }),
+    expiresAt: z.string(),
+  })
+  .openapi("CreatePasswordResetLinkResponse");
+
+export const ChangePasswordBody = z
+  .object({
+    userId: Id,
+    currentPassword: z.string().min(1).max(4096),
+    newPassword: z.string().min(1).max(4096),
+    suppressPasswordUpdatedEmail: z.boolean().default(false),
+  })
+  .strict()
+  .openapi("ChangePasswordRequest");
+
+export const ChangePasswordResponse = z
+  .discriminatedUnion("result", [
+    z.object({ result: z.literal("PASSWORD_UPDATED"), userId: Id, tenantId: Id, loginUrl: z.string().optional() }),
+    z.object({ result: z.literal("INVALID_CURRENT_PASSWORD") }),
+    z.object({ result: z.literal("PASSWORD_POLICY_VIOLATION"), violations: z.array(PolicyViolation) }),
+  ])
+  .openapi("ChangePasswordResponse");

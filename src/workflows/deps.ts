@@ -1,0 +1,14 @@
+import type { Database } from "../db/client";
+
+/** What a workflow needs from its host, whether HTTP or RPC. */
+export interface WorkflowDeps {
+  env: Env;
+  db: Database;
+  /** Work that continues after the answer is sent (ExecutionContext.waitUntil). */
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/** Logs an off-path failure by event and error class only: no codes, emails or messages. */
+export function logBackgroundFailure(event: string, e: unknown): void {
+  console.error(JSON.stringify({ event, error: e instanceof Error ? e.name : typeof e }));
+}

@@ -1,0 +1,115 @@
+// D1 storage steps for reset codes. Single statements and db.batch are atomic on D1; there are no
+// interactive transactions, so every check-and-set is a guarded statement.
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { keyedHash } from "../../crypto/keyed-hash";
+import type { Database } from "../../db/client";
+import { codeFailures, resetCodes } from "../../db/schema";
+import { outboxInsert } from "../../email/outbox";
+import type { EmailMessage } from "../../email/message";
+import type { CodeKind } from "./decide";
+
+export type ResetCodeRow = typeof resetCodes.$inferSelect;
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Keyed hash binding the per-user limit to tenant and email, so decoys and real users count alike. */
+export function subjectKey(hashKey: string, tenantId: string, emailKey: string): Promise<string> {
+  return keyedHash(hashKey, `subject:${tenantId}:${emailKey}`);
+}
+
+export function codeHash(hashKey: string, code: string): Promise<string> {
+  return keyedHash(hashKey, `code:${code}`);
+}
+
+export function verificationHash(hashKey: string, codeId: string, verificationCode: string): Promise<string> {
+  return keyedHash(hashKey, `otp:${codeId}:${verificationCode}`);
+}
+
+export interface NewCode {
+  id: string;
+  applicationId: string;
+  tenantId: string;
+  userId: string | null;
+  subjectKey: string;
+  kind: CodeKind;
+  codeHash: string;
+  verificationHash: string | null;
+  credentialVersion: number | null;
+  maxAttempts: number;
+  expiresAt: number;
+}
+
+/**
+ * Stores a code, supersedes the user's earlier open codes of the same family (email requests, or
+ * admin links) and queues its email, all in one batch: none of it happens without the rest.
+ */
+export async function issueCode(db: Database, code: NewCode, supersedes: CodeKind[], email: EmailMessage | null): Promise<void> {
+  const now = Date.now();
+  const supersede = code.userId
+    ? [
+        db
+          .update(resetCodes)
+          .set({ supersededAt: now })
+          .where(
+            and(
+              eq(resetCodes.userId, code.userId),
+              sql`${resetCodes.kind} IN (${sql.join(supersedes.map((k) => sql`${k}`), sql`, `)})`,
+              isNull(resetCodes.consumedAt),
+              isNull(resetCodes.supersededAt),
+            ),
+          ),
+      ]
+    : [];
+  await db.batch([...supersede, db.insert(resetCodes).values({ ...code, createdAt: now }), ...(email ? [outboxInsert(db, email)] : [])] as [any, ...any[]]);
+}
+
+export async function findCode(db: Database, hash: string): Promise<ResetCodeRow | null> {
+  return (await db.select().from(resetCodes).where(eq(resetCodes.codeHash, hash)).get()) ?? null;
+}
+
+/** Takes one of the OTP request's attempts, if any is left. Concurrent guesses cannot share one. */
+export async function reserveAttempt(db: Database, codeId: string): Promise<boolean> {
+  const rows = await db
+    .update(resetCodes)
+    .set({ attempts: sql`${resetCodes.attempts} + 1` })
+    .where(and(eq(resetCodes.id, codeId), sql`${resetCodes.attempts} < ${resetCodes.maxAttempts}`))
+    .returning({ attempts: resetCodes.attempts });
+  return rows.length === 1;
+}
+
+/** Takes one of the subject's hourly wrong-code allowance, if any is left: one guarded INSERT. */
+export async function reserveSubjectFailure(db: Database, subject: string, limit: number, now: number): Promise<number | null> {
+  // Rows past the window no longer count: prune this subject's, so the table holds about an hour.
+  await db.delete(codeFailures).where(and(eq(codeFailures.subjectKey, subject), sql`${codeFailures.failedAt} <= ${now - HOUR_MS}`));
+  const rows = await db.all<{ id: number }>(sql`
+    INSERT INTO code_failures (subject_key, failed_at)
+    SELECT ${subject}, ${now}
+    WHERE (SELECT count(*) FROM code_failures WHERE subject_key = ${subject} AND failed_at > ${now - HOUR_MS}) < ${limit}
+    RETURNING id`);
+  return rows[0]?.id ?? null;
+}
+
+/** A correct verificationCode gives back the attempt and allowance it reserved. */
+export async function refundAttempt(db: Database, codeId: string, failureId: number): Promise<void> {
+  await db.batch([
+    db.update(resetCodes).set({ attempts: sql`max(${resetCodes.attempts} - 1, 0)` }).where(eq(resetCodes.id, codeId)),
+    db.delete(codeFailures).where(eq(codeFailures.id, failureId)),
+  ]);
+}
+
+/** Bookkeeping after the user's object committed a change; the credential version already killed these codes. */
+export async function retireCodes(db: Database, codeId: string, userId: string): Promise<void> {
+  const now = Date.now();
+  await db.batch([db.update(resetCodes).set({ consumedAt: now }).where(eq(resetCodes.id, codeId)), supersedeOpen(db, userId, now)]);
+}
+
+export async function retireOpenCodes(db: Database, userId: string): Promise<void> {
+  await supersedeOpen(db, userId, Date.now());
+}
+
+function supersedeOpen(db: Database, userId: string, now: number) {
+  return db
+    .update(resetCodes)
+    .set({ supersededAt: now })
+    .where(and(eq(resetCodes.userId, userId), isNull(resetCodes.consumedAt), isNull(resetCodes.supersededAt)));
+}

@@ -1,0 +1,34 @@
+// Admin reset links: a passwordResetCode handed to the caller (not emailed); a new link kills the old.
+import { newId, randomToken } from "../../crypto/random";
+import { policyForTenant } from "../../directory/policies";
+import { type User, emailKey } from "../../directory/users";
+import { callUserObject } from "../../user-object/stub";
+import type { WorkflowDeps } from "../deps";
+import { resetLink } from "../reset-link";
+import { codeHash, issueCode, subjectKey } from "./code-store";
+
+export async function createPasswordResetLink({ env, db }: WorkflowDeps, user: User, baseUrl: string) {
+  const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
+  const code = randomToken();
+  const credentialVersion = await callUserObject(env, user.id, "credentialVersion");
+  const expiresAt = Date.now() + policy.resetLinkTtlSeconds * 1000;
+  await issueCode(
+    db,
+    {
+      id: newId(),
+      applicationId: user.applicationId,
+      tenantId: user.tenantId,
+      userId: user.id,
+      subjectKey: await subjectKey(env.SECRET_HASH_KEY, user.tenantId, emailKey(user.email)),
+      kind: "ADMIN_LINK",
+      codeHash: await codeHash(env.SECRET_HASH_KEY, code),
+      verificationHash: null,
+      credentialVersion,
+      maxAttempts: 0,
+      expiresAt,
+    },
+    ["ADMIN_LINK"],
+    null,
+  );
+  return { passwordResetLink: resetLink(policy.resetPageUrl, baseUrl, "passwordResetCode", code), expiresAt: new Date(expiresAt).toISOString() };
+}

@@ -1,0 +1,77 @@
+// The Reset Password API. The code is judged in D1; the password change, the revocation of every
+// session and refresh token, and the Password Updated email then commit together in the user's
+// Durable Object, and only if the credential version the code was issued at still holds. That
+// check is the single-use guarantee: N concurrent requests see exactly one version match, a
+// failure before the commit burns nothing, and every older code dies with the change.
+import { secretsEqual } from "../../crypto/constant-time";
+import { policyForTenant } from "../../directory/policies";
+import { getUser } from "../../directory/users";
+import { USER_CODE_FAILURES_PER_HOUR } from "../../policy/password-reset-policy";
+import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../../policy/password-rules";
+import { callUserObject } from "../../user-object/stub";
+import { type WorkflowDeps, logBackgroundFailure } from "../deps";
+import { passwordUpdatedNotice } from "../password-updated-notice";
+import {
+  type ResetCodeRow,
+  codeHash,
+  findCode,
+  refundAttempt,
+  reserveAttempt,
+  reserveSubjectFailure,
+  retireCodes,
+  verificationHash,
+} from "./code-store";
+import { type ResetMode, judgeCode } from "./decide";
+
+export type ResetPasswordAnswer =
+  | { result: "PASSWORD_UPDATED"; userId: string; tenantId: string; loginUrl?: string }
+  | { result: "INVALID_CODE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" }
+  | { result: "PASSWORD_POLICY_VIOLATION"; violations: PasswordViolation[] };
+
+export interface ResetPasswordInput {
+  mode: ResetMode;
+  newPassword: string;
+  suppressPasswordUpdatedEmail: boolean;
+}
+
+/** Checks an OTP's verificationCode with both budgets reserved first, so parallel guesses cannot exceed them. */
+async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode: string) {
+  const { db, env } = deps;
+  if (!(await reserveAttempt(db, row.id))) return "TOO_MANY_ATTEMPTS" as const;
+  const failureId = await reserveSubjectFailure(db, row.subjectKey, USER_CODE_FAILURES_PER_HOUR, Date.now());
+  if (failureId === null) return "TOO_MANY_ATTEMPTS" as const;
+  const presented = await verificationHash(env.SECRET_HASH_KEY, row.id, verificationCode);
+  if (!row.verificationHash || !secretsEqual(presented, row.verificationHash)) return "INVALID_CODE" as const;
+  await refundAttempt(db, row.id, failureId);
+  return "OK" as const;
+}
+
+export async function resetPassword(deps: WorkflowDeps, applicationId: string, input: ResetPasswordInput): Promise<ResetPasswordAnswer> {
+  const { db, env } = deps;
+  const row = await findCode(db, await codeHash(env.SECRET_HASH_KEY, input.mode.code));
+  const verdict = judgeCode(row, input.mode, applicationId, Date.now());
+  if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
+  if (input.mode.kind === "EMAIL_OTP") {
+    const otp = await verifyOtp(deps, row!, input.mode.verificationCode);
+    if (otp !== "OK") return { result: otp };
+  }
+  const user = row!.userId ? await getUser(db, row!.userId) : null;
+  if (!user || row!.credentialVersion === null) return { result: "INVALID_CODE" };
+
+  const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
+  const violations = passwordViolations(input.newPassword, policy);
+  if (violations.length) return { result: "PASSWORD_POLICY_VIOLATION", violations };
+
+  const notification = await passwordUpdatedNotice(db, user, policy, input.suppressPasswordUpdatedEmail);
+  const change = await callUserObject(env, user.id, "changePassword", {
+      newPassword: input.newPassword,
+      expectedCredentialVersion: row!.credentialVersion!,
+      rejectSameAsCurrent: true,
+    ...(notification ? { notification } : {}),
+  });
+  if (change.outcome === "SAME_AS_CURRENT") return { result: "PASSWORD_POLICY_VIOLATION", violations: [SAME_AS_CURRENT] };
+  if (change.outcome !== "UPDATED") return { result: "INVALID_CODE" };
+
+  deps.waitUntil(retireCodes(db, row!.id, user.id).catch((e) => logBackgroundFailure("reset_password.retire_failed", e)));
+  return { result: "PASSWORD_UPDATED", userId: user.id, tenantId: user.tenantId, ...(policy.loginUrl ? { loginUrl: policy.loginUrl } : {}) };
+}
