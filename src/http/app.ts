@@ -12,9 +12,11 @@ import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
 import { changePasswordRoutes } from "./routes/change-password";
 import { clientRoutes } from "./routes/clients";
+import { loginRoutes } from "./routes/login";
 import { oauth2Routes } from "./routes/oauth2";
 import { passwordResetRoutes } from "./routes/password-reset";
 import { passwordResetPolicyRoutes } from "./routes/password-reset-policy";
+import { sessionRoutes } from "./routes/sessions";
 import { tenantRoutes } from "./routes/tenants";
 import { userRoutes } from "./routes/users";
 import { wellKnownRoutes } from "./routes/well-known";
@@ -48,6 +50,8 @@ export function createApp() {
   app.route("/api/v1", passwordResetPolicyRoutes);
   app.route("/api/v1", passwordResetRoutes);
   app.route("/api/v1", changePasswordRoutes);
+  app.route("/api/v1", loginRoutes);
+  app.route("/api/v1", sessionRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", { type: "http", scheme: "basic" });

@@ -17,6 +17,7 @@ export type UserObjectApi = Pick<
   | "changePassword"
   | "login"
   | "refresh"
+  | "refreshTokenStatus"
   | "sessionStatus"
   | "listSessions"
   | "revokeRefreshToken"

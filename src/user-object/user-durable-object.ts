@@ -194,6 +194,18 @@ export class UserDurableObject extends DurableObject<Env> {
     });
   }
 
+  /** Introspection of a refresh token: alive, unrotated and of a live session. Does not rotate. */
+  async refreshTokenStatus(secret: string): Promise<{ active: false } | { active: true; sessionId: string; applicationId: string; tenantId: string }> {
+    const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
+    const token = this.sql
+      .exec<RefreshTokenRow>("SELECT token_hash, session_id, epoch, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = ?", tokenHash)
+      .toArray()[0];
+    if (!token) return { active: false };
+    const session = this.session(token.session_id);
+    if (!session || judgeRefresh(token, session, this.credential(), Date.now()) !== "ROTATE") return { active: false };
+    return { active: true, sessionId: session.id, applicationId: session.application_id, tenantId: session.tenant_id };
+  }
+
   /** Whether the session is alive now; access tokens are only as good as their session. */
   async sessionStatus(sessionId: string): Promise<{ active: boolean }> {
     const session = this.session(sessionId);

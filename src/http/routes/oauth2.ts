@@ -1,8 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CLIENT_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
+import { introspect, refresh, revoke } from "../../workflows/sessions/tokens";
 import { requireClientBasicAuth } from "../middleware/client-basic-auth";
 import { OAuthError, oauthHook } from "../oauth-errors";
 import { router } from "../router";
+import { workflowDeps } from "../workflow-deps";
 
 const form = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/x-www-form-urlencoded": { schema } }, required: true },
@@ -23,28 +25,86 @@ const TokenResponse = z
   })
   .openapi("TokenResponse");
 
-export const oauth2Routes = router().openapi(
-  createRoute({
-    method: "post",
-    path: "/oauth2/token",
-    summary: "Token endpoint (RFC 6749): client_credentials",
-    description: "The client authenticates with HTTP Basic. client_credentials returns an access token carrying the client's application, tenant and permissions.",
-    security: [{ basicAuth: [] }],
-    middleware: [requireClientBasicAuth] as const,
-    request: form(z.object({ grant_type: z.string().min(1), scope: z.string().optional() })),
-    responses: { 200: { description: "Issued.", content: { "application/json": { schema: TokenResponse } } }, ...oauthErrors },
-  }),
-  async (c) => {
-    const { grant_type } = c.req.valid("form");
-    const client = c.var.client;
-    c.header("Cache-Control", "no-store");
-    if (grant_type !== "client_credentials") throw new OAuthError(400, "unsupported_grant_type", "Use client_credentials.");
-    const access_token = await issueAccessToken(
-      c.env,
-      { sub: client.id, app_id: client.applicationId, ...(client.tenantId ? { tnt_id: client.tenantId } : {}), permissions: client.permissions },
-      CLIENT_TOKEN_TTL_SECONDS,
-    );
-    return c.json({ access_token, token_type: "Bearer" as const, expires_in: CLIENT_TOKEN_TTL_SECONDS }, 200);
-  },
-  oauthHook,
-);
+const Introspection = z
+  .object({
+    active: z.boolean(),
+    token_type: z.enum(["access_token", "refresh_token"]).optional(),
+    sub: z.string().optional(),
+    sid: z.string().optional(),
+    app_id: z.string().optional(),
+    tnt_id: z.string().optional(),
+    iss: z.string().optional(),
+    exp: z.number().int().optional(),
+    scope: z.string().optional(),
+  })
+  .openapi("Introspection");
+
+export const oauth2Routes = router()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/oauth2/token",
+      summary: "Token endpoint (RFC 6749): client_credentials and refresh_token",
+      description:
+        "The client authenticates with HTTP Basic. client_credentials returns an access token carrying the client's application, tenant and permissions. refresh_token rotates: the old refresh token is spent, and presenting it again revokes its whole session (RFC 9700).",
+      security: [{ basicAuth: [] }],
+      middleware: [requireClientBasicAuth] as const,
+      request: form(z.object({ grant_type: z.string().min(1), refresh_token: z.string().min(1).optional(), scope: z.string().optional() })),
+      responses: { 200: { description: "Issued.", content: { "application/json": { schema: TokenResponse } } }, ...oauthErrors },
+    }),
+    async (c) => {
+      const params = c.req.valid("form");
+      const client = c.var.client;
+      c.header("Cache-Control", "no-store");
+      if (params.grant_type === "refresh_token") {
+        if (!params.refresh_token) throw new OAuthError(400, "invalid_request", "refresh_token is required.");
+        const answer = await refresh(workflowDeps(c), client, params.refresh_token);
+        if (!answer) throw new OAuthError(400, "invalid_grant", "The refresh token is invalid, expired, revoked or already used.");
+        return c.json(answer, 200);
+      }
+      if (params.grant_type !== "client_credentials") {
+        throw new OAuthError(400, "unsupported_grant_type", "Use client_credentials or refresh_token.");
+      }
+      const access_token = await issueAccessToken(
+        c.env,
+        { sub: client.id, app_id: client.applicationId, ...(client.tenantId ? { tnt_id: client.tenantId } : {}), permissions: client.permissions },
+        CLIENT_TOKEN_TTL_SECONDS,
+      );
+      return c.json({ access_token, token_type: "Bearer" as const, expires_in: CLIENT_TOKEN_TTL_SECONDS }, 200);
+    },
+    oauthHook,
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/oauth2/revoke",
+      summary: "Token revocation (RFC 7009)",
+      description: "Revoking a refresh token or an end user's access token ends its session. Answers 200 for unknown tokens too.",
+      security: [{ basicAuth: [] }],
+      middleware: [requireClientBasicAuth] as const,
+      request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
+      responses: { 200: { description: "Revoked, or nothing to revoke." }, ...oauthErrors },
+    }),
+    async (c) => {
+      await revoke(workflowDeps(c), c.var.client, c.req.valid("form").token);
+      return c.body(null, 200);
+    },
+    oauthHook,
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/oauth2/introspect",
+      summary: "Token introspection (RFC 7662)",
+      description: "An end user's access token reads active:false as soon as its session is revoked, before its exp.",
+      security: [{ basicAuth: [] }],
+      middleware: [requireClientBasicAuth] as const,
+      request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
+      responses: { 200: { description: "The token's state.", content: { "application/json": { schema: Introspection } } }, ...oauthErrors },
+    }),
+    async (c) => {
+      c.header("Cache-Control", "no-store");
+      return c.json(await introspect(workflowDeps(c), c.var.client, c.req.valid("form").token), 200);
+    },
+    oauthHook,
+  );

@@ -1,0 +1,41 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { login } from "../../workflows/sessions/login";
+import { forbidden } from "../errors";
+import { tenantInBoundary } from "../guards";
+import { requireCaller } from "../middleware/authenticate";
+import { router } from "../router";
+import { Id, bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
+import { workflowDeps } from "../workflow-deps";
+
+const LoginResponse = z
+  .discriminatedUnion("result", [
+    z.object({
+      result: z.literal("SUCCESS"),
+      userId: Id,
+      sessionId: Id,
+      accessToken: z.string().openapi({ description: "ES256 at+jwt, 5 minutes, with sub, sid, app_id, tnt_id, permissions." }),
+      refreshToken: z.string().openapi({ description: "Rotates on every use." }),
+      expiresIn: z.number().int(),
+    }),
+    z.object({ result: z.literal("INVALID_CREDENTIALS") }).openapi({ description: "Wrong password, or no such active user: indistinguishable." }),
+  ])
+  .openapi("LoginResponse");
+
+export const loginRoutes = router().openapi(
+  createRoute({
+    method: "post",
+    path: "/login",
+    summary: "Log a user in (the host application's backend calls this)",
+    security: bearerSecurity,
+    middleware: [requireCaller({ permission: "login:execute" })] as const,
+    request: jsonBody(z.object({ tenantId: Id, email: z.email().max(320), password: z.string().min(1).max(4096) }).strict().openapi("LoginRequest")),
+    responses: { 200: jsonResponse(LoginResponse, "The outcome, in `result`."), ...errorResponses(401, 403, 404, 413, 415, 503) },
+  }),
+  async (c) => {
+    const caller = c.var.caller;
+    if (caller.kind !== "client" || caller.tenantId !== null) throw forbidden("Login needs a token at Application boundary.");
+    const body = c.req.valid("json");
+    const tenant = await tenantInBoundary(c, body.tenantId);
+    return c.json(await login(workflowDeps(c), tenant, body.email, body.password), 200);
+  },
+);
