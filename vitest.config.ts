@@ -2,16 +2,33 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_SECRETS } from "./test/secrets.ts";
 
+const PROJECT = "edge-password-reset";
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
-        miniflare: { bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations } },
+        miniflare: {
+          bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations },
+          serviceBindings: { HOST_APP: "host-app" },
+          workers: [
+            {
+              name: "host-app",
+              modules: true,
+              scriptPath: "./test/fixtures/host-app.js",
+              compatibilityDate: "2026-11-01",
+              // The plugin renames the Worker under test to vitest-plugin-runner-<project name>
+              // and rewrites only its own self-bindings, so the host app names the runner.
+              serviceBindings: { AUTH: { name: `vitest-plugin-runner-${PROJECT}`, entrypoint: "PasswordResetService" } },
+            },
+          ],
+        },
       }),
     ],
     test: {
+      name: PROJECT,
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 30_000,

@@ -1,8 +1,7 @@
-import { createApp } from "./http/app";
+import { app } from "./http/app";
 
 export { UserDurableObject } from "./user-object/user-durable-object";
-
-const app = createApp();
+export { PasswordResetService } from "./rpc/password-reset-service";
 
 export default {
   fetch: app.fetch,

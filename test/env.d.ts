@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
+      /** The second Worker of test/fixtures/host-app.js, which calls this service over RPC. */
+      HOST_APP: Fetcher;
     }
   }
 }

@@ -69,3 +69,6 @@ export function createApp() {
   app.onError(handleError);
   return app;
 }
+
+/** The one app instance: the fetch handler and the RPC entrypoint both serve it. */
+export const app = createApp();
