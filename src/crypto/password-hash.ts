@@ -33,10 +33,20 @@ export function formatPasswordHash(p: PasswordHashParams): string {
   return `$${SCHEME}$v=${p.version}$i=${p.iterations}$${base64url.encode(p.salt)}$${base64url.encode(p.hash)}`;
 }
 
+/** Null for anything that is not a well-formed hash this code could have written. */
 export function parsePasswordHash(stored: string): PasswordHashParams | null {
   const m = /^\$pbkdf2-sha256\$v=(\d+)\$i=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/.exec(stored);
   if (!m) return null;
-  return { version: Number(m[1]), iterations: Number(m[2]), salt: base64url.decode(m[3]!), hash: base64url.decode(m[4]!) };
+  const iterations = Number(m[2]);
+  if (iterations < 1 || iterations > WORKERS_PBKDF2_MAX_ITERATIONS) return null;
+  try {
+    const salt = base64url.decode(m[3]!);
+    const hash = base64url.decode(m[4]!);
+    if (salt.byteLength === 0 || hash.byteLength === 0) return null;
+    return { version: Number(m[1]), iterations, salt, hash };
+  } catch {
+    return null;
+  }
 }
 
 export async function hashPassword(password: string, pepper: string, iterations = PBKDF2_ITERATIONS): Promise<string> {

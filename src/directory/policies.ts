@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { applicationPolicies, tenantPolicies } from "../db/schema";
+import { applicationPolicies, tenantPolicies, tenants } from "../db/schema";
 import type { PasswordResetPolicy, PolicySettings } from "../policy/password-reset-policy";
 import { effectivePolicy } from "../policy/password-reset-policy";
 
@@ -24,7 +24,18 @@ export async function policyForTenant(db: Database, tenant: { id: string; applic
   return effectivePolicy(app, own);
 }
 
+/** Every tenant-level override in an application, to check an application change against. */
+export async function tenantSettingsOfApplication(db: Database, applicationId: string): Promise<PolicySettings[]> {
+  const rows = await db
+    .select({ policy: tenantPolicies })
+    .from(tenantPolicies)
+    .innerJoin(tenants, eq(tenants.id, tenantPolicies.tenantId))
+    .where(eq(tenants.applicationId, applicationId));
+  return rows.map((r) => settingsOf(r.policy)!);
+}
+
 export async function saveApplicationSettings(db: Database, applicationId: string, patch: PolicySettings): Promise<void> {
+  if (Object.keys(patch).length === 0) return;
   await db
     .insert(applicationPolicies)
     .values({ applicationId, ...patch })
@@ -32,5 +43,6 @@ export async function saveApplicationSettings(db: Database, applicationId: strin
 }
 
 export async function saveTenantSettings(db: Database, tenantId: string, patch: PolicySettings): Promise<void> {
+  if (Object.keys(patch).length === 0) return;
   await db.insert(tenantPolicies).values({ tenantId, ...patch }).onConflictDoUpdate({ target: tenantPolicies.tenantId, set: patch });
 }

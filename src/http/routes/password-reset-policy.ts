@@ -4,6 +4,7 @@ import {
   saveApplicationSettings,
   saveTenantSettings,
   tenantSettings,
+  tenantSettingsOfApplication,
 } from "../../directory/policies";
 import { type PasswordResetPolicy, type PolicySettings, effectivePolicy, policyConflicts } from "../../policy/password-reset-policy";
 import { ConstraintViolationsError } from "../errors";
@@ -50,8 +51,11 @@ export const passwordResetPolicyRoutes = router()
   .openapi(patch("application", "application:write"), async (c) => {
     const app = await applicationInBoundary(c, c.req.valid("param").id);
     const body = c.req.valid("json") as PolicySettings;
-    const next = effectivePolicy({ ...(await applicationSettings(c.var.db, app.id)), ...body });
+    const nextSettings = { ...(await applicationSettings(c.var.db, app.id)), ...body };
+    const next = effectivePolicy(nextSettings);
     rejectConflicts(next);
+    // Tenants that override some fields must stay consistent under the new application values.
+    for (const tenant of await tenantSettingsOfApplication(c.var.db, app.id)) rejectConflicts(effectivePolicy(nextSettings, tenant));
     await saveApplicationSettings(c.var.db, app.id, body);
     return c.json({ applicationId: app.id, ...next }, 200);
   })

@@ -1,0 +1,89 @@
+import { base64url } from "jose";
+import { describe, expect, it } from "vitest";
+import {
+  PBKDF2_ITERATIONS,
+  WORKERS_PBKDF2_MAX_ITERATIONS,
+  hashPassword,
+  parsePasswordHash,
+  verifyPassword,
+} from "../../src/crypto/password-hash";
+
+const PEPPER = "pepper-for-password-hash-tests";
+
+describe("password hashing", () => {
+  it("verifies the password it hashed, with current parameters needing no rehash", async () => {
+    const stored = await hashPassword("correct horse battery staple", PEPPER);
+    expect(await verifyPassword("correct horse battery staple", stored, PEPPER)).toEqual({ valid: true, needsRehash: false });
+  });
+
+  it("rejects a wrong password", async () => {
+    const stored = await hashPassword("correct horse battery staple", PEPPER);
+    expect((await verifyPassword("correct horse battery stapler", stored, PEPPER)).valid).toBe(false);
+    expect((await verifyPassword("", stored, PEPPER)).valid).toBe(false);
+  });
+
+  it("does not verify under a different pepper", async () => {
+    const stored = await hashPassword("correct horse battery staple", PEPPER);
+    expect((await verifyPassword("correct horse battery staple", stored, `${PEPPER}-rotated`)).valid).toBe(false);
+  });
+
+  it("stores a self-describing string: scheme, version, iterations, salt, hash", async () => {
+    const stored = await hashPassword("pw", PEPPER);
+    expect(stored).toMatch(/^\$pbkdf2-sha256\$v=1\$i=100000\$[A-Za-z0-9_-]+\$[A-Za-z0-9_-]+$/);
+    const params = parsePasswordHash(stored)!;
+    expect(params).toMatchObject({ version: 1, iterations: 100_000 });
+    expect(params.hash.byteLength).toBe(32);
+  });
+
+  it("salts every hash with 16 fresh random bytes, so equal passwords hash differently", async () => {
+    const [a, b] = await Promise.all([hashPassword("same password", PEPPER), hashPassword("same password", PEPPER)]);
+    expect(a).not.toBe(b);
+    const saltA = base64url.decode(a.split("$")[4]!);
+    const saltB = base64url.decode(b.split("$")[4]!);
+    expect(saltA.byteLength).toBe(16);
+    expect(saltB.byteLength).toBe(16);
+    expect(saltA).not.toEqual(saltB);
+  });
+
+  describe("the production Workers PBKDF2 limit", () => {
+    it("is pinned at 100,000 iterations and the default stays within it", () => {
+      expect(WORKERS_PBKDF2_MAX_ITERATIONS).toBe(100_000);
+      expect(PBKDF2_ITERATIONS).toBeLessThanOrEqual(WORKERS_PBKDF2_MAX_ITERATIONS);
+    });
+
+    it("refuses to hash with more iterations than production Workers allow", async () => {
+      await expect(hashPassword("pw", PEPPER, 100_001)).rejects.toThrow();
+    });
+  });
+
+  it("still verifies a hash made with older parameters, and asks for a rehash", async () => {
+    const old = await hashPassword("legacy password", PEPPER, 1000);
+    expect(old).toContain("$i=1000$");
+    expect(await verifyPassword("legacy password", old, PEPPER)).toEqual({ valid: true, needsRehash: true });
+    expect((await verifyPassword("wrong", old, PEPPER)).valid).toBe(false);
+  });
+
+  describe("malformed stored strings verify false, never throw", () => {
+    // A well-formed 16-byte salt and 32-byte hash, to build near-misses from.
+    const SALT = "6JG1spplQH8O1DxKF4n-Ew";
+    const HASH = "oeQOkmRI4L4DNLunPP_eWQE06_A4faC4B-7Z0SFo6Vc";
+    const cases: [string, string][] = [
+      ["an empty string", ""],
+      ["a plaintext password", "pw"],
+      ["another scheme", `$argon2id$v=19$m=65536,t=3,p=4$${SALT}$${HASH}`],
+      ["an unknown version", `$pbkdf2-sha256$v=2$i=1000$${SALT}$${HASH}`],
+      ["a missing iteration count", `$pbkdf2-sha256$v=1$${SALT}$${HASH}`],
+      ["a missing hash", `$pbkdf2-sha256$v=1$i=1000$${SALT}`],
+      ["non-base64url characters", `$pbkdf2-sha256$v=1$i=1000$${SALT}$${HASH.replace("_", "/")}`],
+      ["trailing garbage", `$pbkdf2-sha256$v=1$i=1000$${SALT}$${HASH}$extra`],
+      ["zero iterations", `$pbkdf2-sha256$v=1$i=0$${SALT}$${HASH}`],
+      ["an undecodable salt", `$pbkdf2-sha256$v=1$i=1000$A$${HASH}`],
+      ["an undecodable hash", `$pbkdf2-sha256$v=1$i=1000$${SALT}$A`],
+    ];
+    for (const [name, stored] of cases) {
+      it(`${name}`, async () => {
+        expect((await verifyPassword("pw", stored, PEPPER)).valid).toBe(false);
+      });
+    }
+  });
+});

@@ -1,0 +1,106 @@
+import { decodeJwt, decodeProtectedHeader } from "jose";
+import { describe, expect, it } from "vitest";
+import { ADMIN, call, callJson, form } from "../support/api";
+import { world } from "../support/fixtures";
+
+const TOKEN = "/api/v1/oauth2/token";
+
+async function newClient(applicationId: string, permissions: string[], tenantId?: string) {
+  const res = await callJson("POST", `/api/v1/applications/${applicationId}/clients`, {
+    token: ADMIN,
+    body: { name: "oauth2-test", permissions, ...(tenantId ? { tenantId } : {}) },
+  });
+  expect(res.status).toBe(201);
+  return { id: res.body.id as string, secret: res.body.clientSecret as string };
+}
+
+async function expectOAuthError(res: Response, status: number, error: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("Cache-Control")).toBe("no-store");
+  const body = (await res.json()) as Record<string, unknown>;
+  expect(body).toEqual({ error, error_description: expect.any(String) });
+}
+
+describe("POST /api/v1/oauth2/token", () => {
+  describe("client_credentials", () => {
+    it("issues a Bearer access token that is not to be cached", async () => {
+      const w = await world();
+      const res = await form(TOKEN, { grant_type: "client_credentials" }, { id: w.clientId, secret: w.clientSecret });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Cache-Control")).toBe("no-store");
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: expect.any(Number) });
+      expect(body.expires_in).toBeGreaterThan(0);
+    });
+
+    it("signs an at+jwt carrying the client's application and permissions, and no tenant at Application boundary", async () => {
+      const w = await world();
+      const client = await newClient(w.applicationId, ["user:read", "tenant:read"]);
+      const res = await form(TOKEN, { grant_type: "client_credentials" }, client);
+      const { access_token, expires_in } = (await res.json()) as { access_token: string; expires_in: number };
+
+      expect(decodeProtectedHeader(access_token)).toMatchObject({ alg: "ES256", typ: "at+jwt", kid: expect.any(String) });
+      const claims = decodeJwt(access_token);
+      expect(claims).toMatchObject({
+        iss: "urn:edge-password-reset",
+        aud: "urn:edge-password-reset:api",
+        sub: client.id,
+        app_id: w.applicationId,
+        permissions: ["user:read", "tenant:read"],
+      });
+      expect(claims).not.toHaveProperty("tnt_id");
+      expect(claims).not.toHaveProperty("sid");
+      expect(claims.exp! - claims.iat!).toBe(expires_in);
+      expect(claims.jti).toMatch(/^[a-z0-9]{26}$/);
+    });
+
+    it("puts tnt_id in the token of a tenant-scoped client", async () => {
+      const w = await world();
+      const client = await newClient(w.applicationId, ["user:read"], w.tenantId);
+      const res = await form(TOKEN, { grant_type: "client_credentials" }, client);
+      const claims = decodeJwt(((await res.json()) as { access_token: string }).access_token);
+      expect(claims).toMatchObject({ sub: client.id, app_id: w.applicationId, tnt_id: w.tenantId, permissions: ["user:read"] });
+    });
+  });
+
+  describe("client authentication", () => {
+    it("rejects a wrong secret with 401 invalid_client and a Basic challenge", async () => {
+      const w = await world();
+      const res = await form(TOKEN, { grant_type: "client_credentials" }, { id: w.clientId, secret: `${w.clientSecret}x` });
+      expect(res.headers.get("WWW-Authenticate")).toMatch(/^Basic\b/);
+      await expectOAuthError(res, 401, "invalid_client");
+    });
+
+    it("rejects an unknown client with 401 invalid_client", async () => {
+      const res = await form(TOKEN, { grant_type: "client_credentials" }, { id: "unknownclient0000000000000", secret: "whatever" });
+      expect(res.headers.get("WWW-Authenticate")).toMatch(/^Basic\b/);
+      await expectOAuthError(res, 401, "invalid_client");
+    });
+
+    it("rejects a request without client credentials with 401 invalid_client", async () => {
+      await expectOAuthError(await form(TOKEN, { grant_type: "client_credentials" }), 401, "invalid_client");
+    });
+  });
+
+  describe("malformed requests", () => {
+    it("answers 400 invalid_request without grant_type", async () => {
+      const w = await world();
+      await expectOAuthError(await form(TOKEN, {}, { id: w.clientId, secret: w.clientSecret }), 400, "invalid_request");
+    });
+
+    it("answers 400 unsupported_grant_type for a grant it does not offer", async () => {
+      const w = await world();
+      const res = await form(TOKEN, { grant_type: "password", username: "a", password: "b" }, { id: w.clientId, secret: w.clientSecret });
+      await expectOAuthError(res, 400, "unsupported_grant_type");
+    });
+
+    it("answers 400 invalid_request to a JSON body instead of a form", async () => {
+      const w = await world();
+      const res = await call("POST", TOKEN, {
+        body: { grant_type: "client_credentials" },
+        headers: { Authorization: `Basic ${btoa(`${w.clientId}:${w.clientSecret}`)}` },
+      });
+      await expectOAuthError(res, 400, "invalid_request");
+    });
+  });
+});

@@ -1,0 +1,128 @@
+// The password reset policy: defaults, overridden by the application, overridden by the tenant;
+// null hands a field back to the level above.
+import { describe, expect, it } from "vitest";
+import { callJson } from "../support/api";
+import { type World, world } from "../support/fixtures";
+
+const appPolicy = (w: World) => `/api/v1/applications/${w.applicationId}/password-reset-policy`;
+const tenantPolicy = (w: World) => `/api/v1/tenants/${w.tenantId}/password-reset-policy`;
+
+const get = (w: World, path: string) => callJson("GET", path, { token: w.token });
+const patch = (w: World, path: string, body: unknown) => callJson("PATCH", path, { token: w.token, body });
+
+const DEFAULTS = {
+  emailVerificationStrategy: "LINK",
+  emailLinkTtlSeconds: 3600,
+  otpTtlSeconds: 900,
+  resetLinkTtlSeconds: 86400,
+  otpLength: 6,
+  otpMaxAttempts: 5,
+  passwordMinLength: 8,
+  passwordMaxLength: 256,
+  resetPageUrl: null,
+  loginUrl: null,
+  sendPasswordUpdatedEmail: true,
+};
+
+describe("password reset policy", () => {
+  it("starts from the documented defaults at both levels", async () => {
+    const w = await world();
+    const app = await get(w, appPolicy(w));
+    expect(app.status).toBe(200);
+    expect(app.body).toMatchObject({ applicationId: w.applicationId, ...DEFAULTS });
+    const tenant = await get(w, tenantPolicy(w));
+    expect(tenant.status).toBe(200);
+    expect(tenant.body).toMatchObject({ applicationId: w.applicationId, tenantId: w.tenantId, ...DEFAULTS });
+  });
+
+  it("lets a tenant inherit, override, and clear back to the application's value", async () => {
+    const w = await world();
+
+    const setApp = await patch(w, appPolicy(w), { otpLength: 8 });
+    expect(setApp.status).toBe(200);
+    expect(setApp.body).toMatchObject({ ...DEFAULTS, otpLength: 8 });
+    expect((await get(w, tenantPolicy(w))).body.otpLength).toBe(8);
+
+    const setTenant = await patch(w, tenantPolicy(w), { otpLength: 10 });
+    expect(setTenant.status).toBe(200);
+    expect(setTenant.body.otpLength).toBe(10);
+    expect((await get(w, tenantPolicy(w))).body.otpLength).toBe(10);
+    expect((await get(w, appPolicy(w))).body.otpLength).toBe(8);
+
+    const cleared = await patch(w, tenantPolicy(w), { otpLength: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.otpLength).toBe(8);
+    expect((await get(w, tenantPolicy(w))).body.otpLength).toBe(8);
+  });
+
+  it("leaves fields a PATCH does not mention unchanged", async () => {
+    const w = await world();
+    await patch(w, appPolicy(w), { otpLength: 7, emailVerificationStrategy: "OTP" });
+    const res = await patch(w, appPolicy(w), { otpMaxAttempts: 3 });
+    expect(res.body).toMatchObject({ otpLength: 7, emailVerificationStrategy: "OTP", otpMaxAttempts: 3 });
+  });
+
+  it("treats an empty PATCH as a no-op at both levels", async () => {
+    const w = await world();
+    for (const path of [appPolicy(w), tenantPolicy(w)]) {
+      const res = await patch(w, path, {});
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject(DEFAULTS);
+    }
+  });
+
+  describe("rejects with 400 and changes nothing", () => {
+    it.each([
+      [5, "min", { min: 6 }],
+      [11, "max", { max: 10 }],
+    ])("otpLength %i (outside 6..10)", async (otpLength, code, constraintAttributes) => {
+      const w = await world();
+      for (const path of [appPolicy(w), tenantPolicy(w)]) {
+        const res = await patch(w, path, { otpLength });
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({
+          type: "constraint_violations_error",
+          code: "message_body_constraint_violations",
+          message: expect.any(String),
+          violations: { otpLength: [{ code, constraintAttributes }] },
+        });
+        expect((await get(w, path)).body.otpLength).toBe(6);
+      }
+    });
+
+    it("a passwordMinLength above passwordMaxLength", async () => {
+      const w = await world();
+      const res = await patch(w, appPolicy(w), { passwordMinLength: 100, passwordMaxLength: 50 });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ type: "constraint_violations_error", violations: { passwordMinLength: [{ code: "conflicts_with_other_fields" }] } });
+      expect((await get(w, appPolicy(w))).body).toMatchObject({ passwordMinLength: 8, passwordMaxLength: 256 });
+    });
+
+    it("a tenant minimum above the maximum it inherits from the application", async () => {
+      const w = await world();
+      expect((await patch(w, appPolicy(w), { passwordMaxLength: 64 })).status).toBe(200);
+      const res = await patch(w, tenantPolicy(w), { passwordMinLength: 65 });
+      expect(res.status).toBe(400);
+      expect(res.body.violations).toHaveProperty("passwordMinLength");
+      expect((await get(w, tenantPolicy(w))).body.passwordMinLength).toBe(8);
+    });
+
+    it("an application maximum below the minimum one of its tenants sets", async () => {
+      const w = await world();
+      expect((await patch(w, tenantPolicy(w), { passwordMinLength: 100 })).status).toBe(200);
+      const res = await patch(w, appPolicy(w), { passwordMaxLength: 50 });
+      expect(res.status).toBe(400);
+      expect(res.body.type).toBe("constraint_violations_error");
+      const tenant = (await get(w, tenantPolicy(w))).body;
+      expect(tenant.passwordMinLength).toBeLessThanOrEqual(tenant.passwordMaxLength);
+    });
+
+    it("an unknown field", async () => {
+      const w = await world();
+      const res = await patch(w, appPolicy(w), { otpLength: 8, otpAlphabet: "hex" });
+      expect(res.status).toBe(400);
+      expect(res.body.violations).toEqual({ otpAlphabet: [{ code: "unknown_field", constraintAttributes: {} }] });
+      expect((await get(w, appPolicy(w))).body.otpLength).toBe(6);
+    });
+  });
+});
