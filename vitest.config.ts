@@ -4,7 +4,8 @@ import { TEST_SECRETS } from "./test/secrets.ts";
 
 const PROJECT = "edge-password-reset";
 
-export default defineConfig(async () => {
+export default defineConfig(async ({ mode }) => {
+  const bench = mode === "bench";
   const migrations = await readD1Migrations("./migrations");
   return {
     plugins: [
@@ -29,11 +30,13 @@ export default defineConfig(async () => {
     ],
     test: {
       name: PROJECT,
-      include: ["test/**/*.test.ts"],
+      // `npm run bench` (mode "bench"): the same runtime, but the measurement files under bench/.
+      include: bench ? ["bench/**/*.bench.ts"] : ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 30_000,
       // Access-log lines only matter when a test fails.
-      silent: "passed-only" as const,
+      silent: bench ? false : ("passed-only" as const),
+      onConsoleLog: (log: string) => !(bench && log.startsWith('{"requestId"')),
     },
   };
 });
