@@ -19,6 +19,16 @@ export type AccessTokenClaims = z.infer<typeof accessTokenClaims>;
 const trustedIssuer = z.object({ issuer: z.string().min(1), jwksUrl: z.url(), audience: z.string().min(1).optional() });
 const trustedIssuers = z.array(trustedIssuer);
 
+/** A malformed TRUSTED_ISSUERS trusts no one (fail closed) rather than failing every request. */
+function configuredIssuers(json: string): z.infer<typeof trustedIssuers> {
+  try {
+    const parsed = trustedIssuers.safeParse(JSON.parse(json || "[]"));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
+
 // Module scope, so each remote key set's cache lives as long as the isolate.
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();
 
@@ -65,7 +75,7 @@ export async function verifyAccessToken(
   if (issuer === env.TOKEN_ISSUER) {
     keys = createLocalJWKSet({ keys: [(await signingKey(env)).publicJwk] });
   } else {
-    const external = trustedIssuers.parse(JSON.parse(env.TRUSTED_ISSUERS || "[]")).find((t) => t.issuer === issuer);
+    const external = configuredIssuers(env.TRUSTED_ISSUERS).find((t) => t.issuer === issuer);
     if (!external) return null;
     keys = remoteKeySet(external.jwksUrl);
     audience = external.audience ?? audience;
