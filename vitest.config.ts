@@ -14,6 +14,8 @@ export default defineConfig(async ({ mode }) => {
         miniflare: {
           bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations },
           serviceBindings: { HOST_APP: "host-app" },
+          // Outbound fetches (an external issuer's JWKS) go to the host app instead of the internet.
+          outboundService: "host-app",
           workers: [
             {
               name: "host-app",

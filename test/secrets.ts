@@ -13,6 +13,19 @@ export const TEST_SECRETS = {
     kid: "test-es256-1",
     alg: "ES256",
   }),
+  // An external issuer trusted by JWKS URL; its keys are served by test/fixtures/host-app.js.
+  TRUSTED_ISSUERS: JSON.stringify([{ issuer: "https://idp.example", jwksUrl: "https://idp.example/idp/jwks.json" }]),
   DEV_CLIENT_ID: "democlient0000000000000000",
   DEV_CLIENT_SECRET: "test-dev-client-secret-0123456789",
+};
+
+/** The external issuer's private key; its public half is in test/fixtures/host-app.js. */
+export const EXTERNAL_IDP_KEY = {
+  kty: "EC",
+  x: "hhwJ0JCq3c5ICypck_iW75woFroF2_y_3ao16yxaa60",
+  y: "wLYT1Otpd0LiBJaifOmnubVgGjSFXMShNU_VDdUq6I0",
+  crv: "P-256",
+  d: "RNb08ZzAhlkY-AsWk2bYRBsKJAvG7kISDjHP7lQxQDs",
+  kid: "external-idp-1",
+  alg: "ES256",
 };
