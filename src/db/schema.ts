@@ -108,6 +108,7 @@ export const resetCodes = sqliteTable(
   (t) => [
     uniqueIndex("reset_codes_code_hash").on(t.codeHash),
     index("reset_codes_user_open").on(t.userId, t.kind).where(sql`consumed_at IS NULL AND superseded_at IS NULL`),
+    index("reset_codes_subject_open").on(t.subjectKey, t.kind).where(sql`consumed_at IS NULL AND superseded_at IS NULL`),
   ],
 );
 

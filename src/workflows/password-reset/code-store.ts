@@ -1,6 +1,6 @@
 // D1 storage steps for reset codes. Single statements and db.batch are atomic on D1; there are no
 // interactive transactions, so every check-and-set is a guarded statement.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { keyedHash } from "../../crypto/keyed-hash";
 import type { Database } from "../../db/client";
 import { codeFailures, resetCodes } from "../../db/schema";
@@ -40,27 +40,23 @@ export interface NewCode {
 }
 
 /**
- * Stores a code, supersedes the user's earlier open codes of the same family (email requests, or
- * admin links) and queues its email, all in one batch: none of it happens without the rest.
+ * Stores a code, supersedes the earlier open codes of its family and queues its email, all in one
+ * batch: none of it happens without the rest. Email codes supersede by subject (tenant and email),
+ * which decoys share with real users, so a decoy is superseded exactly like a real code; admin
+ * links supersede the user's earlier admin links.
  */
-export async function issueCode(db: Database, code: NewCode, supersedes: CodeKind[], email: EmailMessage | null): Promise<void> {
+export async function issueCode(db: Database, code: NewCode, email: EmailMessage | null): Promise<void> {
   const now = Date.now();
-  const supersede = code.userId
-    ? [
-        db
-          .update(resetCodes)
-          .set({ supersededAt: now })
-          .where(
-            and(
-              eq(resetCodes.userId, code.userId),
-              sql`${resetCodes.kind} IN (${sql.join(supersedes.map((k) => sql`${k}`), sql`, `)})`,
-              isNull(resetCodes.consumedAt),
-              isNull(resetCodes.supersededAt),
-            ),
-          ),
-      ]
-    : [];
-  await db.batch([...supersede, db.insert(resetCodes).values({ ...code, createdAt: now }), ...(email ? [outboxInsert(db, email)] : [])] as [any, ...any[]]);
+  const family =
+    code.kind === "ADMIN_LINK"
+      ? and(eq(resetCodes.userId, code.userId!), eq(resetCodes.kind, "ADMIN_LINK"))
+      : and(eq(resetCodes.subjectKey, code.subjectKey), inArray(resetCodes.kind, ["EMAIL_LINK", "EMAIL_OTP"]));
+  const supersede = db
+    .update(resetCodes)
+    .set({ supersededAt: now })
+    .where(and(family, isNull(resetCodes.consumedAt), isNull(resetCodes.supersededAt)));
+  const insert = db.insert(resetCodes).values({ ...code, createdAt: now });
+  await (email ? db.batch([supersede, insert, outboxInsert(db, email)]) : db.batch([supersede, insert]));
 }
 
 export async function findCode(db: Database, hash: string): Promise<ResetCodeRow | null> {

@@ -27,7 +27,6 @@ export async function createPasswordResetLink({ env, db }: WorkflowDeps, user: U
       maxAttempts: 0,
       expiresAt,
     },
-    ["ADMIN_LINK"],
     null,
   );
   return { passwordResetLink: resetLink(policy.resetPageUrl, baseUrl, "passwordResetCode", code), expiresAt: new Date(expiresAt).toISOString() };

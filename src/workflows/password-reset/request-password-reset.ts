@@ -89,7 +89,6 @@ async function issueEmailCode({ env, db }: WorkflowDeps, i: Issue): Promise<void
       maxAttempts: i.policy.otpMaxAttempts,
       expiresAt: Date.now() + ttlSeconds * 1000,
     },
-    ["EMAIL_LINK", "EMAIL_OTP"],
     email,
   );
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `reset_codes_subject_open` ON `reset_codes` (`subject_key`,`kind`) WHERE consumed_at IS NULL AND superseded_at IS NULL;
