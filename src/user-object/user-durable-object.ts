@@ -4,6 +4,8 @@ import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto/pas
 import { newId, randomToken } from "../crypto/random";
 import { insertOutboxEmails } from "../email/outbox";
 import type { EmailMessage } from "../email/message";
+import type { PasswordResetPolicy } from "../policy/password-reset-policy";
+import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../policy/password-rules";
 import { STORAGE_SCHEMA } from "./storage-schema";
 import { type CredentialRow, type RefreshTokenRow, type SessionRow, judgeRefresh, sessionActive } from "./session-state";
 
@@ -21,15 +23,15 @@ export type ChangePasswordOutcome =
   | { outcome: "UPDATED"; credentialVersion: number }
   | { outcome: "STALE" }
   | { outcome: "WRONG_CURRENT_PASSWORD" }
-  | { outcome: "SAME_AS_CURRENT" };
+  | { outcome: "POLICY_VIOLATION"; violations: PasswordViolation[] };
 
 export interface ChangePasswordInput {
   newPassword: string;
+  policy: Pick<PasswordResetPolicy, "passwordMinLength" | "passwordMaxLength">;
   /** Reset codes: the credential version the code was issued at. The change applies only if it still holds. */
   expectedCredentialVersion?: number;
   /** Change Password: the password the user says is current. */
   currentPassword?: string;
-  rejectSameAsCurrent: boolean;
   notification?: EmailMessage;
 }
 
@@ -100,6 +102,10 @@ export class UserDurableObject extends DurableObject<Env> {
     this.writeCredential({ ...c, password_hash: hash });
   }
 
+  /**
+   * Checks in the order a caller would see if requests ran one at a time: a stale code first, then
+   * the current password, then the policy (lengths, then same_as_current), then commits.
+   */
   async changePassword(input: ChangePasswordInput): Promise<ChangePasswordOutcome> {
     const pepper = this.env.PASSWORD_PEPPER;
     const start = this.credential();
@@ -110,13 +116,15 @@ export class UserDurableObject extends DurableObject<Env> {
       const check = await verifyPassword(input.currentPassword, start.password_hash ?? DECOY_PASSWORD_HASH, pepper);
       if (!start.password_hash || !check.valid) return { outcome: "WRONG_CURRENT_PASSWORD" };
     }
-    if (input.rejectSameAsCurrent && start.password_hash) {
+    const violations = passwordViolations(input.newPassword, input.policy);
+    if (violations.length) return { outcome: "POLICY_VIOLATION", violations };
+    if (start.password_hash) {
       const same =
         input.currentPassword === input.newPassword ||
         (await verifyPassword(input.newPassword, start.password_hash, pepper)).valid;
       // A concurrent change may have landed during the hash; then this request lost the race.
       if (this.credential().credential_version !== start.credential_version) return { outcome: "STALE" };
-      if (same) return { outcome: "SAME_AS_CURRENT" };
+      if (same) return { outcome: "POLICY_VIOLATION", violations: [SAME_AS_CURRENT] };
     }
     const newHash = await hashPassword(input.newPassword, pepper);
     // Check-and-set after the last await: the version read at the start must still hold.

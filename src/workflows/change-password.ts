@@ -2,7 +2,7 @@
 // and Password Updated email as a reset apply, in the same Durable Object transaction.
 import { policyForTenant } from "../directory/policies";
 import type { User } from "../directory/users";
-import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../policy/password-rules";
+import type { PasswordViolation } from "../policy/password-rules";
 import { callUserObject } from "../user-object/stub";
 import { type WorkflowDeps, logBackgroundFailure } from "./deps";
 import { retireOpenCodes } from "./password-reset/code-store";
@@ -20,16 +20,14 @@ export async function changePassword(
 ): Promise<ChangePasswordAnswer> {
   const { db, env } = deps;
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
-  const violations = passwordViolations(input.newPassword, policy);
-  if (violations.length) return { result: "PASSWORD_POLICY_VIOLATION", violations };
   const notification = await passwordUpdatedNotice(db, user, policy, input.suppressPasswordUpdatedEmail ?? false);
   const change = await callUserObject(env, user.id, "changePassword", {
-      newPassword: input.newPassword,
-      currentPassword: input.currentPassword,
-      rejectSameAsCurrent: true,
+    newPassword: input.newPassword,
+    policy,
+    currentPassword: input.currentPassword,
     ...(notification ? { notification } : {}),
   });
-  if (change.outcome === "SAME_AS_CURRENT") return { result: "PASSWORD_POLICY_VIOLATION", violations: [SAME_AS_CURRENT] };
+  if (change.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: change.violations };
   if (change.outcome !== "UPDATED") return { result: "INVALID_CURRENT_PASSWORD" };
   deps.waitUntil(retireOpenCodes(db, user.id).catch((e) => logBackgroundFailure("change_password.retire_failed", e)));
   return { result: "PASSWORD_UPDATED", userId: user.id, tenantId: user.tenantId, ...(policy.loginUrl ? { loginUrl: policy.loginUrl } : {}) };

@@ -7,7 +7,7 @@ import { secretsEqual } from "../../crypto/constant-time";
 import { policyForTenant } from "../../directory/policies";
 import { getUser } from "../../directory/users";
 import { USER_CODE_FAILURES_PER_HOUR } from "../../policy/password-reset-policy";
-import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../../policy/password-rules";
+import type { PasswordViolation } from "../../policy/password-rules";
 import { callUserObject } from "../../user-object/stub";
 import { type WorkflowDeps, logBackgroundFailure } from "../deps";
 import { passwordUpdatedNotice } from "../password-updated-notice";
@@ -59,17 +59,14 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string, i
   if (!user || row!.credentialVersion === null) return { result: "INVALID_CODE" };
 
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
-  const violations = passwordViolations(input.newPassword, policy);
-  if (violations.length) return { result: "PASSWORD_POLICY_VIOLATION", violations };
-
   const notification = await passwordUpdatedNotice(db, user, policy, input.suppressPasswordUpdatedEmail);
   const change = await callUserObject(env, user.id, "changePassword", {
-      newPassword: input.newPassword,
-      expectedCredentialVersion: row!.credentialVersion!,
-      rejectSameAsCurrent: true,
+    newPassword: input.newPassword,
+    policy,
+    expectedCredentialVersion: row!.credentialVersion!,
     ...(notification ? { notification } : {}),
   });
-  if (change.outcome === "SAME_AS_CURRENT") return { result: "PASSWORD_POLICY_VIOLATION", violations: [SAME_AS_CURRENT] };
+  if (change.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: change.violations };
   if (change.outcome !== "UPDATED") return { result: "INVALID_CODE" };
 
   deps.waitUntil(retireCodes(db, row!.id, user.id).catch((e) => logBackgroundFailure("reset_password.retire_failed", e)));
