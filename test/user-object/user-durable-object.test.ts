@@ -1,0 +1,72 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { hashPassword, parsePasswordHash } from "../../src/crypto/password-hash";
+import { callJson } from "../support/api";
+import { createUser, world } from "../support/fixtures";
+import { loginOk } from "../support/sessions";
+
+const stubOf = (userId: string) => env.USERS.get(env.USERS.idFromName(userId));
+
+function tablesOf(userId: string) {
+  return runInDurableObject(stubOf(userId), (_instance, state) =>
+    state.storage.sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'")
+      .toArray()
+      .map((r) => r.name),
+  );
+}
+
+describe("the user's Durable Object", () => {
+  it("is emptied when the user is deleted", async () => {
+    const w = await world();
+    const user = await createUser(w, "gone@example.com", "password one");
+    await loginOk(w, "gone@example.com", "password one");
+    expect(await tablesOf(user.id)).toContain("credential");
+    expect((await callJson("DELETE", `/api/v1/users/${user.id}`, { token: w.token })).status).toBe(204);
+    expect(await tablesOf(user.id)).toEqual([]);
+  });
+
+  it("takes session lifetimes from the tenant's policy", async () => {
+    const w = await world();
+    await callJson("PATCH", `/api/v1/tenants/${w.tenantId}/password-reset-policy`, {
+      token: w.token,
+      body: { sessionIdleTtlSeconds: 600, sessionAbsoluteTtlSeconds: 3600 },
+    });
+    const user = await createUser(w, "ttl@example.com", "password one");
+    const s = await loginOk(w, "ttl@example.com", "password one");
+    const row = await runInDurableObject(stubOf(user.id), (_i, state) =>
+      state.storage.sql.exec<{ idle_ttl_ms: number; created_at: number; absolute_expires_at: number }>("SELECT * FROM sessions WHERE id = ?", s.sessionId).one(),
+    );
+    expect(row.idle_ttl_ms).toBe(600_000);
+    expect(row.absolute_expires_at - row.created_at).toBe(3_600_000);
+  });
+
+  it("upgrades a hash made with older parameters on a successful login", async () => {
+    const w = await world();
+    const user = await createUser(w, "old@example.com", "password one");
+    const weak = await hashPassword("password one", env.PASSWORD_PEPPER, 1_000);
+    await runInDurableObject(stubOf(user.id), (_i, state) => {
+      state.storage.sql.exec("UPDATE credential SET password_hash = ?", weak);
+    });
+    await loginOk(w, "old@example.com", "password one");
+    const stored = await runInDurableObject(stubOf(user.id), (_i, state) =>
+      state.storage.sql.exec<{ password_hash: string }>("SELECT password_hash FROM credential").one().password_hash,
+    );
+    expect(parsePasswordHash(stored)?.iterations).toBe(100_000);
+    await loginOk(w, "old@example.com", "password one");
+  });
+
+  it("sweeps the rows a revocation made dead, in its alarm", async () => {
+    const w = await world();
+    const user = await createUser(w, "sweep@example.com", "password one");
+    await Promise.all([1, 2, 3].map(() => loginOk(w, "sweep@example.com", "password one")));
+    await callJson("POST", `/api/v1/users/${user.id}/sessions/revoke`, { token: w.token });
+    await runDurableObjectAlarm(stubOf(user.id));
+    const left = await runInDurableObject(stubOf(user.id), (_i, state) => ({
+      sessions: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sessions").one().n,
+      tokens: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM refresh_tokens").one().n,
+    }));
+    expect(left).toEqual({ sessions: 0, tokens: 0 });
+  });
+});

@@ -1,0 +1,164 @@
+// Guessing budgets of OTP requests: otpMaxAttempts wrong verificationCodes lock a request, and a
+// user may enter 20 wrong codes an hour across all their requests. Parallel guesses cannot
+// exceed either budget.
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HOUR, MINUTE, clockAt, codeRowsOfUser, wrongCode } from "../../support/codes";
+import { createUser, world } from "../../support/fixtures";
+import { verificationCodeOf, waitForMail } from "../../support/mailbox";
+import { otp, reset, setStrategy } from "../../support/reset";
+import { login } from "../../support/sessions";
+
+const GOOD = "a new good password";
+
+describe("one OTP request", () => {
+  it("locks after the default otpMaxAttempts (5) wrong codes: then even the right code is TOO_MANY_ATTEMPTS", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP");
+    await createUser(w, "five@example.com", "old password 1");
+    const { requestCode, verificationCode } = await otp(w, "five@example.com");
+    for (let i = 0; i < 5; i++) {
+      const res = await reset(w.token, { requestCode, verificationCode: wrongCode(verificationCode), newPassword: GOOD });
+      expect(res.body).toEqual({ result: "INVALID_CODE" });
+    }
+    expect((await reset(w.token, { requestCode, verificationCode, newPassword: GOOD })).body).toEqual({ result: "TOO_MANY_ATTEMPTS" });
+    expect((await login(w, "five@example.com", "old password 1")).body.result).toBe("SUCCESS");
+  });
+
+  it("still accepts the right code after otpMaxAttempts - 1 wrong ones", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP");
+    await createUser(w, "four@example.com", "old password 1");
+    const { requestCode, verificationCode } = await otp(w, "four@example.com");
+    for (let i = 0; i < 4; i++) {
+      await reset(w.token, { requestCode, verificationCode: wrongCode(verificationCode), newPassword: GOOD });
+    }
+    expect((await reset(w.token, { requestCode, verificationCode, newPassword: GOOD })).body.result).toBe("PASSWORD_UPDATED");
+  });
+
+  it("locks after 3 when the policy sets otpMaxAttempts 3", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP", { otpMaxAttempts: 3 });
+    await createUser(w, "three@example.com", "old password 1");
+    const { requestCode, verificationCode } = await otp(w, "three@example.com");
+    for (let i = 0; i < 3; i++) {
+      const res = await reset(w.token, { requestCode, verificationCode: wrongCode(verificationCode), newPassword: GOOD });
+      expect(res.body).toEqual({ result: "INVALID_CODE" });
+    }
+    expect((await reset(w.token, { requestCode, verificationCode, newPassword: GOOD })).body).toEqual({ result: "TOO_MANY_ATTEMPTS" });
+  });
+});
+
+describe("the per-user limit across requests", () => {
+  it("20 wrong codes in an hour (4 requests x 5) make a fresh request's right code TOO_MANY_ATTEMPTS", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP");
+    await createUser(w, "twenty@example.com", "old password 1");
+    await createUser(w, "bystander@example.com", "old password 1");
+    for (let n = 1; n <= 4; n++) {
+      const { requestCode, verificationCode } = await otp(w, "twenty@example.com", n);
+      for (let i = 0; i < 5; i++) {
+        const res = await reset(w.token, { requestCode, verificationCode: wrongCode(verificationCode), newPassword: GOOD });
+        expect(res.body).toEqual({ result: "INVALID_CODE" });
+      }
+    }
+    const fresh = await otp(w, "twenty@example.com", 5);
+    expect((await reset(w.token, { ...fresh, newPassword: GOOD })).body).toEqual({ result: "TOO_MANY_ATTEMPTS" });
+    expect((await login(w, "twenty@example.com", "old password 1")).body.result).toBe("SUCCESS");
+    // The limit is the user's: another user of the same tenant is not held back.
+    const other = await otp(w, "bystander@example.com");
+    expect((await reset(w.token, { ...other, newPassword: GOOD })).body.result).toBe("PASSWORD_UPDATED");
+  });
+
+  it("right codes do not count: 4 requests each with 4 wrong codes then a policy violation leave a fifth usable", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP");
+    await createUser(w, "refunds@example.com", "old password 1");
+    // 16 wrong codes, plus 4 right ones that meet a policy violation: 20 if right codes counted.
+    for (let n = 1; n <= 4; n++) {
+      const { requestCode, verificationCode } = await otp(w, "refunds@example.com", n);
+      for (let i = 0; i < 4; i++) {
+        await reset(w.token, { requestCode, verificationCode: wrongCode(verificationCode), newPassword: GOOD });
+      }
+      expect((await reset(w.token, { requestCode, verificationCode, newPassword: "short" })).body.result).toBe("PASSWORD_POLICY_VIOLATION");
+    }
+    const fresh = await otp(w, "refunds@example.com", 5);
+    expect((await reset(w.token, { ...fresh, newPassword: GOOD })).body.result).toBe("PASSWORD_UPDATED");
+  });
+});
+
+describe("the per-user limit's window", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("is one hour: 59 minutes after 20 wrong codes still TOO_MANY_ATTEMPTS, 61 minutes after a fresh code works", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP");
+    await createUser(w, "window@example.com", "old password 1");
+    const T0 = Math.floor(Date.now() / 1000) * 1000 - 24 * HOUR;
+    let token = await clockAt(w, T0);
+    const tw = { ...w, token };
+    for (let n = 1; n <= 4; n++) {
+      const { requestCode, verificationCode } = await otp(tw, "window@example.com", n);
+      for (let i = 0; i < 5; i++) await reset(token, { requestCode, verificationCode: wrongCode(verificationCode), newPassword: GOOD });
+    }
+    token = await clockAt(w, T0 + 59 * MINUTE);
+    const within = await otp({ ...w, token }, "window@example.com", 5);
+    expect((await reset(token, { ...within, newPassword: GOOD })).body).toEqual({ result: "TOO_MANY_ATTEMPTS" });
+    token = await clockAt(w, T0 + 61 * MINUTE);
+    const after = await otp({ ...w, token }, "window@example.com", 6);
+    expect((await reset(token, { ...after, newPassword: GOOD })).body.result).toBe("PASSWORD_UPDATED");
+  });
+});
+
+describe("parallel guesses", () => {
+  it("12 parallel wrong codes on one request use at most otpMaxAttempts (5) attempts", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP");
+    const user = await createUser(w, "parallel@example.com", "old password 1");
+    const { requestCode, verificationCode } = await otp(w, "parallel@example.com");
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => reset(w.token, { requestCode, verificationCode: wrongCode(verificationCode), newPassword: GOOD })),
+    );
+    for (const a of answers) expect(a.status).toBe(200);
+    const results = answers.map((a) => a.body.result as string);
+    for (const r of results) expect(["INVALID_CODE", "TOO_MANY_ATTEMPTS"]).toContain(r);
+
+    const [row] = await codeRowsOfUser(user.id);
+    expect(row!.attempts).toBeLessThanOrEqual(5);
+    // Each INVALID_CODE was one reserved attempt; the rest were turned away.
+    expect(results.filter((r) => r === "INVALID_CODE").length).toBe(row!.attempts);
+    const failures = await env.DB.prepare("SELECT count(*) AS n FROM code_failures WHERE subject_key = (SELECT subject_key FROM reset_codes WHERE id = ?)")
+      .bind(row!.id)
+      .first<{ n: number }>();
+    expect(failures!.n).toBe(row!.attempts);
+    expect((await reset(w.token, { requestCode, verificationCode, newPassword: GOOD })).body).toEqual({ result: "TOO_MANY_ATTEMPTS" });
+  });
+});
+
+describe("otpLength", () => {
+  it("8 gives 8-digit codes, shown as one run of digits in the text and the html of the email", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP", { otpLength: 8 });
+    await createUser(w, "eight@example.com", "old password 1");
+    const { requestCode, verificationCode } = await otp(w, "eight@example.com");
+    expect(verificationCode).toMatch(/^\d{8}$/);
+    const mail = await waitForMail("eight@example.com", "PASSWORD_RESET_OTP");
+    expect(verificationCodeOf(mail)).toBe(verificationCode);
+    // One run: no other digit right next to it, no spaces or dashes splitting it.
+    expect(mail.text).toMatch(new RegExp(`(^|\\D)${verificationCode}(\\D|$)`));
+    expect(mail.html).toMatch(new RegExp(`(^|\\D)${verificationCode}(\\D|$)`));
+    expect((await reset(w.token, { requestCode, verificationCode, newPassword: GOOD })).body.result).toBe("PASSWORD_UPDATED");
+  });
+
+  it("defaults to 6 digits", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP");
+    await createUser(w, "six@example.com", "old password 1");
+    const { verificationCode } = await otp(w, "six@example.com");
+    expect(verificationCode).toMatch(/^\d{6}$/);
+    const mail = await waitForMail("six@example.com", "PASSWORD_RESET_OTP");
+    expect(mail.html).toMatch(new RegExp(`(^|\\D)${verificationCode}(\\D|$)`));
+  });
+});
