@@ -81,8 +81,8 @@ export const ResetPasswordResponse = z
 
 export const RequestPasswordResetBody = z
   .object({
-    tenantId: Id,
-    email: z.email().max(320),
+    tenantId: Id.openapi({ description: "The tenant whose user asks; its policy picks LINK or OTP." }),
+    email: z.email().max(320).openapi({ description: "Matched case-insensitively. An unknown email gets the same answer." }),
     clientId: Id.optional().openapi({ description: "An M2M client of the caller's application, on whose behalf the reset is requested." }),
   })
   .strict()
@@ -98,7 +98,9 @@ export const RequestPasswordResetResponse = z
   ])
   .openapi("RequestPasswordResetResponse");
 
-export const CreatePasswordResetLinkBody = z.object({ userId: Id }).strict().openapi("CreatePasswordResetLinkRequest");
+export const CreatePasswordResetLinkBody = z
+  .object({ userId: Id.openapi({ description: "The user the link resets. Earlier admin links of the user stop working." }) })
+  .strict().openapi("CreatePasswordResetLinkRequest");
 
 export const CreatePasswordResetLinkResponse = z
   .object({
@@ -109,10 +111,10 @@ export const CreatePasswordResetLinkResponse = z
 
 export const ChangePasswordBody = z
   .object({
-    userId: Id,
-    currentPassword: z.string().min(1).max(4096),
-    newPassword: z.string().min(1).max(4096),
-    suppressPasswordUpdatedEmail: z.boolean().default(false),
+    userId: Id.openapi({ description: "Must be the subject of the access token (Self boundary)." }),
+    currentPassword: z.string().min(1).max(4096).openapi({ description: "The password in force now." }),
+    newPassword: z.string().min(1).max(4096).openapi({ description: "Then checked against the password policy." }),
+    suppressPasswordUpdatedEmail: z.boolean().default(false).openapi({ description: "If true, no Password Updated email is sent." }),
   })
   .strict()
   .openapi("ChangePasswordRequest");

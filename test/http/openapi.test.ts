@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { callJson } from "../support/api";
+
+async function doc() {
+  return (await callJson("GET", "/api/v1/openapi.json")).body;
+}
+
+function resolve(d: any, schema: any): any {
+  return schema?.$ref ? d.components.schemas[schema.$ref.split("/").pop()] : schema;
+}
+
+describe("the OpenAPI document", () => {
+  it("describes every field of the Reset Password request", async () => {
+    const d = await doc();
+    const op = d.paths["/api/v1/password-reset/reset-password"].post;
+    const body = resolve(d, op.requestBody.content["application/json"].schema);
+    const fields = ["emailAuthCode", "passwordResetCode", "requestCode", "verificationCode", "newPassword", "suppressPasswordUpdatedEmail"];
+    expect(Object.keys(body.properties).sort()).toEqual([...fields].sort());
+    for (const f of fields) expect(body.properties[f].description, f).toEqual(expect.any(String));
+    expect(body.required).toEqual(["newPassword"]);
+    expect(body.properties.suppressPasswordUpdatedEmail.default).toBe(false);
+  });
+
+  it("lists every result of Reset Password, each described", async () => {
+    const d = await doc();
+    const op = d.paths["/api/v1/password-reset/reset-password"].post;
+    const response = resolve(d, op.responses["200"].content["application/json"].schema);
+    const variants = response.oneOf.map((v: any) => resolve(d, v));
+    const results = variants.map((v: any) => v.properties.result.const ?? v.properties.result.enum?.[0]);
+    expect(results.sort()).toEqual(["EXPIRED_CODE", "INVALID_CODE", "PASSWORD_POLICY_VIOLATION", "PASSWORD_UPDATED", "TOO_MANY_ATTEMPTS"]);
+    for (const v of variants) expect(v.description).toEqual(expect.any(String));
+  });
+
+  it("documents every route the app serves", async () => {
+    const d = await doc();
+    const paths = Object.keys(d.paths);
+    for (const p of [
+      "/api/v1/password-reset/request-password-reset",
+      "/api/v1/password-reset/create-password-reset-link",
+      "/api/v1/change-password",
+      "/api/v1/login",
+      "/api/v1/oauth2/token",
+      "/api/v1/oauth2/revoke",
+      "/api/v1/oauth2/introspect",
+      "/api/v1/users/{userId}/sessions",
+      "/api/v1/users/{userId}/sessions/revoke",
+      "/api/v1/users/{userId}/refresh-tokens/revoke",
+      "/.well-known/jwks.json",
+    ]) {
+      expect(paths, p).toContain(p);
+    }
+  });
+});
