@@ -1,8 +1,7 @@
 // Development-only routes. They answer 404, as if absent, unless ENVIRONMENT=development.
-import { desc, eq, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { secretsEqual } from "../crypto/constant-time";
-import { outboxEmails } from "../db/schema";
+import { readOutbox } from "../email/outbox";
 import type { AppEnv } from "../http/app-env";
 import { forbidden, missingToken, notFound } from "../http/errors";
 import { seedDemo } from "./seed";
@@ -15,12 +14,7 @@ export const devRoutes = new Hono<AppEnv>()
   /** The local mailbox: what the outbox holds, newest first, optionally for one address. */
   .get("/mailbox", async (c) => {
     const to = c.req.query("to");
-    const rows = await c.var.db
-      .select()
-      .from(outboxEmails)
-      .where(to ? eq(outboxEmails.to, to) : undefined)
-      .orderBy(desc(outboxEmails.createdAt), desc(sql`rowid`))
-      .limit(100);
+    const rows = await readOutbox(c.var.db, to);
     return c.json({
       items: rows.map((m) => ({
         to: m.to,

@@ -1,13 +1,10 @@
 // The embedded demo that `npm start` serves: application and tenant "demo", user alice@example.com
 // (no password until she resets it) and an M2M client with every permission at Application
 // boundary, whose id and secret come from DEV_CLIENT_ID / DEV_CLIENT_SECRET.
-import { eq } from "drizzle-orm";
 import { PERMISSIONS } from "../auth/permissions";
-import { keyedHash } from "../crypto/keyed-hash";
 import type { Database } from "../db/client";
-import { m2mClients } from "../db/schema";
 import { createApplication, getApplication } from "../directory/applications";
-import { createClient } from "../directory/clients";
+import { clientOfApplication, createClient, resetClientSecret } from "../directory/clients";
 import { createTenant, getTenant } from "../directory/tenants";
 import { findUserByEmail } from "../directory/users";
 import { createUser } from "../workflows/users";
@@ -25,8 +22,7 @@ export async function seedDemo(env: Env, db: Database) {
   if (!(await findUserByEmail(db, DEMO.tenantId, DEMO.aliceEmail))) {
     await createUser(env, db, { applicationId: DEMO.applicationId, tenantId: DEMO.tenantId, email: DEMO.aliceEmail, password: null, id: DEMO.aliceId });
   }
-  const existing = await db.select().from(m2mClients).where(eq(m2mClients.id, env.DEV_CLIENT_ID)).get();
-  if (!existing) {
+  if (!(await clientOfApplication(db, env.DEV_CLIENT_ID, DEMO.applicationId))) {
     await createClient(db, env.SECRET_HASH_KEY, {
       id: env.DEV_CLIENT_ID,
       secret: env.DEV_CLIENT_SECRET,
@@ -37,8 +33,7 @@ export async function seedDemo(env: Env, db: Database) {
     });
   } else {
     // .dev.vars may have been edited since the last start: the secret in it wins.
-    const secretHash = await keyedHash(env.SECRET_HASH_KEY, env.DEV_CLIENT_SECRET);
-    await db.update(m2mClients).set({ secretHash, permissions: [...PERMISSIONS] }).where(eq(m2mClients.id, env.DEV_CLIENT_ID));
+    await resetClientSecret(db, env.SECRET_HASH_KEY, env.DEV_CLIENT_ID, env.DEV_CLIENT_SECRET, [...PERMISSIONS]);
   }
   return { ...DEMO, clientId: env.DEV_CLIENT_ID };
 }

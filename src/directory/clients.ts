@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { secretsEqual } from "../crypto/constant-time";
 import { keyedHash } from "../crypto/keyed-hash";
 import { newId, randomToken } from "../crypto/random";
@@ -32,4 +32,13 @@ export async function authenticateClient(db: Database, hashKey: string, id: stri
   const presented = await keyedHash(hashKey, secret);
   if (!client) return null;
   return secretsEqual(presented, client.secretHash) ? client : null;
+}
+
+export async function clientOfApplication(db: Database, id: string, applicationId: string): Promise<M2mClient | null> {
+  return (await db.select().from(m2mClients).where(and(eq(m2mClients.id, id), eq(m2mClients.applicationId, applicationId))).get()) ?? null;
+}
+
+/** Sets a client's secret (stored as its keyed hash) and permissions. */
+export async function resetClientSecret(db: Database, hashKey: string, id: string, secret: string, permissions: string[]): Promise<void> {
+  await db.update(m2mClients).set({ secretHash: await keyedHash(hashKey, secret), permissions }).where(eq(m2mClients.id, id));
 }

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { newId } from "../crypto/random";
 import type { Database } from "../db/client";
 import { DuplicateError, isUniqueViolation } from "../db/errors";
@@ -39,6 +39,12 @@ export async function getUser(db: Database, id: string): Promise<User | null> {
 
 export async function findUserByEmail(db: Database, tenantId: string, email: string): Promise<User | null> {
   return (await db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.emailKey, emailKey(email)))).get()) ?? null;
+}
+
+/** A tenant's users, newest first, optionally only the one with this email. */
+export async function listUsers(db: Database, tenantId: string, q: { email?: string; limit: number }): Promise<User[]> {
+  const where = q.email ? and(eq(users.tenantId, tenantId), eq(users.emailKey, emailKey(q.email))) : eq(users.tenantId, tenantId);
+  return db.select().from(users).where(where).orderBy(desc(users.createdAt)).limit(q.limit);
 }
 
 /** Removes the user and every code issued to them, in one D1 batch. */

@@ -1,7 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { m2mClients } from "../../db/schema";
+import { clientOfApplication } from "../../directory/clients";
 import { createPasswordResetLink } from "../../workflows/password-reset/create-password-reset-link";
 import { resetModeOf } from "../../workflows/password-reset/decide";
 import { requestPasswordReset } from "../../workflows/password-reset/request-password-reset";
@@ -50,12 +49,7 @@ export const passwordResetRoutes = router()
       const body = c.req.valid("json");
       const tenant = await tenantInBoundary(c, body.tenantId);
       if (body.clientId) {
-        const client = await c.var.db
-          .select({ id: m2mClients.id })
-          .from(m2mClients)
-          .where(and(eq(m2mClients.id, body.clientId), eq(m2mClients.applicationId, tenant.applicationId)))
-          .get();
-        if (!client) throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
+        if (!(await clientOfApplication(c.var.db, body.clientId, tenant.applicationId))) throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
       }
       return c.json(await requestPasswordReset(workflowDeps(c), tenant, body.email, publicBaseUrl(c)), 200);
     },

@@ -1,7 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { desc, eq, and } from "drizzle-orm";
-import { users } from "../../db/schema";
-import { emailKey } from "../../directory/users";
+import { listUsers } from "../../directory/users";
 import { policyForTenant } from "../../directory/policies";
 import { passwordViolations } from "../../policy/password-rules";
 import { createUser, deleteUser } from "../../workflows/users";
@@ -114,8 +112,7 @@ export const userRoutes = router()
     async (c) => {
       const tenant = await tenantInBoundary(c, c.req.valid("param").tenantId);
       const { email, limit } = c.req.valid("query");
-      const where = email ? and(eq(users.tenantId, tenant.id), eq(users.emailKey, emailKey(email))) : eq(users.tenantId, tenant.id);
-      const rows = await c.var.db.select().from(users).where(where).orderBy(desc(users.createdAt)).limit(limit);
+      const rows = await listUsers(c.var.db, tenant.id, { ...(email ? { email } : {}), limit });
       return c.json({ items: rows.map(present) }, 200);
     },
   );
