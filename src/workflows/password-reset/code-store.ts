@@ -6,11 +6,11 @@ import type { Database } from "../../db/client";
 import { codeFailures, resetCodes } from "../../db/schema";
 import { outboxInsert } from "../../email/outbox";
 import type { EmailMessage } from "../../email/message";
+import { CODE_FAILURE_WINDOW_MS } from "../retention";
 import type { CodeKind } from "./decide";
 
 export type ResetCodeRow = typeof resetCodes.$inferSelect;
 
-const HOUR_MS = 60 * 60 * 1000;
 
 /** Keyed hash binding the per-user limit to tenant and email, so decoys and real users count alike. */
 export function subjectKey(hashKey: string, tenantId: string, emailKey: string): Promise<string> {
@@ -75,12 +75,10 @@ export async function reserveAttempt(db: Database, codeId: string): Promise<bool
 
 /** Takes one of the subject's hourly wrong-code allowance, if any is left: one guarded INSERT. */
 export async function reserveSubjectFailure(db: Database, subject: string, limit: number, now: number): Promise<number | null> {
-  // Rows past the window no longer count: prune this subject's, so the table holds about an hour.
-  await db.delete(codeFailures).where(and(eq(codeFailures.subjectKey, subject), sql`${codeFailures.failedAt} <= ${now - HOUR_MS}`));
   const rows = await db.all<{ id: number }>(sql`
     INSERT INTO code_failures (subject_key, failed_at)
     SELECT ${subject}, ${now}
-    WHERE (SELECT count(*) FROM code_failures WHERE subject_key = ${subject} AND failed_at > ${now - HOUR_MS}) < ${limit}
+    WHERE (SELECT count(*) FROM code_failures WHERE subject_key = ${subject} AND failed_at > ${now - CODE_FAILURE_WINDOW_MS}) < ${limit}
     RETURNING id`);
   return rows[0]?.id ?? null;
 }

@@ -51,24 +51,25 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string, i
   const row = await findCode(db, await codeHash(env.SECRET_HASH_KEY, input.mode.code));
   const verdict = judgeCode(row, input.mode, applicationId, Date.now());
   if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
+  const code = row!; // judgeCode reads a missing row as INVALID_CODE
   if (input.mode.kind === "EMAIL_OTP") {
-    const otp = await verifyOtp(deps, row!, input.mode.verificationCode);
+    const otp = await verifyOtp(deps, code, input.mode.verificationCode);
     if (otp !== "OK") return { result: otp };
   }
-  const user = row!.userId ? await getUser(db, row!.userId) : null;
-  if (!user || row!.credentialVersion === null) return { result: "INVALID_CODE" };
+  const user = code.userId ? await getUser(db, code.userId) : null;
+  if (!user || code.credentialVersion === null) return { result: "INVALID_CODE" };
 
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const notification = await passwordUpdatedNotice(db, user, policy, input.suppressPasswordUpdatedEmail);
   const change = await callUserObject(env, user.id, "changePassword", {
     newPassword: input.newPassword,
     policy,
-    expectedCredentialVersion: row!.credentialVersion!,
+    expectedCredentialVersion: code.credentialVersion,
     ...(notification ? { notification } : {}),
   });
   if (change.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: change.violations };
   if (change.outcome !== "UPDATED") return { result: "INVALID_CODE" };
 
-  deps.waitUntil(retireCodes(db, row!.id, user.id).catch((e) => logBackgroundFailure("reset_password.retire_failed", e)));
+  deps.waitUntil(retireCodes(db, code.id, user.id).catch((e) => logBackgroundFailure("reset_password.retire_failed", e)));
   return { result: "PASSWORD_UPDATED", userId: user.id, tenantId: user.tenantId, ...(policy.loginUrl ? { loginUrl: policy.loginUrl } : {}) };
 }

@@ -1,0 +1,30 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { EXPIRED_CODE_RETENTION_MS } from "../../src/workflows/retention";
+import { createUser, world } from "../support/fixtures";
+import { adminLinkCode } from "../support/reset";
+
+async function count(table: string): Promise<number> {
+  return (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
+}
+
+describe("the daily retention run", () => {
+  it("deletes codes expired for over a week and wrong-code rows over an hour old, and keeps the rest", async () => {
+    const w = await world();
+    const user = await createUser(w, "retention@example.com", "password one");
+    await adminLinkCode(w, user.id);
+    await adminLinkCode(w, user.id);
+    const now = Date.now();
+    await env.DB.prepare("UPDATE reset_codes SET expires_at = ? WHERE rowid = (SELECT min(rowid) FROM reset_codes)").bind(now - EXPIRED_CODE_RETENTION_MS - 1).run();
+    await env.DB.prepare("INSERT INTO code_failures (subject_key, failed_at) VALUES ('old', ?), ('recent', ?)").bind(now - 3_600_001, now - 60_000).run();
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: now }), env, ctx);
+    await waitOnExecutionContext(ctx);
+
+    expect(await count("reset_codes")).toBe(1);
+    expect(await count("code_failures")).toBe(1);
+  });
+});
