@@ -91,3 +91,17 @@ describe("POST /api/v1/users", () => {
     });
   });
 });
+
+describe("GET /api/v1/tenants/{tenantId}/users", () => {
+  it("lists the tenant's users newest first, 50 by default, up to `limit` (at most 200)", async () => {
+    const w = await world();
+    for (let i = 0; i < 51; i++) await createUser(w, `list-${String(i).padStart(2, "0")}@example.com`);
+    const all = await callJson("GET", `/api/v1/tenants/${w.tenantId}/users`, { token: w.token });
+    expect(all.status).toBe(200);
+    expect(all.body.items).toHaveLength(50);
+    const two = await callJson("GET", `/api/v1/tenants/${w.tenantId}/users?limit=2`, { token: w.token });
+    expect(two.body.items.map((u: { email: string }) => u.email)).toEqual(["list-50@example.com", "list-49@example.com"]);
+    expect((await callJson("GET", `/api/v1/tenants/${w.tenantId}/users?limit=201`, { token: w.token })).status).toBe(400);
+    expect((await callJson("GET", `/api/v1/tenants/${w.tenantId}/users?limit=0`, { token: w.token })).status).toBe(400);
+  });
+});

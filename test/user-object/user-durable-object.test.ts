@@ -69,4 +69,32 @@ describe("the user's Durable Object", () => {
     }));
     expect(left).toEqual({ sessions: 0, tokens: 0 });
   });
+
+  it("sweeps at most 500 dead rows per alarm run, and reschedules itself while rows remain", async () => {
+    const w = await world();
+    const user = await createUser(w, "batch@example.com", "password one");
+    // One callback without I/O: the automatic alarm cannot interleave with these direct runs.
+    const observed = await runInDurableObject(stubOf(user.id), async (instance, state) => {
+      for (let i = 0; i < 1_200; i++) {
+        state.storage.sql.exec(
+          "INSERT INTO sessions (id, application_id, tenant_id, epoch, created_at, last_used_at, idle_ttl_ms, absolute_expires_at) VALUES (?, 'a', 't', -1, 0, 0, 1, 1)",
+          `dead-${i}`,
+        );
+      }
+      await state.storage.deleteAlarm();
+      const left = () => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sessions").one().n;
+      const runs: { left: number; rescheduled: boolean }[] = [];
+      for (let i = 0; i < 3; i++) {
+        await state.storage.deleteAlarm();
+        await instance.alarm();
+        runs.push({ left: left(), rescheduled: (await state.storage.getAlarm()) !== null });
+      }
+      return runs;
+    });
+    expect(observed).toEqual([
+      { left: 700, rescheduled: true },
+      { left: 200, rescheduled: true },
+      { left: 0, rescheduled: false },
+    ]);
+  });
 });
