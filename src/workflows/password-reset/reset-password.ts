@@ -4,13 +4,11 @@
 // check is the single-use guarantee: N concurrent requests see exactly one version match, a
 // failure before the commit burns nothing, and every older code dies with the change.
 import { secretsEqual } from "../../crypto/constant-time";
-import { policyForTenant } from "../../directory/policies";
 import { getUser } from "../../directory/users";
 import { USER_CODE_FAILURES_PER_HOUR } from "../../policy/password-reset-policy";
 import type { PasswordViolation } from "../../policy/password-rules";
-import { callUserObject } from "../../user-object/stub";
 import { type WorkflowDeps, logBackgroundFailure } from "../deps";
-import { passwordUpdatedNotice } from "../password-updated-notice";
+import { commitPasswordChange, passwordUpdated } from "../password-change";
 import {
   type ResetCodeRow,
   codeHash,
@@ -59,17 +57,14 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string, i
   const user = code.userId ? await getUser(db, code.userId) : null;
   if (!user || code.credentialVersion === null) return { result: "INVALID_CODE" };
 
-  const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
-  const notification = await passwordUpdatedNotice(db, user, policy, input.suppressPasswordUpdatedEmail);
-  const change = await callUserObject(env, user.id, "changePassword", {
+  const { outcome, policy } = await commitPasswordChange(env, db, user, {
     newPassword: input.newPassword,
-    policy,
+    suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail,
     expectedCredentialVersion: code.credentialVersion,
-    ...(notification ? { notification } : {}),
   });
-  if (change.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: change.violations };
-  if (change.outcome !== "UPDATED") return { result: "INVALID_CODE" };
+  if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
+  if (outcome.outcome !== "UPDATED") return { result: "INVALID_CODE" };
 
   deps.waitUntil(retireCodes(db, code.id, user.id).catch((e) => logBackgroundFailure("reset_password.retire_failed", e)));
-  return { result: "PASSWORD_UPDATED", userId: user.id, tenantId: user.tenantId, ...(policy.loginUrl ? { loginUrl: policy.loginUrl } : {}) };
+  return passwordUpdated(user, policy);
 }

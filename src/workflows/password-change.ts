@@ -1,0 +1,45 @@
+// What Reset Password and Change Password share: the tenant's policy, the Password Updated notice,
+// and the one Durable Object transaction that changes the password and revokes everything.
+import type { Database } from "../db/client";
+import { policyForTenant } from "../directory/policies";
+import type { User } from "../directory/users";
+import type { PasswordResetPolicy } from "../policy/password-reset-policy";
+import { callUserObject } from "../user-object/stub";
+import type { ChangePasswordOutcome } from "../user-object/user-durable-object";
+import { passwordUpdatedNotice } from "./password-updated-notice";
+
+export interface PasswordChange {
+  newPassword: string;
+  suppressPasswordUpdatedEmail: boolean;
+  /** Reset: the credential version the code was issued at. */
+  expectedCredentialVersion?: number;
+  /** Change Password: what the user says is current. */
+  currentPassword?: string;
+}
+
+export async function commitPasswordChange(
+  env: Env,
+  db: Database,
+  user: User,
+  change: PasswordChange,
+): Promise<{ outcome: ChangePasswordOutcome; policy: PasswordResetPolicy }> {
+  const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
+  const notification = await passwordUpdatedNotice(db, user, policy, change.suppressPasswordUpdatedEmail);
+  const outcome = await callUserObject(env, user.id, "changePassword", {
+    newPassword: change.newPassword,
+    policy,
+    ...(change.expectedCredentialVersion !== undefined ? { expectedCredentialVersion: change.expectedCredentialVersion } : {}),
+    ...(change.currentPassword !== undefined ? { currentPassword: change.currentPassword } : {}),
+    ...(notification ? { notification } : {}),
+  });
+  return { outcome, policy };
+}
+
+export function passwordUpdated(user: User, policy: PasswordResetPolicy) {
+  return {
+    result: "PASSWORD_UPDATED" as const,
+    userId: user.id,
+    tenantId: user.tenantId,
+    ...(policy.loginUrl ? { loginUrl: policy.loginUrl } : {}),
+  };
+}
