@@ -2,8 +2,6 @@
 
 export type CodeKind = "EMAIL_LINK" | "EMAIL_OTP" | "ADMIN_LINK";
 
-export type ResetResult = "PASSWORD_UPDATED" | "INVALID_CODE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" | "PASSWORD_POLICY_VIOLATION";
-
 /** The one way the request names its code. */
 export type ResetMode =
   | { kind: "EMAIL_LINK"; code: string }
