@@ -1,6 +1,6 @@
 // Access tokens: `typ: at+jwt` JWTs. The service signs its own with ES256; tokens from external
 // issuers configured in TRUSTED_ISSUERS are verified against their JWKS URL.
-import { type JWTVerifyGetKey, SignJWT, createLocalJWKSet, createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
+import { type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import { z } from "zod";
 import { newId } from "../crypto/random";
 import { signingKey } from "./signing-key";
@@ -73,7 +73,7 @@ export async function verifyAccessToken(
   let keys: JWTVerifyGetKey;
   let audience = env.TOKEN_AUDIENCE;
   if (issuer === env.TOKEN_ISSUER) {
-    keys = createLocalJWKSet({ keys: [(await signingKey(env)).publicJwk] });
+    keys = (await signingKey(env)).keySet;
   } else {
     const external = configuredIssuers(env.TRUSTED_ISSUERS).find((t) => t.issuer === issuer);
     if (!external) return null;

@@ -1,11 +1,13 @@
 // The service's own ES256 key, from the JWT_SIGNING_KEY secret (a private JWK with a `kid`).
 // Its public half is published at /.well-known/jwks.json.
-import { type CryptoKey, type JWK, importJWK } from "jose";
+import { type CryptoKey, type JWK, type JWTVerifyGetKey, createLocalJWKSet, importJWK } from "jose";
 
 export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
   publicJwk: JWK;
+  /** The public half as a key set for jwtVerify, built once per key. */
+  keySet: JWTVerifyGetKey;
 }
 
 const cache = new Map<string, Promise<SigningKey>>();
@@ -17,7 +19,8 @@ async function load(secret: string): Promise<SigningKey> {
   }
   const { d: _private, ...publicJwk } = jwk;
   const privateKey = (await importJWK(jwk, "ES256")) as CryptoKey;
-  return { kid: jwk.kid, privateKey, publicJwk: { ...publicJwk, alg: "ES256", use: "sig" } };
+  const shown: JWK = { ...publicJwk, alg: "ES256", use: "sig" };
+  return { kid: jwk.kid, privateKey, publicJwk: shown, keySet: createLocalJWKSet({ keys: [shown] }) };
 }
 
 export function signingKey(env: Pick<Env, "JWT_SIGNING_KEY">): Promise<SigningKey> {

@@ -4,6 +4,7 @@ import { secretsEqual } from "../crypto/constant-time";
 import { readOutbox } from "../email/outbox";
 import type { AppEnv } from "../http/app-env";
 import { forbidden, missingToken, notFound } from "../http/errors";
+import { bearerToken } from "../http/middleware/authenticate";
 import { seedDemo } from "./seed";
 
 export const devRoutes = new Hono<AppEnv>()
@@ -28,7 +29,7 @@ export const devRoutes = new Hono<AppEnv>()
   })
   /** Idempotent: `npm start` calls it once the dev server is up. */
   .post("/seed", async (c) => {
-    const token = /^Bearer (.+)$/.exec(c.req.header("Authorization") ?? "")?.[1];
+    const token = bearerToken(c.req.header("Authorization"));
     if (!token) throw missingToken();
     if (!secretsEqual(token, c.env.ADMIN_TOKEN)) throw forbidden("The seed needs the admin token.");
     return c.json(await seedDemo(c.env, c.var.db));

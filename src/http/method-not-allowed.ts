@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { ApiError, notFound } from "./errors";
+import { ApiError, errorBody, notFound } from "./errors";
 
 /**
  * Hono answers an unknown method on a known path with 404; the API promises 405 with `Allow`.
@@ -15,6 +15,6 @@ export function notFoundOrMethodNotAllowed(routes: () => { method: string; path:
     const err = allowed.length
       ? new ApiError(405, "method_not_allowed", `Use ${allowed.join(", ")} on this path.`, { Allow: allowed.join(", ") })
       : notFound("Route");
-    return c.json({ type: "base_error", code: err.code, message: err.message }, err.status, err.headers);
+    return c.json(errorBody(err.code, err.message), err.status, err.headers);
   };
 }

@@ -179,9 +179,7 @@ export class UserDurableObject extends DurableObject<Env> {
     const nextSecret = randomToken();
     const nextHash = await keyedHash(this.env.SECRET_HASH_KEY, nextSecret);
     return this.ctx.storage.transactionSync(() => {
-      const token = this.sql
-        .exec<RefreshTokenRow>("SELECT token_hash, session_id, epoch, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = ?", tokenHash)
-        .toArray()[0];
+      const token = this.refreshTokenRow(tokenHash);
       if (!token) return { outcome: "INVALID" } as const;
       const c = this.credential();
       const session = this.session(token.session_id);
@@ -205,9 +203,7 @@ export class UserDurableObject extends DurableObject<Env> {
   /** Introspection of a refresh token: alive, unrotated and of a live session. Does not rotate. */
   async refreshTokenStatus(secret: string): Promise<{ active: false } | { active: true; sessionId: string; applicationId: string; tenantId: string }> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
-    const token = this.sql
-      .exec<RefreshTokenRow>("SELECT token_hash, session_id, epoch, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = ?", tokenHash)
-      .toArray()[0];
+    const token = this.refreshTokenRow(tokenHash);
     if (!token) return { active: false };
     const session = this.session(token.session_id);
     if (!session || judgeRefresh(token, session, this.credential(), Date.now()) !== "ROTATE") return { active: false };
@@ -239,7 +235,7 @@ export class UserDurableObject extends DurableObject<Env> {
   /** RFC 7009: revoking a refresh token ends its whole family, which is its session. */
   async revokeRefreshToken(secret: string): Promise<void> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
-    const token = this.sql.exec<{ session_id: string }>("SELECT session_id FROM refresh_tokens WHERE token_hash = ?", tokenHash).toArray()[0];
+    const token = this.refreshTokenRow(tokenHash);
     if (token) this.revokeSessionRows(token.session_id, Date.now());
   }
 
@@ -298,6 +294,12 @@ export class UserDurableObject extends DurableObject<Env> {
     }
     const tokens = this.sql.exec("DELETE FROM refresh_tokens WHERE rowid IN (SELECT rowid FROM refresh_tokens WHERE epoch <> ? LIMIT ?)", c.refresh_epoch, SWEEP_BATCH);
     return sessions.length === SWEEP_BATCH || tokens.rowsWritten === SWEEP_BATCH;
+  }
+
+  private refreshTokenRow(tokenHash: string): RefreshTokenRow | undefined {
+    return this.sql
+      .exec<RefreshTokenRow>("SELECT token_hash, session_id, epoch, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = ?", tokenHash)
+      .toArray()[0];
   }
 
   private session(sessionId: string): SessionRow | null {

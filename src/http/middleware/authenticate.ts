@@ -42,13 +42,17 @@ async function authenticate(env: Env, token: string, admin: CallerRequirement["a
   };
 }
 
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | undefined): string | null {
+  return /^Bearer ([^\s]+)$/i.exec(header ?? "")?.[1] ?? null;
+}
+
 /** Bearer authentication, then the permission check. Sets `caller`. */
 export function requireCaller(req: CallerRequirement) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const header = c.req.header("Authorization") ?? "";
-    const match = /^Bearer ([^\s]+)$/i.exec(header);
-    if (!match) throw missingToken();
-    const caller = await authenticate(c.env, match[1]!, req.admin);
+    const token = bearerToken(c.req.header("Authorization"));
+    if (!token) throw missingToken();
+    const caller = await authenticate(c.env, token, req.admin);
     if (req.admin === "only" && caller.kind !== "admin") throw forbidden("Only the admin token may call this endpoint.");
     if (req.permission && !hasPermission(caller, req.permission)) {
       throw forbidden(`The token lacks the permission ${req.permission}.`);

@@ -1,4 +1,5 @@
 import { createMiddleware } from "hono/factory";
+import { mediaType } from "../media-type";
 import { authenticateClient } from "../../directory/clients";
 import type { AppEnv } from "../app-env";
 import { OAuthError } from "../oauth-errors";
@@ -24,7 +25,7 @@ function basicCredentials(header: string | undefined): { id: string; secret: str
 
 /** RFC 6749 §2.3.1 client authentication with HTTP Basic; RFC error format on failure. Sets `client`. */
 export const requireClientBasicAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = mediaType(c.req);
   if (type !== "application/x-www-form-urlencoded") {
     throw new OAuthError(400, "invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
   }
