@@ -10,8 +10,10 @@ const vars = loadDevVars();
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...env, CI: "true" } });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
+// Emailed links point at PUBLIC_BASE_URL; without one in .dev.vars, that is where this server listens.
+const publicBaseUrl = vars.PUBLIC_BASE_URL ? [] : ["--var", `PUBLIC_BASE_URL:${base}`];
 // Its own process group: wrangler dev ignores SIGTERM, so we end the whole group ourselves.
-const dev = spawn("wrangler", ["dev", "--port", port, "--show-interactive-dev-session=false"], { stdio: "inherit", env, detached: true });
+const dev = spawn("wrangler", ["dev", "--port", port, "--show-interactive-dev-session=false", ...publicBaseUrl], { stdio: "inherit", env, detached: true });
 const stop = () => {
   try {
     process.kill(-dev.pid, "SIGKILL");

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { Misconfigured } from "../config/misconfigured";
 import { DependencyUnavailable, DuplicateError, isStorageFailure } from "../db/errors";
 import type { AppEnv } from "./app-env";
 import { ApiError, ConstraintViolationsError, conflict, constraintViolationsBody, errorBody, unavailable } from "./errors";
@@ -23,6 +24,10 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     return c.json({ error: err.error, error_description: err.description }, err.status, headers);
   }
   if (err instanceof ConstraintViolationsError) return c.json(constraintViolationsBody(err.code, err.message, err.violations), 400);
+  if (err instanceof Misconfigured) {
+    console.error(JSON.stringify({ requestId: c.get("requestId"), status: 503, error: "Misconfigured", variable: err.variable }));
+    return c.json(errorBody("misconfigured", `The service is misconfigured: ${err.message} Nothing was changed.`), 503);
+  }
   let api: ApiError | null = err instanceof ApiError ? err : null;
   if (err instanceof DuplicateError) api = conflict(err.message);
   if (err instanceof HTTPException && err.status === 400) {

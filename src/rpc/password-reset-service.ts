@@ -5,6 +5,9 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { app } from "../http/app";
 
+/** A reserved name (RFC 2606): nothing may ever derive a link from it. */
+const RPC_ORIGIN = "https://rpc.invalid";
+
 export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
@@ -64,9 +67,8 @@ export class PasswordResetService extends WorkerEntrypoint<Env> {
   }
 
   private async dispatch(path: string, headers: Record<string, string>, body: string): Promise<RpcResult> {
-    // Links to this service's own pages need an origin: PUBLIC_BASE_URL (set it when resets go over RPC).
-    const origin = this.env.PUBLIC_BASE_URL || "http://localhost";
-    const res = await app.fetch(new Request(`${origin}${path}`, { method: "POST", headers, body }), this.env, this.ctx);
+    // The URL only routes the call: emailed links take their origin from PUBLIC_BASE_URL, never from it.
+    const res = await app.fetch(new Request(`${RPC_ORIGIN}${path}`, { method: "POST", headers, body }), this.env, this.ctx);
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }

@@ -1,14 +1,8 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../support/api";
 import { createUser, world } from "../support/fixtures";
 import { waitForMail } from "../support/mailbox";
-
-/** Asks the second Worker to call one RPC method of the service through its service binding. */
-async function viaHost(method: string, ...args: unknown[]): Promise<{ status: number; body: any }> {
-  const res = await env.HOST_APP.fetch("http://host-app/", { method: "POST", body: JSON.stringify({ method, args }) });
-  return res.json();
-}
+import { viaHost } from "../support/rpc";
 
 describe("RPC from another Worker over a service binding", () => {
   it("runs the whole flow: token, login, reset request, reset, introspect, refresh, change password", async () => {

@@ -1,5 +1,7 @@
 // Drives the real Worker through its default export, in the Workers runtime.
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import worker from "../../src/index";
 import { TEST_SECRETS } from "../secrets";
 
 export const ADMIN = TEST_SECRETS.ADMIN_TOKEN;
@@ -8,6 +10,10 @@ export interface CallOptions {
   token?: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The URL's origin, as a client could send it. Default http://localhost. */
+  origin?: string;
+  /** Configuration that differs from the test runtime's (for example ENVIRONMENT=production). */
+  env?: Partial<Env>;
 }
 
 export function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
@@ -18,7 +24,16 @@ export function call(method: string, path: string, opts: CallOptions = {}): Prom
     body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
     headers["Content-Type"] ??= "application/json";
   }
-  return exports.default.fetch(new Request(`http://localhost${path}`, { method, headers, body }));
+  const request = new Request(`${opts.origin ?? "http://localhost"}${path}`, { method, headers, body });
+  return opts.env ? fetchWithEnv(request, opts.env) : exports.default.fetch(request);
+}
+
+/** The same Worker, run with some configuration changed. */
+async function fetchWithEnv(request: Request, overrides: Partial<Env>): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(request, { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
 /** Calls and parses JSON, asserting nothing: tests assert on status and body themselves. */

@@ -6,8 +6,10 @@ import {
   tenantSettings,
   tenantSettingsOfApplication,
 } from "../../directory/policies";
+import { isDevelopment } from "../../config/public-origin";
+import { pageUrlViolations } from "../../policy/page-urls";
 import { type PasswordResetPolicy, type PolicySettings, effectivePolicy, policyConflicts } from "../../policy/password-reset-policy";
-import { ConstraintViolationsError } from "../errors";
+import { ConstraintViolationsError, type Violation } from "../errors";
 import { applicationInBoundary, tenantInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
@@ -19,6 +21,14 @@ function rejectConflicts(policy: PasswordResetPolicy): void {
   if (fields.length === 0) return;
   const violations = Object.fromEntries(fields.map((f) => [f, [{ code: "conflicts_with_other_fields", constraintAttributes: {} }]]));
   throw new ConstraintViolationsError(violations, "The resulting policy is inconsistent.");
+}
+
+function rejectUnsafePageUrls(settings: PolicySettings, env: Env): void {
+  const found = pageUrlViolations(settings, isDevelopment(env));
+  if (found.length === 0) return;
+  const violations: Record<string, Violation[]> = {};
+  for (const v of found) (violations[v.field] ??= []).push({ code: v.code, constraintAttributes: {} });
+  throw new ConstraintViolationsError(violations);
 }
 
 const read = (scope: "application" | "tenant", permission: string) =>
@@ -51,6 +61,7 @@ export const passwordResetPolicyRoutes = router()
   .openapi(patch("application", "application:write"), async (c) => {
     const app = await applicationInBoundary(c, c.req.valid("param").id);
     const body = c.req.valid("json") as PolicySettings;
+    rejectUnsafePageUrls(body, c.env);
     const nextSettings = { ...(await applicationSettings(c.var.db, app.id)), ...body };
     const next = effectivePolicy(nextSettings);
     rejectConflicts(next);
@@ -67,6 +78,7 @@ export const passwordResetPolicyRoutes = router()
   .openapi(patch("tenant", "tenant:write"), async (c) => {
     const tenant = await tenantInBoundary(c, c.req.valid("param").id);
     const body = c.req.valid("json") as PolicySettings;
+    rejectUnsafePageUrls(body, c.env);
     const [app, own] = await Promise.all([applicationSettings(c.var.db, tenant.applicationId), tenantSettings(c.var.db, tenant.id)]);
     const next = effectivePolicy(app, { ...own, ...body });
     rejectConflicts(next);

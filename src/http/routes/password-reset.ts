@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { publicBaseUrl } from "../../config/public-origin";
 import { clientOfApplication } from "../../directory/clients";
 import { createPasswordResetLink } from "../../workflows/password-reset/create-password-reset-link";
 import { resetModeOf } from "../../workflows/password-reset/decide";
@@ -19,7 +20,7 @@ import {
   ResetPasswordBody,
   ResetPasswordResponse,
 } from "../schemas/password-reset";
-import { publicBaseUrl, workflowDeps } from "../workflow-deps";
+import { workflowDeps } from "../workflow-deps";
 
 const PERMISSION = "password-reset-workflow:execute";
 const workflow = requireCaller({ permission: PERMISSION });
@@ -51,7 +52,7 @@ export const passwordResetRoutes = router()
       if (body.clientId) {
         if (!(await clientOfApplication(c.var.db, body.clientId, tenant.applicationId))) throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
       }
-      return c.json(await requestPasswordReset(workflowDeps(c), tenant, body.email, publicBaseUrl(c)), 200);
+      return c.json(await requestPasswordReset(workflowDeps(c), tenant, body.email, publicBaseUrl(c.env)), 200);
     },
   )
   .openapi(
@@ -68,7 +69,7 @@ export const passwordResetRoutes = router()
     async (c) => {
       if (c.var.caller.kind !== "client") throw forbidden("This endpoint needs a client token.");
       const user = await userInBoundary(c, c.req.valid("json").userId);
-      return c.json(await createPasswordResetLink(workflowDeps(c), user, publicBaseUrl(c)), 200);
+      return c.json(await createPasswordResetLink(workflowDeps(c), user, publicBaseUrl(c.env)), 200);
     },
   )
   .openapi(

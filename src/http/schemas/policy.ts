@@ -5,6 +5,9 @@ const HttpUrl = z
   .max(2048)
   .openapi({ description: "An https URL (http is accepted for local development)." });
 
+/** Enforced in the route, since it depends on ENVIRONMENT (src/policy/page-urls.ts). */
+const PAGE_URL_RULE = "It must be https (http only when ENVIRONMENT=development) and carry no userinfo; otherwise 400 with `https_required` or `userinfo_not_allowed`.";
+
 const int = (min: number, max: number, description: string) => z.number().int().min(min).max(max).openapi({ description });
 
 /** Each field of a PATCH: absent leaves it, null clears it back to the inherited value. */
@@ -18,8 +21,8 @@ export const PolicyPatch = z
     otpMaxAttempts: int(1, 10, "Wrong verificationCodes before an OTP request locks. Default 5."),
     passwordMinLength: int(1, 256, "Default 8."),
     passwordMaxLength: int(8, 1024, "Default 256."),
-    resetPageUrl: HttpUrl.openapi({ description: "Page that emailed and admin links point at. Default: this service's /reset-password." }),
-    loginUrl: HttpUrl.openapi({ description: "Returned after PASSWORD_UPDATED and linked from the Password Updated email." }),
+    resetPageUrl: HttpUrl.openapi({ description: `Page that emailed and admin links point at. Default: this service's /reset-password at PUBLIC_BASE_URL. ${PAGE_URL_RULE}` }),
+    loginUrl: HttpUrl.openapi({ description: `Returned after PASSWORD_UPDATED and linked from the Password Updated email. ${PAGE_URL_RULE}` }),
     sendPasswordUpdatedEmail: z.boolean().openapi({ description: "Default true." }),
     sessionIdleTtlSeconds: int(300, 90 * 86400, "A session unused this long ends. Default 7 days."),
     sessionAbsoluteTtlSeconds: int(300, 365 * 86400, "A session ends this long after login. Default 30 days."),
