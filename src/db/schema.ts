@@ -3,6 +3,7 @@
 // Object instead (see src/user-object). Times are epoch milliseconds.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { LANGUAGES } from "../copy/catalog";
 
 const createdAt = () => integer("created_at").notNull();
 
@@ -139,3 +140,22 @@ export const outboxEmails = sqliteTable(
   },
   (t) => [index("outbox_emails_to_time").on(t.to, t.createdAt)],
 );
+
+/** Branding columns shared by the application and tenant levels; null means "inherit". */
+const brandingColumns = () => ({
+  displayName: text("display_name"),
+  logoUrl: text("logo_url"),
+  primaryColor: text("primary_color"),
+  supportEmail: text("support_email"),
+  defaultLanguage: text("default_language", { enum: LANGUAGES }),
+});
+
+export const applicationBranding = sqliteTable("application_branding", {
+  applicationId: text("application_id").primaryKey().references(() => applications.id),
+  ...brandingColumns(),
+});
+
+export const tenantBranding = sqliteTable("tenant_branding", {
+  tenantId: text("tenant_id").primaryKey().references(() => tenants.id),
+  ...brandingColumns(),
+});

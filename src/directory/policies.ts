@@ -1,21 +1,16 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { levelSettings } from "./level-settings";
 import { applicationPolicies, tenantPolicies, tenants } from "../db/schema";
 import type { PasswordResetPolicy, PolicySettings } from "../policy/password-reset-policy";
 import { effectivePolicy } from "../policy/password-reset-policy";
 
-function settingsOf(row: Record<string, unknown> | undefined): PolicySettings | null {
-  if (!row) return null;
-  const { applicationId: _a, tenantId: _t, ...settings } = row;
-  return settings as PolicySettings;
-}
-
 export async function applicationSettings(db: Database, applicationId: string): Promise<PolicySettings | null> {
-  return settingsOf(await db.select().from(applicationPolicies).where(eq(applicationPolicies.applicationId, applicationId)).get());
+  return levelSettings<PolicySettings>(await db.select().from(applicationPolicies).where(eq(applicationPolicies.applicationId, applicationId)).get());
 }
 
 export async function tenantSettings(db: Database, tenantId: string): Promise<PolicySettings | null> {
-  return settingsOf(await db.select().from(tenantPolicies).where(eq(tenantPolicies.tenantId, tenantId)).get());
+  return levelSettings<PolicySettings>(await db.select().from(tenantPolicies).where(eq(tenantPolicies.tenantId, tenantId)).get());
 }
 
 /** The policy in force for a tenant: defaults, then application values, then tenant values. */
@@ -31,7 +26,7 @@ export async function tenantSettingsOfApplication(db: Database, applicationId: s
     .from(tenantPolicies)
     .innerJoin(tenants, eq(tenants.id, tenantPolicies.tenantId))
     .where(eq(tenants.applicationId, applicationId));
-  return rows.map((r) => settingsOf(r.policy)!);
+  return rows.map((r) => levelSettings<PolicySettings>(r.policy)!);
 }
 
 export async function saveApplicationSettings(db: Database, applicationId: string, patch: PolicySettings): Promise<void> {

@@ -10,6 +10,7 @@ import { accessLog } from "./middleware/access-log";
 import { MAX_BODY_BYTES, requireJsonBody } from "./middleware/json-body";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
+import { brandingRoutes } from "./routes/branding";
 import { changePasswordRoutes } from "./routes/change-password";
 import { clientRoutes } from "./routes/clients";
 import { loginRoutes } from "./routes/login";
@@ -48,6 +49,7 @@ export function createApp() {
   app.route("/api/v1", clientRoutes);
   app.route("/api/v1", userRoutes);
   app.route("/api/v1", passwordResetPolicyRoutes);
+  app.route("/api/v1", brandingRoutes);
   app.route("/api/v1", passwordResetRoutes);
   app.route("/api/v1", changePasswordRoutes);
   app.route("/api/v1", loginRoutes);

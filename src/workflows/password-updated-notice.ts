@@ -1,8 +1,8 @@
 import { composeEmail } from "../email/compose";
+import { emailLookForTenant } from "../email/look";
 import type { EmailMessage } from "../email/message";
 import { passwordUpdatedEmail } from "../email/templates/password-updated";
 import type { Database } from "../db/client";
-import { getApplication } from "../directory/applications";
 import type { User } from "../directory/users";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 
@@ -14,7 +14,7 @@ export async function passwordUpdatedNotice(
   suppressed: boolean,
 ): Promise<EmailMessage | undefined> {
   if (suppressed || !policy.sendPasswordUpdatedEmail) return undefined;
-  const application = await getApplication(db, user.applicationId);
-  const rendered = passwordUpdatedEmail({ applicationName: application?.name ?? "your", loginUrl: policy.loginUrl });
+  const look = await emailLookForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
+  const rendered = passwordUpdatedEmail(look, { loginUrl: policy.loginUrl });
   return composeEmail("PASSWORD_UPDATED", user.applicationId, user.email, rendered);
 }

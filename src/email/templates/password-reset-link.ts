@@ -1,18 +1,15 @@
-import { escapeHtml, htmlDocument } from "../html";
+import { button, htmlDocument, para, textDocument } from "../html";
+import type { EmailLook } from "../look";
 
-export function passwordResetLinkEmail(p: { applicationName: string; link: string; expiresInMinutes: number }) {
-  const subject = `Reset your ${p.applicationName} password`;
-  const text = [
-    `Someone asked to reset the password of your ${p.applicationName} account.`,
-    `Open this link to choose a new password (it works once, for ${p.expiresInMinutes} minutes):`,
-    p.link,
-    `If you did not ask for this, ignore this email: your password stays as it is.`,
-  ].join("\n\n");
+export function passwordResetLinkEmail(look: EmailLook, p: { link: string; expiresInMinutes: number }) {
+  const t = look.copy.email;
+  const app = look.theme.displayName;
+  const subject = t.resetLink.subject(app);
+  const text = textDocument(look, [t.greeting, t.resetLink.intro(app), `${t.resetLink.action}: ${p.link}`, t.resetLink.validity(p.expiresInMinutes), t.ignore]);
   const html = htmlDocument(
+    look,
     subject,
-    `<p>Someone asked to reset the password of your ${escapeHtml(p.applicationName)} account.</p>` +
-      `<p><a href="${escapeHtml(p.link)}">Choose a new password</a> (the link works once, for ${p.expiresInMinutes} minutes).</p>` +
-      `<p>If you did not ask for this, ignore this email: your password stays as it is.</p>`,
+    para(t.greeting) + para(t.resetLink.intro(app)) + button(look, p.link, t.resetLink.action) + para(t.resetLink.validity(p.expiresInMinutes)) + para(t.ignore),
   );
   return { subject, text, html };
 }

@@ -1,17 +1,16 @@
-import { escapeHtml, htmlDocument } from "../html";
+import { escapeHtml, htmlDocument, para, textDocument } from "../html";
+import type { EmailLook } from "../look";
 
-export function passwordResetOtpEmail(p: { applicationName: string; verificationCode: string; expiresInMinutes: number }) {
-  const subject = `Your ${p.applicationName} password reset code`;
-  const text = [
-    `Someone asked to reset the password of your ${p.applicationName} account.`,
-    `Your verification code is: ${p.verificationCode}`,
-    `It works once, for ${p.expiresInMinutes} minutes. If you did not ask for this, ignore this email.`,
-  ].join("\n\n");
+export function passwordResetOtpEmail(look: EmailLook, p: { verificationCode: string; expiresInMinutes: number }) {
+  const t = look.copy.email;
+  const app = look.theme.displayName;
+  const subject = t.resetOtp.subject(app);
+  const text = textDocument(look, [t.greeting, t.resetOtp.intro(app), `${t.resetOtp.codeLabel} ${p.verificationCode}`, t.resetOtp.validity(p.expiresInMinutes), t.ignore]);
+  const code = `<p style="margin:24px 0;font-size:32px;letter-spacing:0.2em;font-weight:bold;color:${look.theme.primaryColor}">${escapeHtml(p.verificationCode)}</p>`;
   const html = htmlDocument(
+    look,
     subject,
-    `<p>Someone asked to reset the password of your ${escapeHtml(p.applicationName)} account.</p>` +
-      `<p>Your verification code is:</p><p style="font-size:2em;letter-spacing:0.2em"><strong>${p.verificationCode}</strong></p>` +
-      `<p>It works once, for ${p.expiresInMinutes} minutes. If you did not ask for this, ignore this email.</p>`,
+    para(t.greeting) + para(t.resetOtp.intro(app)) + para(t.resetOtp.codeLabel) + code + para(t.resetOtp.validity(p.expiresInMinutes)) + para(t.ignore),
   );
   return { subject, text, html };
 }

@@ -1,17 +1,16 @@
-import { escapeHtml, htmlDocument } from "../html";
+import { button, htmlDocument, para, textDocument } from "../html";
+import type { EmailLook } from "../look";
 
-export function passwordUpdatedEmail(p: { applicationName: string; loginUrl: string | null }) {
-  const subject = `Your ${p.applicationName} password was changed`;
-  const login = p.loginUrl ? `\n\nSign in: ${p.loginUrl}` : "";
-  const text =
-    `The password of your ${p.applicationName} account was just changed, and every session was signed out.` +
-    login +
-    `\n\nIf this was not you, reset your password now and contact support.`;
+export function passwordUpdatedEmail(look: EmailLook, p: { loginUrl: string | null }) {
+  const t = look.copy.email;
+  const app = look.theme.displayName;
+  const subject = t.passwordUpdated.subject(app);
+  const signIn = p.loginUrl ? [`${t.passwordUpdated.signIn}: ${p.loginUrl}`] : [];
+  const text = textDocument(look, [t.greeting, t.passwordUpdated.body(app), ...signIn, t.passwordUpdated.notYou]);
   const html = htmlDocument(
+    look,
     subject,
-    `<p>The password of your ${escapeHtml(p.applicationName)} account was just changed, and every session was signed out.</p>` +
-      (p.loginUrl ? `<p><a href="${escapeHtml(p.loginUrl)}">Sign in</a></p>` : "") +
-      `<p>If this was not you, reset your password now and contact support.</p>`,
+    para(t.greeting) + para(t.passwordUpdated.body(app)) + (p.loginUrl ? button(look, p.loginUrl, t.passwordUpdated.signIn) : "") + para(t.passwordUpdated.notYou),
   );
   return { subject, text, html };
 }

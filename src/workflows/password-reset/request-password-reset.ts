@@ -1,10 +1,11 @@
 // Request Password Reset: answer at once, identically for known and unknown emails, and do the
 // rest (credential version, code row, email) off the response path.
 import { randomDigits, randomToken, newId } from "../../crypto/random";
+import type { Language } from "../../copy/catalog";
 import { composeEmail } from "../../email/compose";
+import { type EmailLook, emailLookForTenant } from "../../email/look";
 import { passwordResetLinkEmail } from "../../email/templates/password-reset-link";
 import { passwordResetOtpEmail } from "../../email/templates/password-reset-otp";
-import { getApplication } from "../../directory/applications";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
 import { type User, emailKey, findUserByEmail } from "../../directory/users";
@@ -16,12 +17,19 @@ import { codeHash, issueCode, subjectKey, verificationHash } from "./code-store"
 
 export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } | { emailVerificationStrategy: "OTP"; requestCode: string };
 
-export async function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, email: string, baseUrl: string): Promise<RequestPasswordResetAnswer> {
+/** `language`: the hosted page's language, when the page asks; otherwise the tenant's default. */
+export async function requestPasswordReset(
+  deps: WorkflowDeps,
+  tenant: Tenant,
+  email: string,
+  baseUrl: string,
+  language?: Language,
+): Promise<RequestPasswordResetAnswer> {
   const { db } = deps;
-  const [policy, user, application] = await Promise.all([
+  const [policy, user, look] = await Promise.all([
     policyForTenant(db, tenant),
     findUserByEmail(db, tenant.id, email),
-    getApplication(db, tenant.applicationId),
+    emailLookForTenant(db, tenant, language),
   ]);
   const code = randomToken();
   const issue = {
@@ -29,7 +37,7 @@ export async function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, e
     policy,
     code,
     email,
-    applicationName: application?.name ?? tenant.applicationId,
+    look,
     user: user?.status === "ACTIVE" ? user : null,
     baseUrl,
   };
@@ -42,7 +50,7 @@ interface Issue {
   policy: PasswordResetPolicy;
   code: string;
   email: string;
-  applicationName: string;
+  look: EmailLook;
   user: User | null;
   baseUrl: string;
 }
@@ -66,9 +74,8 @@ async function issueEmailCode({ env, db }: WorkflowDeps, i: Issue): Promise<void
         i.tenant.applicationId,
         user.email,
         otp
-          ? passwordResetOtpEmail({ applicationName: i.applicationName, verificationCode, expiresInMinutes: Math.round(ttlSeconds / 60) })
-          : passwordResetLinkEmail({
-              applicationName: i.applicationName,
+          ? passwordResetOtpEmail(i.look, { verificationCode, expiresInMinutes: Math.round(ttlSeconds / 60) })
+          : passwordResetLinkEmail(i.look, {
               link: resetLink(i.policy.resetPageUrl, i.baseUrl, "emailAuthCode", i.code),
               expiresInMinutes: Math.round(ttlSeconds / 60),
             }),

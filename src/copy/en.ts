@@ -1,0 +1,77 @@
+// The English catalog: every string the hosted pages and the emails show. Other languages are
+// typed against it (`Copy`), so a missing or extra string fails the type check.
+
+export const en = {
+  languageName: "English",
+  page: {
+    languages: "Language",
+    resetTitle: "Choose a new password",
+    resetIntro: (app: string) => `Choose a new password for your ${app} account.`,
+    newPassword: "New password",
+    confirmPassword: "New password, again",
+    passwordRule: (min: number, max: number) => `Use ${min} to ${max} characters. Longer is stronger.`,
+    submitReset: "Save new password",
+    otpTitle: "Enter your verification code",
+    otpIntro: "If an account exists for the address you entered, we emailed it a verification code. Enter that code and choose a new password.",
+    verificationCode: "Verification code",
+    verificationCodeHint: (digits: number) => `The ${digits} digits from the email.`,
+    forgotTitle: "Forgot your password?",
+    forgotIntro: (app: string) => `Enter the email address of your ${app} account, and we will email you a way to choose a new password.`,
+    email: "Email address",
+    submitForgot: "Email me",
+    checkEmailTitle: "Check your email",
+    checkEmailBody: "If an account exists for the address you entered, we emailed it a link to choose a new password. The link works once.",
+    doneTitle: "Your password is changed",
+    doneBody: "Use your new password from now on. You were signed out on every device.",
+    signIn: "Continue to sign in",
+    invalidTitle: "This link no longer works",
+    invalidBody: "It was already used, or a newer email replaced it. Ask for a new email to try again.",
+    expiredTitle: "This link has expired",
+    expiredBody: "For your security, reset links work for a limited time only. Ask for a new email to try again.",
+    lockedTitle: "Too many wrong codes",
+    lockedBody: "This code is locked after too many wrong tries. Ask for a new email to try again.",
+    sessionEndedTitle: "Open the link from your email again",
+    sessionEndedBody: "This page was open too long, or your browser did not keep it. The link in your email still works if it has not expired.",
+    askAgain: "Email me a new link",
+    askAgainElsewhere: "To try again, ask for a new password reset email where you signed in.",
+    errorSummary: "Please correct the field marked below.",
+    support: "Need help? Write to",
+    errors: {
+      too_short: (min: number) => `Too short: use at least ${min} characters.`,
+      too_long: (max: number) => `Too long: use at most ${max} characters.`,
+      same_as_current: "This is your current password. Choose a different one.",
+      mismatch: "The two passwords are not the same. Type the new password twice.",
+      required: "Fill in this field.",
+      email: "Enter an email address, such as name@example.com.",
+      wrong_code: "This code is not right. Check the email and type it again.",
+      turnstile: "We could not confirm that you are a person. Please try again.",
+      form_expired: "This form expired. Please try again.",
+    },
+  },
+  email: {
+    greeting: "Hello,",
+    ignore: "If you did not ask for this, ignore this email: your password stays as it is.",
+    support: "Questions? Write to",
+    resetLink: {
+      subject: (app: string) => `Reset your ${app} password`,
+      intro: (app: string) => `Someone asked to reset the password of your ${app} account.`,
+      action: "Choose a new password",
+      validity: (minutes: number) => `The link works once, for ${minutes} minutes.`,
+    },
+    resetOtp: {
+      subject: (app: string) => `Your ${app} password reset code`,
+      intro: (app: string) => `Someone asked to reset the password of your ${app} account.`,
+      /** Tests and the demo read the code after this label. */
+      codeLabel: "Your verification code is:",
+      validity: (minutes: number) => `It works once, for ${minutes} minutes.`,
+    },
+    passwordUpdated: {
+      subject: (app: string) => `Your ${app} password was changed`,
+      body: (app: string) => `The password of your ${app} account was just changed, and every session was signed out.`,
+      signIn: "Sign in",
+      notYou: "If this was not you, reset your password now and contact support.",
+    },
+  },
+};
+
+export type Copy = typeof en;
