@@ -8,6 +8,7 @@ import { handleError } from "./error-handler";
 import { notFoundOrMethodNotAllowed } from "./method-not-allowed";
 import { accessLog } from "./middleware/access-log";
 import { MAX_BODY_BYTES, requireJsonBody } from "./middleware/json-body";
+import { noStore } from "./middleware/no-store";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
 import { brandingRoutes } from "./routes/branding";
@@ -36,6 +37,8 @@ export function createApp() {
       },
     }),
   );
+  app.use("/api/v1/*", noStore);
+  app.use("/dev/*", noStore);
   app.use("*", async (c, next) => {
     c.set("db", database(c.env));
     await next();

@@ -19,7 +19,7 @@ function log(c: Context<AppEnv>, status: number, e: unknown): void {
 
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof OAuthError) {
-    const headers: Record<string, string> = { "Cache-Control": "no-store" };
+    const headers: Record<string, string> = {};
     if (err.status === 401) headers["WWW-Authenticate"] = 'Basic realm="oauth2"';
     return c.json({ error: err.error, error_description: err.description }, err.status, headers);
   }

@@ -55,7 +55,6 @@ export const oauth2Routes = router()
     async (c) => {
       const params = c.req.valid("form");
       const client = c.var.client;
-      c.header("Cache-Control", "no-store");
       if (params.grant_type === "refresh_token") {
         if (!params.refresh_token) throw new OAuthError(400, "invalid_request", "refresh_token is required.");
         const answer = await refresh(workflowDeps(c), client, params.refresh_token);
@@ -103,7 +102,6 @@ export const oauth2Routes = router()
       responses: { 200: { description: "The token's state.", content: { "application/json": { schema: Introspection } } }, ...oauthErrors },
     }),
     async (c) => {
-      c.header("Cache-Control", "no-store");
       return c.json(await introspect(workflowDeps(c), c.var.client, c.req.valid("form").token), 200);
     },
     oauthHook,
