@@ -1,52 +1,30 @@
 // Pure rules for whether a session or refresh token is still alive.
+import type { CredentialRow, RefreshTokenRow, SessionRow } from "./schema";
 
-export type CredentialRow = {
-  password_hash: string | null;
-  credential_version: number;
-  session_epoch: number;
-  refresh_epoch: number;
-}
+export type CredentialEpochs = Pick<CredentialRow, "sessionEpoch" | "refreshEpoch">;
+export type SessionLifetime = Pick<SessionRow, "epoch" | "lastUsedAt" | "idleTtlMs" | "absoluteExpiresAt" | "revokedAt">;
+export type RefreshTokenState = Pick<RefreshTokenRow, "epoch" | "rotatedAt" | "revokedAt">;
 
-export type SessionRow = {
-  id: string;
-  application_id: string;
-  tenant_id: string;
-  epoch: number;
-  created_at: number;
-  last_used_at: number;
-  idle_ttl_ms: number;
-  absolute_expires_at: number;
-  revoked_at: number | null;
-}
-
-export function sessionActive(session: SessionRow, credential: CredentialRow, now: number): boolean {
+export function sessionActive(session: SessionLifetime, credential: CredentialEpochs, now: number): boolean {
   return (
-    session.revoked_at === null &&
-    session.epoch === credential.session_epoch &&
-    now < session.absolute_expires_at &&
-    now < session.last_used_at + session.idle_ttl_ms
+    session.revokedAt === null &&
+    session.epoch === credential.sessionEpoch &&
+    now < session.absoluteExpiresAt &&
+    now < session.lastUsedAt + session.idleTtlMs
   );
-}
-
-export type RefreshTokenRow = {
-  token_hash: string;
-  session_id: string;
-  epoch: number;
-  rotated_at: number | null;
-  revoked_at: number | null;
 }
 
 export type RefreshVerdict = "ROTATE" | "REUSED" | "DEAD";
 
 /** RFC 9700 §4.14.2: a rotated token presented again means theft; the caller revokes the family. */
 export function judgeRefresh(
-  token: RefreshTokenRow,
-  session: SessionRow | null,
-  credential: CredentialRow,
+  token: RefreshTokenState,
+  session: SessionLifetime | null,
+  credential: CredentialEpochs,
   now: number,
 ): RefreshVerdict {
-  if (token.rotated_at !== null) return "REUSED";
-  if (token.revoked_at !== null || token.epoch !== credential.refresh_epoch) return "DEAD";
+  if (token.rotatedAt !== null) return "REUSED";
+  if (token.revokedAt !== null || token.epoch !== credential.refreshEpoch) return "DEAD";
   if (!session || !sessionActive(session, credential, now)) return "DEAD";
   return "ROTATE";
 }

@@ -1,4 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
+import { and, asc, desc, eq, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import { keyedHash } from "../crypto/keyed-hash";
 import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto/password-hash";
 import { newId, randomToken } from "../crypto/random";
@@ -6,11 +8,16 @@ import { insertOutboxEmails } from "../email/outbox";
 import type { EmailMessage } from "../email/message";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../policy/password-rules";
-import { STORAGE_SCHEMA } from "./storage-schema";
-import { type CredentialRow, type RefreshTokenRow, type SessionRow, judgeRefresh, sessionActive } from "./session-state";
+import { migrateUserObject } from "./migrate";
+import { type CredentialRow, type RefreshTokenRow, type SessionRow, credential, pendingEmails, refreshTokens, sessions } from "./schema";
+import { judgeRefresh, sessionActive } from "./session-state";
 
 /** How many dead session and refresh-token rows one alarm run deletes. */
 const SWEEP_BATCH = 500;
+
+type CredentialState = Pick<CredentialRow, "passwordHash" | "credentialVersion" | "sessionEpoch" | "refreshEpoch">;
+
+const NO_CREDENTIAL: CredentialState = { passwordHash: null, credentialVersion: 0, sessionEpoch: 0, refreshEpoch: 0 };
 
 export interface SessionGrant {
   applicationId: string;
@@ -57,49 +64,43 @@ export interface SessionView {
  * Refresh tokens handed out are `<userId>.<secret>`; only the keyed hash of the secret is stored.
  */
 export class UserDurableObject extends DurableObject<Env> {
-  private schemaReady = false;
+  private readonly db: DrizzleSqliteDODatabase;
 
-  private get sql() {
-    if (!this.schemaReady) {
-      this.ctx.storage.sql.exec(STORAGE_SCHEMA);
-      this.schemaReady = true;
-    }
-    return this.ctx.storage.sql;
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = drizzle(ctx.storage);
+    // No call runs until the schema is current; a failed migration fails every call (503).
+    void ctx.blockConcurrencyWhile(() => migrateUserObject(ctx.storage));
   }
 
-  private credential(): CredentialRow {
-    const row = this.sql
-      .exec<{ password_hash: string | null; credential_version: number; session_epoch: number; refresh_epoch: number }>(
-        "SELECT password_hash, credential_version, session_epoch, refresh_epoch FROM credential WHERE id = 1",
-      )
-      .toArray()[0];
-    return row ?? { password_hash: null, credential_version: 0, session_epoch: 0, refresh_epoch: 0 };
+  private credential(): CredentialState {
+    return this.db.select().from(credential).where(eq(credential.id, 1)).get() ?? NO_CREDENTIAL;
   }
 
-  private writeCredential(c: CredentialRow): void {
-    this.sql.exec(
-      `INSERT INTO credential (id, password_hash, credential_version, session_epoch, refresh_epoch, updated_at)
-       VALUES (1, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET password_hash = excluded.password_hash,
-         credential_version = excluded.credential_version, session_epoch = excluded.session_epoch,
-         refresh_epoch = excluded.refresh_epoch, updated_at = excluded.updated_at`,
-      c.password_hash,
-      c.credential_version,
-      c.session_epoch,
-      c.refresh_epoch,
-      Date.now(),
-    );
+  private writeCredential(c: CredentialState): void {
+    const row = {
+      passwordHash: c.passwordHash,
+      credentialVersion: c.credentialVersion,
+      sessionEpoch: c.sessionEpoch,
+      refreshEpoch: c.refreshEpoch,
+      updatedAt: Date.now(),
+    };
+    this.db
+      .insert(credential)
+      .values({ id: 1, ...row })
+      .onConflictDoUpdate({ target: credential.id, set: row })
+      .run();
   }
 
   async credentialVersion(): Promise<number> {
-    return this.credential().credential_version;
+    return this.credential().credentialVersion;
   }
 
   /** Sets the first password of a new user. */
   async initialize(password: string | null): Promise<void> {
     const hash = password === null ? null : await hashPassword(password, this.env.PASSWORD_PEPPER);
     const c = this.credential();
-    this.writeCredential({ ...c, password_hash: hash });
+    this.writeCredential({ ...c, passwordHash: hash });
   }
 
   /**
@@ -109,67 +110,68 @@ export class UserDurableObject extends DurableObject<Env> {
   async changePassword(input: ChangePasswordInput): Promise<ChangePasswordOutcome> {
     const pepper = this.env.PASSWORD_PEPPER;
     const start = this.credential();
-    if (input.expectedCredentialVersion !== undefined && start.credential_version !== input.expectedCredentialVersion) {
+    if (input.expectedCredentialVersion !== undefined && start.credentialVersion !== input.expectedCredentialVersion) {
       return { outcome: "STALE" };
     }
     if (input.currentPassword !== undefined) {
-      const check = await verifyPassword(input.currentPassword, start.password_hash ?? DECOY_PASSWORD_HASH, pepper);
-      if (!start.password_hash || !check.valid) return { outcome: "WRONG_CURRENT_PASSWORD" };
+      const check = await verifyPassword(input.currentPassword, start.passwordHash ?? DECOY_PASSWORD_HASH, pepper);
+      if (!start.passwordHash || !check.valid) return { outcome: "WRONG_CURRENT_PASSWORD" };
     }
     const violations = passwordViolations(input.newPassword, input.policy);
     if (violations.length) return { outcome: "POLICY_VIOLATION", violations };
-    if (start.password_hash) {
+    if (start.passwordHash) {
       const same =
         input.currentPassword === input.newPassword ||
-        (await verifyPassword(input.newPassword, start.password_hash, pepper)).valid;
+        (await verifyPassword(input.newPassword, start.passwordHash, pepper)).valid;
       // A concurrent change may have landed during the hash; then this request lost the race.
-      if (this.credential().credential_version !== start.credential_version) return { outcome: "STALE" };
+      if (this.credential().credentialVersion !== start.credentialVersion) return { outcome: "STALE" };
       if (same) return { outcome: "POLICY_VIOLATION", violations: [SAME_AS_CURRENT] };
     }
     const newHash = await hashPassword(input.newPassword, pepper);
     // Check-and-set after the last await: the version read at the start must still hold.
     return this.ctx.storage.transactionSync(() => {
       const now = this.credential();
-      if (now.credential_version !== start.credential_version) return { outcome: "STALE" } as const;
+      if (now.credentialVersion !== start.credentialVersion) return { outcome: "STALE" } as const;
       this.writeCredential({
-        password_hash: newHash,
-        credential_version: now.credential_version + 1,
-        session_epoch: now.session_epoch + 1,
-        refresh_epoch: now.refresh_epoch + 1,
+        passwordHash: newHash,
+        credentialVersion: now.credentialVersion + 1,
+        sessionEpoch: now.sessionEpoch + 1,
+        refreshEpoch: now.refreshEpoch + 1,
       });
       if (input.notification) this.queueEmail(input.notification);
       this.scheduleHousekeeping();
-      return { outcome: "UPDATED", credentialVersion: now.credential_version + 1 } as const;
+      return { outcome: "UPDATED", credentialVersion: now.credentialVersion + 1 } as const;
     });
   }
 
   async login(password: string, grant: SessionGrant): Promise<LoginOutcome> {
     const start = this.credential();
-    const check = await verifyPassword(password, start.password_hash ?? DECOY_PASSWORD_HASH, this.env.PASSWORD_PEPPER);
-    if (!start.password_hash || !check.valid) return { outcome: "INVALID_CREDENTIALS" };
+    const check = await verifyPassword(password, start.passwordHash ?? DECOY_PASSWORD_HASH, this.env.PASSWORD_PEPPER);
+    if (!start.passwordHash || !check.valid) return { outcome: "INVALID_CREDENTIALS" };
     const upgraded = check.needsRehash ? await hashPassword(password, this.env.PASSWORD_PEPPER) : null;
     const secret = randomToken();
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
     return this.ctx.storage.transactionSync(() => {
       const c = this.credential();
       // The password changed while we verified: the old one no longer opens a session.
-      if (c.credential_version !== start.credential_version) return { outcome: "INVALID_CREDENTIALS" } as const;
-      if (upgraded) this.writeCredential({ ...c, password_hash: upgraded });
+      if (c.credentialVersion !== start.credentialVersion) return { outcome: "INVALID_CREDENTIALS" } as const;
+      if (upgraded) this.writeCredential({ ...c, passwordHash: upgraded });
       const now = Date.now();
       const sessionId = newId();
-      this.sql.exec(
-        `INSERT INTO sessions (id, application_id, tenant_id, epoch, created_at, last_used_at, idle_ttl_ms, absolute_expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        sessionId,
-        grant.applicationId,
-        grant.tenantId,
-        c.session_epoch,
-        now,
-        now,
-        grant.idleTtlSeconds * 1000,
-        now + grant.absoluteTtlSeconds * 1000,
-      );
-      this.insertRefreshToken(tokenHash, sessionId, c.refresh_epoch, now);
+      this.db
+        .insert(sessions)
+        .values({
+          id: sessionId,
+          applicationId: grant.applicationId,
+          tenantId: grant.tenantId,
+          epoch: c.sessionEpoch,
+          createdAt: now,
+          lastUsedAt: now,
+          idleTtlMs: grant.idleTtlSeconds * 1000,
+          absoluteExpiresAt: now + grant.absoluteTtlSeconds * 1000,
+        })
+        .run();
+      this.insertRefreshToken(tokenHash, sessionId, c.refreshEpoch, now);
       return { outcome: "SUCCESS", sessionId, refreshToken: secret } as const;
     });
   }
@@ -182,19 +184,19 @@ export class UserDurableObject extends DurableObject<Env> {
       const token = this.refreshTokenRow(tokenHash);
       if (!token) return { outcome: "INVALID" } as const;
       const c = this.credential();
-      const session = this.session(token.session_id);
+      const session = this.session(token.sessionId);
       const now = Date.now();
       const verdict = judgeRefresh(token, session, c, now);
-      if (verdict === "REUSED") this.revokeSessionRows(token.session_id, now);
+      if (verdict === "REUSED") this.revokeSessionRows(token.sessionId, now);
       if (verdict !== "ROTATE" || !session) return { outcome: "INVALID" } as const;
-      this.sql.exec("UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ?", now, tokenHash);
-      this.insertRefreshToken(nextHash, session.id, c.refresh_epoch, now);
-      this.sql.exec("UPDATE sessions SET last_used_at = ? WHERE id = ?", now, session.id);
+      this.db.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.tokenHash, tokenHash)).run();
+      this.insertRefreshToken(nextHash, session.id, c.refreshEpoch, now);
+      this.db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, session.id)).run();
       return {
         outcome: "ROTATED",
         sessionId: session.id,
-        applicationId: session.application_id,
-        tenantId: session.tenant_id,
+        applicationId: session.applicationId,
+        tenantId: session.tenantId,
         refreshToken: nextSecret,
       } as const;
     });
@@ -205,9 +207,9 @@ export class UserDurableObject extends DurableObject<Env> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
     const token = this.refreshTokenRow(tokenHash);
     if (!token) return { active: false };
-    const session = this.session(token.session_id);
+    const session = this.session(token.sessionId);
     if (!session || judgeRefresh(token, session, this.credential(), Date.now()) !== "ROTATE") return { active: false };
-    return { active: true, sessionId: session.id, applicationId: session.application_id, tenantId: session.tenant_id };
+    return { active: true, sessionId: session.id, applicationId: session.applicationId, tenantId: session.tenantId };
   }
 
   /** Whether the session is alive now; access tokens are only as good as their session. */
@@ -219,16 +221,19 @@ export class UserDurableObject extends DurableObject<Env> {
   async listSessions(): Promise<SessionView[]> {
     const c = this.credential();
     const now = Date.now();
-    return this.sql
-      .exec<SessionRow>("SELECT * FROM sessions WHERE revoked_at IS NULL AND epoch = ? ORDER BY created_at DESC", c.session_epoch)
-      .toArray()
+    return this.db
+      .select()
+      .from(sessions)
+      .where(and(isNull(sessions.revokedAt), eq(sessions.epoch, c.sessionEpoch)))
+      .orderBy(desc(sessions.createdAt))
+      .all()
       .filter((s) => sessionActive(s, c, now))
       .map((s) => ({
         sessionId: s.id,
-        applicationId: s.application_id,
-        tenantId: s.tenant_id,
-        createdAt: s.created_at,
-        lastUsedAt: s.last_used_at,
+        applicationId: s.applicationId,
+        tenantId: s.tenantId,
+        createdAt: s.createdAt,
+        lastUsedAt: s.lastUsedAt,
       }));
   }
 
@@ -236,7 +241,7 @@ export class UserDurableObject extends DurableObject<Env> {
   async revokeRefreshToken(secret: string): Promise<void> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
     const token = this.refreshTokenRow(tokenHash);
-    if (token) this.revokeSessionRows(token.session_id, Date.now());
+    if (token) this.revokeSessionRows(token.sessionId, Date.now());
   }
 
   async revokeSession(sessionId: string): Promise<void> {
@@ -246,7 +251,7 @@ export class UserDurableObject extends DurableObject<Env> {
   async revokeAllSessions(): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       const c = this.credential();
-      this.writeCredential({ ...c, session_epoch: c.session_epoch + 1, refresh_epoch: c.refresh_epoch + 1 });
+      this.writeCredential({ ...c, sessionEpoch: c.sessionEpoch + 1, refreshEpoch: c.refreshEpoch + 1 });
       this.scheduleHousekeeping();
     });
   }
@@ -254,7 +259,7 @@ export class UserDurableObject extends DurableObject<Env> {
   async revokeAllRefreshTokens(): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       const c = this.credential();
-      this.writeCredential({ ...c, refresh_epoch: c.refresh_epoch + 1 });
+      this.writeCredential({ ...c, refreshEpoch: c.refreshEpoch + 1 });
       this.scheduleHousekeeping();
     });
   }
@@ -263,15 +268,14 @@ export class UserDurableObject extends DurableObject<Env> {
   async destroy(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.schemaReady = false;
   }
 
   /** Delivers queued emails to the D1 outbox, then sweeps rows that epochs and expiry made dead. */
   override async alarm(): Promise<void> {
-    const pending = this.sql.exec<{ id: string; message: string }>("SELECT id, message FROM pending_emails ORDER BY created_at").toArray();
+    const pending = this.db.select().from(pendingEmails).orderBy(asc(pendingEmails.createdAt)).all();
     if (pending.length > 0) {
       await insertOutboxEmails(this.env.DB, pending.map((p) => JSON.parse(p.message) as EmailMessage));
-      for (const p of pending) this.sql.exec("DELETE FROM pending_emails WHERE id = ?", p.id);
+      for (const p of pending) this.db.delete(pendingEmails).where(eq(pendingEmails.id, p.id)).run();
     }
     if (this.sweepDeadRows()) this.scheduleHousekeeping();
   }
@@ -279,50 +283,56 @@ export class UserDurableObject extends DurableObject<Env> {
   private sweepDeadRows(): boolean {
     const c = this.credential();
     const now = Date.now();
-    const sessions = this.sql
-      .exec<{ id: string }>(
-        `SELECT id FROM sessions WHERE epoch <> ? OR revoked_at IS NOT NULL OR absolute_expires_at <= ? OR last_used_at + idle_ttl_ms <= ? LIMIT ?`,
-        c.session_epoch,
-        now,
-        now,
-        SWEEP_BATCH,
+    const deadSessions = this.db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .where(
+        or(
+          ne(sessions.epoch, c.sessionEpoch),
+          isNotNull(sessions.revokedAt),
+          lte(sessions.absoluteExpiresAt, now),
+          lte(sql`${sessions.lastUsedAt} + ${sessions.idleTtlMs}`, now),
+        ),
       )
-      .toArray();
-    for (const s of sessions) {
-      this.sql.exec("DELETE FROM refresh_tokens WHERE session_id = ?", s.id);
-      this.sql.exec("DELETE FROM sessions WHERE id = ?", s.id);
+      .limit(SWEEP_BATCH)
+      .all();
+    for (const s of deadSessions) {
+      this.db.delete(refreshTokens).where(eq(refreshTokens.sessionId, s.id)).run();
+      this.db.delete(sessions).where(eq(sessions.id, s.id)).run();
     }
-    const tokens = this.sql.exec("DELETE FROM refresh_tokens WHERE rowid IN (SELECT rowid FROM refresh_tokens WHERE epoch <> ? LIMIT ?)", c.refresh_epoch, SWEEP_BATCH);
-    return sessions.length === SWEEP_BATCH || tokens.rowsWritten === SWEEP_BATCH;
+    const deadTokens = this.db
+      .select({ tokenHash: refreshTokens.tokenHash })
+      .from(refreshTokens)
+      .where(ne(refreshTokens.epoch, c.refreshEpoch))
+      .limit(SWEEP_BATCH)
+      .all();
+    for (const t of deadTokens) this.db.delete(refreshTokens).where(eq(refreshTokens.tokenHash, t.tokenHash)).run();
+    return deadSessions.length === SWEEP_BATCH || deadTokens.length === SWEEP_BATCH;
   }
 
   private refreshTokenRow(tokenHash: string): RefreshTokenRow | undefined {
-    return this.sql
-      .exec<RefreshTokenRow>("SELECT token_hash, session_id, epoch, rotated_at, revoked_at FROM refresh_tokens WHERE token_hash = ?", tokenHash)
-      .toArray()[0];
+    return this.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).get();
   }
 
   private session(sessionId: string): SessionRow | null {
-    return this.sql.exec<SessionRow>("SELECT * FROM sessions WHERE id = ?", sessionId).toArray()[0] ?? null;
+    return this.db.select().from(sessions).where(eq(sessions.id, sessionId)).get() ?? null;
   }
 
   private revokeSessionRows(sessionId: string, now: number): void {
-    this.sql.exec("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", now, sessionId);
-    this.sql.exec("UPDATE refresh_tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL", now, sessionId);
+    this.db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).run();
+    this.db
+      .update(refreshTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(refreshTokens.sessionId, sessionId), isNull(refreshTokens.revokedAt)))
+      .run();
   }
 
   private insertRefreshToken(tokenHash: string, sessionId: string, epoch: number, now: number): void {
-    this.sql.exec(
-      "INSERT INTO refresh_tokens (token_hash, session_id, epoch, created_at) VALUES (?, ?, ?, ?)",
-      tokenHash,
-      sessionId,
-      epoch,
-      now,
-    );
+    this.db.insert(refreshTokens).values({ tokenHash, sessionId, epoch, createdAt: now }).run();
   }
 
   private queueEmail(message: EmailMessage): void {
-    this.sql.exec("INSERT INTO pending_emails (id, message, created_at) VALUES (?, ?, ?)", message.id, JSON.stringify(message), message.createdAt);
+    this.db.insert(pendingEmails).values({ id: message.id, message: JSON.stringify(message), createdAt: message.createdAt }).run();
   }
 
   private scheduleHousekeeping(): void {

@@ -1,0 +1,66 @@
+// Storage schema of one user's Durable Object (SQLite), managed by drizzle-kit: after changing
+// this file, `npm run user-object:generate` writes the migration into src/user-object/migrations,
+// and every object applies what it has not yet applied when it starts (see user-durable-object.ts).
+//
+// One row of `credential` holds the password hash and three counters:
+//   credential_version  bumped by every password change; reset codes carry the version they
+//                       were issued at, so a change kills every earlier code at once.
+//   session_epoch       sessions carry the epoch they were created in; bumping it revokes all
+//                       sessions in O(1), whatever their number.
+//   refresh_epoch       likewise for refresh tokens alone.
+// A password change bumps all three and queues its email in `pending_emails` in the same
+// transactionSync, so "password changed, everything revoked, notice queued" commits whole.
+// The alarm delivers pending emails to the D1 outbox and sweeps rows the epochs made dead.
+// Times are epoch milliseconds.
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const credential = sqliteTable(
+  "credential",
+  {
+    id: integer("id").primaryKey(),
+    passwordHash: text("password_hash"),
+    credentialVersion: integer("credential_version").notNull(),
+    sessionEpoch: integer("session_epoch").notNull(),
+    refreshEpoch: integer("refresh_epoch").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [check("credential_single_row", sql`${t.id} = 1`)],
+);
+
+export const sessions = sqliteTable("sessions", {
+  id: text("id").primaryKey(),
+  applicationId: text("application_id").notNull(),
+  tenantId: text("tenant_id").notNull(),
+  epoch: integer("epoch").notNull(),
+  createdAt: integer("created_at").notNull(),
+  lastUsedAt: integer("last_used_at").notNull(),
+  idleTtlMs: integer("idle_ttl_ms").notNull(),
+  absoluteExpiresAt: integer("absolute_expires_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    sessionId: text("session_id").notNull(),
+    epoch: integer("epoch").notNull(),
+    createdAt: integer("created_at").notNull(),
+    rotatedAt: integer("rotated_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("refresh_tokens_session").on(t.sessionId)],
+);
+
+/** Password Updated mail committed with the change, waiting for the alarm to relay it. */
+export const pendingEmails = sqliteTable("pending_emails", {
+  id: text("id").primaryKey(),
+  /** The EmailMessage as JSON. */
+  message: text("message").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export type CredentialRow = typeof credential.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
