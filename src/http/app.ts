@@ -9,6 +9,7 @@ import { notFoundOrMethodNotAllowed } from "./method-not-allowed";
 import { accessLog } from "./middleware/access-log";
 import { MAX_BODY_BYTES, requireJsonBody } from "./middleware/json-body";
 import { noStore } from "./middleware/no-store";
+import { OPENAPI_PATH, openApiDocument } from "./openapi-document";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
 import { brandingRoutes } from "./routes/branding";
@@ -60,14 +61,7 @@ export function createApp() {
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", { type: "http", scheme: "basic" });
-  app.doc31("/api/v1/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Edge password reset",
-      version: "1.0.0",
-      description: "Wristband-style password reset workflow, sessions and refresh tokens on Cloudflare Workers.",
-    },
-  });
+  app.doc31(OPENAPI_PATH, openApiDocument);
 
   app.route("/dev", devRoutes);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));

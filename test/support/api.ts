@@ -3,6 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import worker from "../../src/index";
 import { TEST_SECRETS } from "../secrets";
+import { assertConforms } from "./openapi-contract";
 
 export const ADMIN = TEST_SECRETS.ADMIN_TOKEN;
 
@@ -16,6 +17,13 @@ export interface CallOptions {
   env?: Partial<Env>;
 }
 
+/** Sends a request to the Worker; a response of a documented operation must match the OpenAPI document. */
+async function send(request: Request, overrides?: Partial<Env>): Promise<Response> {
+  const res = overrides ? await fetchWithEnv(request, overrides) : await exports.default.fetch(request);
+  await assertConforms(request.method, request.url, res);
+  return res;
+}
+
 export function call(method: string, path: string, opts: CallOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
@@ -25,7 +33,7 @@ export function call(method: string, path: string, opts: CallOptions = {}): Prom
     headers["Content-Type"] ??= "application/json";
   }
   const request = new Request(`${opts.origin ?? "http://localhost"}${path}`, { method, headers, body });
-  return opts.env ? fetchWithEnv(request, opts.env) : exports.default.fetch(request);
+  return send(request, opts.env);
 }
 
 /** The same Worker, run with some configuration changed. */
@@ -46,5 +54,5 @@ export async function callJson<T = any>(method: string, path: string, opts: Call
 export function form(path: string, params: Record<string, string>, basic?: { id: string; secret: string }): Promise<Response> {
   const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
   if (basic) headers.Authorization = `Basic ${btoa(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`)}`;
-  return exports.default.fetch(new Request(`http://localhost${path}`, { method: "POST", headers, body: new URLSearchParams(params) }));
+  return send(new Request(`http://localhost${path}`, { method: "POST", headers, body: new URLSearchParams(params) }));
 }

@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import { createApplication } from "../../directory/applications";
 import { applicationInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
@@ -10,26 +11,28 @@ const present = (a: { id: string; name: string; createdAt: number }) => ({ ...a,
 
 export const applicationRoutes = router()
   .openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: "/applications",
+      operationId: "createApplication",
       summary: "Create an application (ADMIN_TOKEN only)",
       security: bearerSecurity,
       middleware: [requireCaller({ admin: "only" })] as const,
       request: jsonBody(z.object({ name: z.string().trim().min(1).max(200) }).strict()),
-      responses: { 201: jsonResponse(Application, "Created."), ...errorResponses(401, 403, 413, 415) },
+      responses: { 201: jsonResponse(Application, "Created.") },
     }),
     async (c) => c.json(present(await createApplication(c.var.db, c.req.valid("json").name)), 201),
   )
   .openapi(
-    createRoute({
+    apiRoute({
       method: "get",
       path: "/applications/{applicationId}",
+      operationId: "getApplication",
       summary: "Read an application (ADMIN_TOKEN only)",
       security: bearerSecurity,
       middleware: [requireCaller({ admin: "only" })] as const,
       request: { params: z.object({ applicationId: Id }) },
-      responses: { 200: jsonResponse(Application, "The application."), ...errorResponses(401, 403, 404) },
+      responses: { 200: jsonResponse(Application, "The application."), ...errorResponses(404) },
     }),
     async (c) => c.json(present(await applicationInBoundary(c, c.req.valid("param").applicationId)), 200),
   );

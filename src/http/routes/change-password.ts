@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import { changePassword } from "../../workflows/change-password";
 import { forbidden } from "../errors";
 import { userInBoundary } from "../guards";
@@ -9,15 +9,16 @@ import { ChangePasswordBody, ChangePasswordResponse } from "../schemas/password-
 import { workflowDeps } from "../workflow-deps";
 
 export const changePasswordRoutes = router().openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/change-password",
+    operationId: "changePassword",
     summary: "Change Password (Self boundary: the end user's own access token)",
     description: "The same password policy, revocation of sessions and refresh tokens, and Password Updated email as a reset.",
     security: bearerSecurity,
     middleware: [requireCaller({ permission: "change-password-workflow:execute" })] as const,
     request: jsonBody(ChangePasswordBody),
-    responses: { 200: jsonResponse(ChangePasswordResponse, "The outcome, in `result`."), ...errorResponses(401, 403, 404, 413, 415, 503) },
+    responses: { 200: jsonResponse(ChangePasswordResponse, "The outcome, in `result`."), ...errorResponses(404) },
   }),
   async (c) => {
     const body = c.req.valid("json");

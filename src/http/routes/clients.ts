@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import { PERMISSIONS } from "../../auth/permissions";
 import { createClient } from "../../directory/clients";
 import { applicationInBoundary, tenantInBoundary } from "../guards";
@@ -20,9 +21,10 @@ const CreatedClient = z
   .openapi("CreatedClient");
 
 export const clientRoutes = router().openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/applications/{applicationId}/clients",
+    operationId: "createClient",
     summary: "Create an M2M client; a tenantId puts it at Tenant boundary",
     security: bearerSecurity,
     middleware: [requireCaller({ permission: "client:write", admin: "allowed" })] as const,
@@ -38,7 +40,7 @@ export const clientRoutes = router().openapi(
           .strict(),
       ),
     },
-    responses: { 201: jsonResponse(CreatedClient, "Created."), ...errorResponses(401, 403, 404, 413, 415) },
+    responses: { 201: jsonResponse(CreatedClient, "Created."), ...errorResponses(404) },
   }),
   async (c) => {
     const { applicationId } = c.req.valid("param");

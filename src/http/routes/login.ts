@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import { login } from "../../workflows/sessions/login";
 import { forbidden } from "../errors";
 import { tenantInBoundary } from "../guards";
@@ -22,14 +23,15 @@ const LoginResponse = z
   .openapi("LoginResponse");
 
 export const loginRoutes = router().openapi(
-  createRoute({
+  apiRoute({
     method: "post",
     path: "/login",
+    operationId: "login",
     summary: "Log a user in (the host application's backend calls this)",
     security: bearerSecurity,
     middleware: [requireCaller({ permission: "login:execute" })] as const,
     request: jsonBody(z.object({ tenantId: Id, email: z.email().max(320), password: z.string().min(1).max(4096) }).strict().openapi("LoginRequest")),
-    responses: { 200: jsonResponse(LoginResponse, "The outcome, in `result`."), ...errorResponses(401, 403, 404, 413, 415, 503) },
+    responses: { 200: jsonResponse(LoginResponse, "The outcome, in `result`."), ...errorResponses(404) },
   }),
   async (c) => {
     const caller = c.var.caller;

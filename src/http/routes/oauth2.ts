@@ -1,9 +1,11 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import { CLIENT_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
 import { introspect, refresh, revoke } from "../../workflows/sessions/tokens";
 import { requireClientBasicAuth } from "../middleware/client-basic-auth";
 import { OAuthError, oauthHook } from "../oauth-errors";
 import { router } from "../router";
+import { basicSecurity } from "../schemas/common";
 import { workflowDeps } from "../workflow-deps";
 
 const form = <T extends z.ZodType>(schema: T) => ({
@@ -41,13 +43,14 @@ const Introspection = z
 
 export const oauth2Routes = router()
   .openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: "/oauth2/token",
+      operationId: "token",
       summary: "Token endpoint (RFC 6749): client_credentials and refresh_token",
       description:
         "The client authenticates with HTTP Basic. client_credentials returns an access token carrying the client's application, tenant and permissions. refresh_token rotates: the old refresh token is spent, and presenting it again revokes its whole session (RFC 9700).",
-      security: [{ basicAuth: [] }],
+      security: basicSecurity,
       middleware: [requireClientBasicAuth] as const,
       request: form(z.object({ grant_type: z.string().min(1), refresh_token: z.string().min(1).optional(), scope: z.string().optional() })),
       responses: { 200: { description: "Issued.", content: { "application/json": { schema: TokenResponse } } }, ...oauthErrors },
@@ -74,12 +77,13 @@ export const oauth2Routes = router()
     oauthHook,
   )
   .openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: "/oauth2/revoke",
+      operationId: "revokeToken",
       summary: "Token revocation (RFC 7009)",
       description: "Revoking a refresh token or an end user's access token ends its session. Answers 200 for unknown tokens too.",
-      security: [{ basicAuth: [] }],
+      security: basicSecurity,
       middleware: [requireClientBasicAuth] as const,
       request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
       responses: { 200: { description: "Revoked, or nothing to revoke." }, ...oauthErrors },
@@ -91,12 +95,13 @@ export const oauth2Routes = router()
     oauthHook,
   )
   .openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: "/oauth2/introspect",
+      operationId: "introspectToken",
       summary: "Token introspection (RFC 7662)",
       description: "An end user's access token reads active:false as soon as its session is revoked, before its exp.",
-      security: [{ basicAuth: [] }],
+      security: basicSecurity,
       middleware: [requireClientBasicAuth] as const,
       request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
       responses: { 200: { description: "The token's state.", content: { "application/json": { schema: Introspection } } }, ...oauthErrors },

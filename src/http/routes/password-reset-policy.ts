@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import {
   applicationSettings,
   saveApplicationSettings,
@@ -32,25 +33,27 @@ function rejectUnsafePageUrls(settings: PolicySettings, env: Env): void {
 }
 
 const read = (scope: "application" | "tenant", permission: string) =>
-  createRoute({
+  apiRoute({
     method: "get",
+    operationId: scope === "application" ? "getApplicationPasswordResetPolicy" : "getTenantPasswordResetPolicy",
     path: scope === "application" ? "/applications/{id}/password-reset-policy" : "/tenants/{id}/password-reset-policy",
     summary: `The effective password reset policy of a${scope === "application" ? "n application" : " tenant"}`,
     security: bearerSecurity,
     middleware: [requireCaller({ permission, admin: "allowed" })] as const,
     request: { params: z.object({ id: Id }) },
-    responses: { 200: jsonResponse(EffectivePolicy, "Effective values: tenant over application over defaults."), ...errorResponses(401, 403, 404) },
+    responses: { 200: jsonResponse(EffectivePolicy, "Effective values: tenant over application over defaults."), ...errorResponses(404) },
   });
 
 const patch = (scope: "application" | "tenant", permission: string) =>
-  createRoute({
+  apiRoute({
     method: "patch",
+    operationId: scope === "application" ? "updateApplicationPasswordResetPolicy" : "updateTenantPasswordResetPolicy",
     path: scope === "application" ? "/applications/{id}/password-reset-policy" : "/tenants/{id}/password-reset-policy",
     summary: `Change a${scope === "application" ? "n application" : " tenant"}'s password reset policy; null inherits`,
     security: bearerSecurity,
     middleware: [requireCaller({ permission, admin: "allowed" })] as const,
     request: { params: z.object({ id: Id }), ...jsonBody(PolicyPatchBody) },
-    responses: { 200: jsonResponse(EffectivePolicy, "The new effective values."), ...errorResponses(401, 403, 404, 413, 415) },
+    responses: { 200: jsonResponse(EffectivePolicy, "The new effective values."), ...errorResponses(404) },
   });
 
 export const passwordResetPolicyRoutes = router()

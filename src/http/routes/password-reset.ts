@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import type { Context } from "hono";
 import { publicBaseUrl } from "../../config/public-origin";
 import { clientOfApplication } from "../../directory/clients";
@@ -34,16 +34,17 @@ function applicationOf(c: Context<AppEnv>): string {
 
 export const passwordResetRoutes = router()
   .openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: "/password-reset/request-password-reset",
+      operationId: "requestPasswordReset",
       summary: "Request a password reset email (link or OTP, by the tenant's policy)",
       description:
         "Answers the same way, in shape and as closely as possible in time, whether or not the email belongs to an active user. The email is sent off the response path. A new request supersedes the user's earlier email requests.",
       security: bearerSecurity,
       middleware: workflow,
       request: jsonBody(RequestPasswordResetBody),
-      responses: { 200: jsonResponse(RequestPasswordResetResponse, "Accepted."), ...errorResponses(401, 403, 404, 413, 415, 503) },
+      responses: { 200: jsonResponse(RequestPasswordResetResponse, "Accepted."), ...errorResponses(404) },
     }),
     async (c) => {
       applicationOf(c);
@@ -56,15 +57,16 @@ export const passwordResetRoutes = router()
     },
   )
   .openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: "/password-reset/create-password-reset-link",
+      operationId: "createPasswordResetLink",
       summary: "Create an admin password reset link for a user",
       description: "Application boundary, or Tenant boundary for the token's own tenant. A new link invalidates the user's earlier links.",
       security: bearerSecurity,
       middleware: workflow,
       request: jsonBody(CreatePasswordResetLinkBody),
-      responses: { 200: jsonResponse(CreatePasswordResetLinkResponse, "Created."), ...errorResponses(401, 403, 404, 413, 415, 503) },
+      responses: { 200: jsonResponse(CreatePasswordResetLinkResponse, "Created."), ...errorResponses(404) },
     }),
     async (c) => {
       if (c.var.caller.kind !== "client") throw forbidden("This endpoint needs a client token.");
@@ -73,16 +75,17 @@ export const passwordResetRoutes = router()
     },
   )
   .openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: "/password-reset/reset-password",
+      operationId: "resetPassword",
       summary: "Reset Password",
       description:
         "Updates the user's password and revokes the user's sessions and refresh tokens. Called in exactly one of three ways: with emailAuthCode (emailed link), with requestCode and verificationCode (emailed OTP), or with passwordResetCode (admin link). Any well-formed request answers 200 with a result. A storage failure answers 503 without consuming the code.",
       security: bearerSecurity,
       middleware: workflow,
       request: jsonBody(ResetPasswordBody),
-      responses: { 200: jsonResponse(ResetPasswordResponse, "The outcome, in `result`."), ...errorResponses(401, 403, 413, 415, 503) },
+      responses: { 200: jsonResponse(ResetPasswordResponse, "The outcome, in `result`.") },
     }),
     async (c) => {
       const applicationId = applicationOf(c);

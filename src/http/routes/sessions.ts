@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import { callUserObject } from "../../user-object/stub";
 import { userInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
@@ -8,27 +9,29 @@ import { Id, bearerSecurity, errorResponses, iso, jsonResponse } from "../schema
 const Session = z.object({ sessionId: Id, applicationId: Id, tenantId: Id, createdAt: z.string(), lastUsedAt: z.string() }).openapi("Session");
 const params = { params: z.object({ userId: Id }) };
 
-const revokeRoute = (path: string, summary: string) =>
-  createRoute({
+const revokeRoute = (operationId: string, path: string, summary: string) =>
+  apiRoute({
     method: "post",
     path,
+    operationId,
     summary,
     security: bearerSecurity,
     middleware: [requireCaller({ permission: "refresh-token:revoke" })] as const,
     request: params,
-    responses: { 204: { description: "Revoked." }, ...errorResponses(401, 403, 404, 503) },
+    responses: { 204: { description: "Revoked." }, ...errorResponses(404) },
   });
 
 export const sessionRoutes = router()
   .openapi(
-    createRoute({
+    apiRoute({
       method: "get",
       path: "/users/{userId}/sessions",
+      operationId: "listSessions",
       summary: "The user's active sessions",
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "user:read" })] as const,
       request: params,
-      responses: { 200: jsonResponse(z.object({ items: z.array(Session) }), "Active sessions, newest first."), ...errorResponses(401, 403, 404, 503) },
+      responses: { 200: jsonResponse(z.object({ items: z.array(Session) }), "Active sessions, newest first."), ...errorResponses(404) },
     }),
     async (c) => {
       const user = await userInBoundary(c, c.req.valid("param").userId);
@@ -36,12 +39,12 @@ export const sessionRoutes = router()
       return c.json({ items: sessions.map((s) => ({ ...s, createdAt: iso(s.createdAt), lastUsedAt: iso(s.lastUsedAt) })) }, 200);
     },
   )
-  .openapi(revokeRoute("/users/{userId}/sessions/revoke", "Revoke all of the user's sessions and refresh tokens"), async (c) => {
+  .openapi(revokeRoute("revokeSessions", "/users/{userId}/sessions/revoke", "Revoke all of the user's sessions and refresh tokens"), async (c) => {
     const user = await userInBoundary(c, c.req.valid("param").userId);
     await callUserObject(c.env, user.id, "revokeAllSessions");
     return c.body(null, 204);
   })
-  .openapi(revokeRoute("/users/{userId}/refresh-tokens/revoke", "Revoke all of the user's refresh tokens; sessions stay"), async (c) => {
+  .openapi(revokeRoute("revokeRefreshTokens", "/users/{userId}/refresh-tokens/revoke", "Revoke all of the user's refresh tokens; sessions stay"), async (c) => {
     const user = await userInBoundary(c, c.req.valid("param").userId);
     await callUserObject(c.env, user.id, "revokeAllRefreshTokens");
     return c.body(null, 204);

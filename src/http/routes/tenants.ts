@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import { createTenant } from "../../directory/tenants";
 import { applicationInBoundary, tenantInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
@@ -10,14 +11,15 @@ const present = (t: { id: string; applicationId: string; name: string; createdAt
 
 export const tenantRoutes = router()
   .openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: "/tenants",
+      operationId: "createTenant",
       summary: "Create a tenant in an application",
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "tenant:write", admin: "allowed" })] as const,
       request: jsonBody(z.object({ applicationId: Id, name: z.string().trim().min(1).max(200) }).strict()),
-      responses: { 201: jsonResponse(Tenant, "Created."), ...errorResponses(401, 403, 404, 409, 413, 415) },
+      responses: { 201: jsonResponse(Tenant, "Created."), ...errorResponses(404, 409) },
     }),
     async (c) => {
       const body = c.req.valid("json");
@@ -26,14 +28,15 @@ export const tenantRoutes = router()
     },
   )
   .openapi(
-    createRoute({
+    apiRoute({
       method: "get",
       path: "/tenants/{tenantId}",
+      operationId: "getTenant",
       summary: "Read a tenant",
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "tenant:read", admin: "allowed" })] as const,
       request: { params: z.object({ tenantId: Id }) },
-      responses: { 200: jsonResponse(Tenant, "The tenant."), ...errorResponses(401, 403, 404) },
+      responses: { 200: jsonResponse(Tenant, "The tenant."), ...errorResponses(404) },
     }),
     async (c) => c.json(present(await tenantInBoundary(c, c.req.valid("param").tenantId)), 200),
   );

@@ -1,4 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import { listUsers } from "../../directory/users";
 import { policyForTenant } from "../../directory/policies";
 import { passwordViolations } from "../../policy/password-rules";
@@ -33,9 +34,10 @@ const present = (u: { id: string; applicationId: string; tenantId: string; email
 
 export const userRoutes = router()
   .openapi(
-    createRoute({
+    apiRoute({
       method: "post",
       path: "/users",
+      operationId: "createUser",
       summary: "Create a user in a tenant, optionally with a password",
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "user:write", admin: "allowed" })] as const,
@@ -49,7 +51,7 @@ export const userRoutes = router()
           })
           .strict(),
       ),
-      responses: { 201: jsonResponse(User, "Created."), ...errorResponses(401, 403, 404, 409, 413, 415, 503) },
+      responses: { 201: jsonResponse(User, "Created."), ...errorResponses(404, 409) },
     }),
     async (c) => {
       const body = c.req.valid("json");
@@ -69,26 +71,28 @@ export const userRoutes = router()
     },
   )
   .openapi(
-    createRoute({
+    apiRoute({
       method: "get",
       path: "/users/{userId}",
+      operationId: "getUser",
       summary: "Read a user",
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "user:read", admin: "allowed" })] as const,
       request: { params: z.object({ userId: Id }) },
-      responses: { 200: jsonResponse(User, "The user."), ...errorResponses(401, 403, 404) },
+      responses: { 200: jsonResponse(User, "The user."), ...errorResponses(404) },
     }),
     async (c) => c.json(present(await userInBoundary(c, c.req.valid("param").userId)), 200),
   )
   .openapi(
-    createRoute({
+    apiRoute({
       method: "delete",
       path: "/users/{userId}",
+      operationId: "deleteUser",
       summary: "Delete a user, with everything in the user's Durable Object",
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "user:write", admin: "allowed" })] as const,
       request: { params: z.object({ userId: Id }) },
-      responses: { 204: { description: "Deleted." }, ...errorResponses(401, 403, 404, 503) },
+      responses: { 204: { description: "Deleted." }, ...errorResponses(404) },
     }),
     async (c) => {
       const user = await userInBoundary(c, c.req.valid("param").userId);
@@ -97,9 +101,10 @@ export const userRoutes = router()
     },
   )
   .openapi(
-    createRoute({
+    apiRoute({
       method: "get",
       path: "/tenants/{tenantId}/users",
+      operationId: "listUsers",
       summary: "List a tenant's users, optionally by email (case-insensitive)",
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "user:read", admin: "allowed" })] as const,
@@ -107,7 +112,7 @@ export const userRoutes = router()
         params: z.object({ tenantId: Id }),
         query: z.object({ email: Email.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
       },
-      responses: { 200: jsonResponse(z.object({ items: z.array(User) }), "Matching users, newest first."), ...errorResponses(401, 403, 404) },
+      responses: { 200: jsonResponse(z.object({ items: z.array(User) }), "Matching users, newest first."), ...errorResponses(404) },
     }),
     async (c) => {
       const tenant = await tenantInBoundary(c, c.req.valid("param").tenantId);

@@ -1,12 +1,15 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
+import { apiRoute } from "../api-route";
 import { signingKey } from "../../auth/signing-key";
 import { router } from "../router";
 
 export const wellKnownRoutes = router().openapi(
-  createRoute({
+  apiRoute({
     method: "get",
     path: "/.well-known/jwks.json",
+    operationId: "getJwks",
     summary: "Public keys that verify this service's access tokens",
+    security: [],
     responses: {
       200: { description: "A JWK Set.", content: { "application/json": { schema: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }) } } },
     },

@@ -18,23 +18,22 @@ export const ConstraintViolations = z
   })
   .openapi("ConstraintViolations");
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: "The request violates the API's constraints, or its body is not valid JSON.",
-  401: "No valid bearer token.",
-  403: "The token lacks the permission, or the resource is outside its boundary.",
+export const InternalErrorBody = z
+  .object({ type: z.literal("base_error"), code: z.literal("internal_error"), message: z.string(), requestId: z.string() })
+  .openapi("InternalError");
+
+const DESCRIPTIONS = {
   404: "Unknown id, or outside the caller's boundary.",
   409: "A duplicate.",
-  413: "The body is over 16 KiB.",
-  415: "The body is not application/json.",
-  503: "A storage dependency is unavailable; nothing was changed. Retry.",
-};
+} as const;
 
-/** The error responses of a route, for the OpenAPI document. */
-export function errorResponses(...statuses: number[]) {
+/**
+ * The statuses a route answers beyond the standard ones `apiRoute` adds for every route
+ * (400, 401, 403, 405, 413, 415, 429, 500, 503, as they apply).
+ */
+export function errorResponses(...statuses: (keyof typeof DESCRIPTIONS)[]) {
   const out: Record<number, { description: string; content: { "application/json": { schema: z.ZodType } } }> = {};
-  for (const s of [400, ...statuses]) {
-    out[s] = { description: DESCRIPTIONS[s]!, content: { "application/json": { schema: s === 400 ? ConstraintViolations : ErrorBody } } };
-  }
+  for (const s of statuses) out[s] = { description: DESCRIPTIONS[s], content: { "application/json": { schema: ErrorBody } } };
   return out;
 }
 
@@ -49,3 +48,4 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 export const iso = (ms: number) => new Date(ms).toISOString();
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+export const basicSecurity = [{ basicAuth: [] }];
