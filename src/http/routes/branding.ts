@@ -1,7 +1,8 @@
 // Branding of the hosted pages and emails, per application and overridable per tenant.
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { BrandingSettings } from "../../branding/theme";
 import { saveApplicationBranding, saveTenantBranding, themeForApplication, themeForTenant } from "../../directory/branding";
+import { apiRoute } from "../api-route";
 import { applicationInBoundary, tenantInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
@@ -13,25 +14,27 @@ const pathOf = (scope: Scope) => (scope === "application" ? "/applications/{id}/
 const article = (scope: Scope) => (scope === "application" ? "an application" : "a tenant");
 
 const read = (scope: Scope, permission: string) =>
-  createRoute({
+  apiRoute({
     method: "get",
     path: pathOf(scope),
+    operationId: scope === "application" ? "getApplicationBranding" : "getTenantBranding",
     summary: `The effective branding of ${article(scope)}'s hosted pages and emails`,
     security: bearerSecurity,
     middleware: [requireCaller({ permission, admin: "allowed" })] as const,
     request: { params: z.object({ id: Id }) },
-    responses: { 200: jsonResponse(EffectiveBranding, "Effective values: tenant over application over defaults."), ...errorResponses(401, 403, 404) },
+    responses: { 200: jsonResponse(EffectiveBranding, "Effective values: tenant over application over defaults."), ...errorResponses(404) },
   });
 
 const patch = (scope: Scope, permission: string) =>
-  createRoute({
+  apiRoute({
     method: "patch",
     path: pathOf(scope),
+    operationId: scope === "application" ? "updateApplicationBranding" : "updateTenantBranding",
     summary: `Change ${article(scope)}'s branding; null inherits`,
     security: bearerSecurity,
     middleware: [requireCaller({ permission, admin: "allowed" })] as const,
     request: { params: z.object({ id: Id }), ...jsonBody(BrandingPatchBody) },
-    responses: { 200: jsonResponse(EffectiveBranding, "The new effective values."), ...errorResponses(401, 403, 404, 413, 415) },
+    responses: { 200: jsonResponse(EffectiveBranding, "The new effective values."), ...errorResponses(404) },
   });
 
 export const brandingRoutes = router()
