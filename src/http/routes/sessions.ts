@@ -16,7 +16,7 @@ const revokeRoute = (path: string, summary: string) =>
     security: bearerSecurity,
     middleware: [requireCaller({ permission: "refresh-token:revoke" })] as const,
     request: params,
-    responses: { 204: { description: "Revoked." }, ...errorResponses(401, 403, 404, 503) },
+    responses: { 204: { description: "Revoked." }, ...errorResponses(401, 403, 404, 413, 415, 503) },
   });
 
 export const sessionRoutes = router()

@@ -88,7 +88,7 @@ export const userRoutes = router()
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "user:write", admin: "allowed" })] as const,
       request: { params: z.object({ userId: Id }) },
-      responses: { 204: { description: "Deleted." }, ...errorResponses(401, 403, 404, 503) },
+      responses: { 204: { description: "Deleted." }, ...errorResponses(401, 403, 404, 413, 503) },
     }),
     async (c) => {
       const user = await userInBoundary(c, c.req.valid("param").userId);
