@@ -49,7 +49,10 @@ export interface ApiRouteConfig extends Omit<RouteConfig, "operationId" | "secur
 function standardResponses(route: ApiRouteConfig): Record<number, Response> {
   const body = route.request?.body?.content;
   const jsonBody = body !== undefined && "application/json" in body;
+  const formBody = body !== undefined && "application/x-www-form-urlencoded" in body;
   const bearer = route.security.some((s) => "bearerAuth" in s);
+  // Any request but a GET may carry a body, wanted or not: the size limit and the JSON-only rule apply to it.
+  const mayCarryBody = route.method !== "get" && route.method !== "head";
   const out: Record<number, Response> = {};
   if (jsonBody) out[400] = STANDARD.badRequestWithBody;
   else if (route.request?.params || route.request?.query || body) out[400] = STANDARD.badRequest;
@@ -58,8 +61,8 @@ function standardResponses(route: ApiRouteConfig): Record<number, Response> {
     out[403] = STANDARD.forbidden;
   }
   out[405] = STANDARD.methodNotAllowed;
-  if (body) out[413] = STANDARD.payloadTooLarge;
-  if (jsonBody) out[415] = STANDARD.unsupportedMediaType;
+  if (mayCarryBody) out[413] = STANDARD.payloadTooLarge;
+  if (["post", "put", "patch"].includes(route.method) && !formBody) out[415] = STANDARD.unsupportedMediaType;
   if (route.rateLimited) out[429] = STANDARD.tooManyRequests;
   out[500] = STANDARD.internal;
   out[503] = STANDARD.unavailable;
@@ -68,13 +71,20 @@ function standardResponses(route: ApiRouteConfig): Record<number, Response> {
 
 /**
  * `createRoute` plus the standard error responses of the shared middleware: 400 (when the route
- * takes input), 401 and 403 (bearer routes), 405, 413 and 415 (routes with a body), 429 (rate
- * limited), 500 and 503. The route's own `responses` come last, so it may override one (the
+ * takes input), 401 and 403 (bearer routes), 405, 413 (any method but GET), 415 (POST, PUT and
+ * PATCH, unless the route takes a form), 429 (rate limited), 500 and 503. The route's own `responses` come last, so it may override one (the
  * /oauth2 endpoints answer RFC 6749 errors).
  */
 export function apiRoute<P extends string, R extends ApiRouteConfig & { path: P }>(route: R) {
   const { rateLimited: _rateLimited, ...config } = route;
-  return createRoute({ ...config, responses: { ...standardResponses(route), ...route.responses } }) as unknown as ReturnType<
+  const responses: Record<string, Response> = standardResponses(route);
+  for (const [status, own] of Object.entries(route.responses)) {
+    // An override keeps the standard headers (Retry-After, Allow…) unless it documents its own.
+    const standard = responses[status];
+    const inherited = standard && "headers" in standard ? standard.headers : undefined;
+    responses[status] = "$ref" in own || own.headers || !inherited ? own : { ...own, headers: inherited };
+  }
+  return createRoute({ ...config, responses }) as unknown as ReturnType<
     typeof createRoute<P, R>
   >;
 }

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Misconfigured } from "../config/misconfigured";
 import { DependencyUnavailable, DuplicateError, isStorageFailure } from "../db/errors";
 import type { AppEnv } from "./app-env";
@@ -17,26 +18,54 @@ function log(c: Context<AppEnv>, status: number, e: unknown): void {
   console.error(JSON.stringify({ requestId: c.get("requestId"), status, error: errorNames(e) }));
 }
 
+/**
+ * Hono and its validators throw HTTPException for what is wrong with the request itself
+ * (malformed JSON, a media type the route does not take). Each keeps its status, in our words:
+ * the framework's message is not part of the contract.
+ */
+const FRAMEWORK_ERRORS = new Map<number, [code: string, message: string]>([
+  [400, ["malformed_request_body", "The request body is not valid JSON."]],
+  [401, ["unauthorized", "A valid bearer token is required."]],
+  [404, ["not_found", "Route not found."]],
+  [413, ["payload_too_large", "The request body is too large."]],
+  [415, ["unsupported_media_type", "Send the request body as application/json."]],
+]);
+
+function frameworkError(e: HTTPException): ApiError {
+  const known = FRAMEWORK_ERRORS.get(e.status);
+  if (known) return new ApiError(e.status as ContentfulStatusCode, ...known);
+  return new ApiError(400, "bad_request", "The request cannot be processed as sent.");
+}
+
+/** RFC 6749 §5.2 has one shape for every failure at the token endpoints, ours included. */
+function asOAuth(api: ApiError): OAuthError {
+  if (api.status === 415) return new OAuthError(400, "invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
+  if (api.status === 401) return new OAuthError(401, "invalid_client", api.message);
+  const error = api.status === 429 || api.status === 503 ? "temporarily_unavailable" : "invalid_request";
+  return new OAuthError(api.status, error, api.message, api.headers);
+}
+
+function oauthResponse(c: Context<AppEnv>, err: OAuthError): Response {
+  const headers: Record<string, string> = { ...err.headers };
+  if (err.status === 401) headers["WWW-Authenticate"] = 'Basic realm="oauth2"';
+  return c.json({ error: err.error, error_description: err.description }, err.status, headers);
+}
+
 export function handleError(err: Error, c: Context<AppEnv>): Response {
-  if (err instanceof OAuthError) {
-    const headers: Record<string, string> = {};
-    if (err.status === 401) headers["WWW-Authenticate"] = 'Basic realm="oauth2"';
-    return c.json({ error: err.error, error_description: err.description }, err.status, headers);
-  }
+  if (err instanceof OAuthError) return oauthResponse(c, err);
   if (err instanceof ConstraintViolationsError) return c.json(constraintViolationsBody(err.code, err.message, err.violations), 400);
+  let api: ApiError | null = err instanceof ApiError ? err : null;
   if (err instanceof Misconfigured) {
     console.error(JSON.stringify({ requestId: c.get("requestId"), status: 503, error: "Misconfigured", variable: err.variable }));
-    return c.json(errorBody("misconfigured", `The service is misconfigured: ${err.message} Nothing was changed.`), 503);
+    api = new ApiError(503, "misconfigured", `The service is misconfigured: ${err.message} Nothing was changed.`);
   }
-  let api: ApiError | null = err instanceof ApiError ? err : null;
   if (err instanceof DuplicateError) api = conflict(err.message);
-  if (err instanceof HTTPException && err.status === 400) {
-    api = new ApiError(400, "malformed_request_body", "The request body is not valid JSON.");
-  }
+  if (err instanceof HTTPException) api = frameworkError(err);
   if (err instanceof DependencyUnavailable || isStorageFailure(err)) {
     log(c, 503, err);
     api = unavailable();
   }
+  if (api && c.req.path.startsWith("/api/v1/oauth2/")) return oauthResponse(c, asOAuth(api));
   if (api) return c.json(errorBody(api.code, api.message), api.status, api.headers);
   log(c, 500, err);
   const requestId = c.get("requestId");

@@ -4,8 +4,15 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 export class OAuthError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
-    readonly error: "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "unsupported_token_type",
+    readonly error:
+      | "invalid_request"
+      | "invalid_client"
+      | "invalid_grant"
+      | "unsupported_grant_type"
+      | "unsupported_token_type"
+      | "temporarily_unavailable",
     readonly description: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(description);
   }

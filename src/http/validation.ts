@@ -32,7 +32,8 @@ function violationOf(issue: Issue): Violation {
 }
 
 export function violationsOf(error: ZodError): Record<string, Violation[]> {
-  const out: Record<string, Violation[]> = {};
+  // Field names come from the request ("constructor", "__proto__"): no inherited keys to collide with.
+  const out: Record<string, Violation[]> = Object.create(null);
   for (const issue of error.issues) {
     const fields = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
     for (const path of fields) {

@@ -78,6 +78,45 @@ describe("error statuses", () => {
     expectBaseError(res, 415, "unsupported_media_type");
   });
 
+  it("415 for application/json with a malformed parameter", async () => {
+    const w = await world();
+    for (const type of ["application/json; x", "application/json;;"]) {
+      const res = await callJson("POST", "/api/v1/users", {
+        token: w.token,
+        body: JSON.stringify({ tenantId: w.tenantId, email: "param@example.com" }),
+        headers: { "Content-Type": type },
+      });
+      expectBaseError(res, 415, "unsupported_media_type");
+    }
+  });
+
+  it("400 naming the field for a body key that is an Object.prototype name", async () => {
+    const w = await world();
+    for (const key of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const body = `{"tenantId":"${w.tenantId}","email":"proto@example.com",${JSON.stringify(key)}:1}`;
+      const res = await callJson("POST", "/api/v1/users", { token: w.token, body });
+      expect(res.status, key).toBe(400);
+      expect(res.body.violations[key], key).toEqual([{ code: "unknown_field", constraintAttributes: {} }]);
+    }
+  });
+
+  it("the OAuth error shape for a form with a malformed media type parameter or an oversized body", async () => {
+    const w = await world();
+    const basic = `Basic ${btoa(`${w.clientId}:${w.clientSecret}`)}`;
+    const odd = await callJson("POST", "/api/v1/oauth2/token", {
+      body: "grant_type=client_credentials",
+      headers: { Authorization: basic, "Content-Type": "application/x-www-form-urlencoded; x" },
+    });
+    expect(odd.status).toBe(400);
+    expect(odd.body).toEqual({ error: "invalid_request", error_description: expect.any(String) });
+    const big = await callJson("POST", "/api/v1/oauth2/token", {
+      body: `grant_type=client_credentials&scope=${"s".repeat(17 * 1024)}`,
+      headers: { Authorization: basic, "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    expect(big.status).toBe(413);
+    expect(big.body).toEqual({ error: "invalid_request", error_description: expect.any(String) });
+  });
+
   it("400 malformed_request_body for a body that is not valid JSON", async () => {
     const w = await world();
     expectBaseError(await callJson("POST", "/api/v1/users", { token: w.token, body: '{"tenantId": ' }), 400, "malformed_request_body");

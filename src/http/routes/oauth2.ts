@@ -16,6 +16,11 @@ const OAuthErrorBody = z.object({ error: z.string(), error_description: z.string
 const oauthErrors = {
   400: { description: "RFC 6749 §5.2 error.", content: { "application/json": { schema: OAuthErrorBody } } },
   401: { description: "invalid_client.", content: { "application/json": { schema: OAuthErrorBody } } },
+  413: { description: "invalid_request: the body is over 16 KiB.", content: { "application/json": { schema: OAuthErrorBody } } },
+  503: {
+    description: "temporarily_unavailable: a storage dependency is unavailable; nothing was changed. Retry after `Retry-After`.",
+    content: { "application/json": { schema: OAuthErrorBody } },
+  },
 };
 
 const TokenResponse = z
