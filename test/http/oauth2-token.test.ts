@@ -45,8 +45,10 @@ describe("POST /api/v1/oauth2/token", () => {
         iss: "urn:edge-password-reset",
         aud: "urn:edge-password-reset:api",
         sub: client.id,
+        client_id: client.id,
         app_id: w.applicationId,
         permissions: ["user:read", "tenant:read"],
+        scope: "user:read tenant:read",
       });
       expect(claims).not.toHaveProperty("tnt_id");
       expect(claims).not.toHaveProperty("sid");

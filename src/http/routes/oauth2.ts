@@ -71,7 +71,7 @@ export const oauth2Routes = router()
       }
       const access_token = await issueAccessToken(
         c.env,
-        { sub: client.id, app_id: client.applicationId, ...(client.tenantId ? { tnt_id: client.tenantId } : {}), permissions: client.permissions },
+        { sub: client.id, client_id: client.id, app_id: client.applicationId, ...(client.tenantId ? { tnt_id: client.tenantId } : {}), permissions: client.permissions },
         CLIENT_TOKEN_TTL_SECONDS,
       );
       return c.json({ access_token, token_type: "Bearer" as const, expires_in: CLIENT_TOKEN_TTL_SECONDS }, 200);

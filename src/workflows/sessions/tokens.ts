@@ -28,7 +28,13 @@ export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToke
   const rotated = await callUserObject(deps.env, owner.user.id, "refresh", owner.secret);
   if (rotated.outcome !== "ROTATED") return null;
   return {
-    access_token: await userAccessToken(deps.env, owner.user.id, rotated.sessionId, rotated.applicationId, rotated.tenantId),
+    access_token: await userAccessToken(deps.env, {
+      userId: owner.user.id,
+      sessionId: rotated.sessionId,
+      applicationId: rotated.applicationId,
+      tenantId: rotated.tenantId,
+      clientId: client.id,
+    }),
     token_type: "Bearer",
     expires_in: USER_TOKEN_TTL_SECONDS,
     refresh_token: formatRefreshToken(owner.user.id, rotated.refreshToken),

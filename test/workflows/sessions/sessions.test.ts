@@ -16,9 +16,11 @@ describe("login", () => {
     expect(decodeJwt(s.accessToken)).toMatchObject({
       sub: user.id,
       sid: s.sessionId,
+      client_id: w.clientId,
       app_id: w.applicationId,
       tnt_id: w.tenantId,
       permissions: ["change-password-workflow:execute"],
+      scope: "change-password-workflow:execute",
     });
   });
 
@@ -38,6 +40,7 @@ describe("refresh tokens", () => {
     const r1 = await refresh(w, s.refreshToken);
     expect(r1.status).toBe(200);
     expect(r1.body.refresh_token).not.toBe(s.refreshToken);
+    expect(decodeJwt(r1.body.access_token)).toMatchObject({ sub: s.userId, sid: s.sessionId, client_id: w.clientId, scope: "change-password-workflow:execute" });
     expect((await introspect(w, r1.body.access_token)).active).toBe(true);
     const r2 = await refresh(w, r1.body.refresh_token);
     expect(r2.status).toBe(200);
