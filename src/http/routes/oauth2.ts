@@ -33,14 +33,21 @@ const TokenResponse = z
 const Introspection = z
   .object({
     active: z.boolean(),
-    token_type: z.enum(["access_token", "refresh_token"]).optional(),
+    token_type: z
+      .enum(["Bearer", "refresh_token"])
+      .optional()
+      .openapi({ description: "`Bearer` for an access token (RFC 6749 §7.1), `refresh_token` for a refresh token." }),
+    client_id: z.string().optional().openapi({ description: "The client the token was issued to." }),
+    scope: z.string().optional().openapi({ description: "The token's permissions, space-separated." }),
     sub: z.string().optional(),
     sid: z.string().optional(),
     app_id: z.string().optional(),
     tnt_id: z.string().optional(),
     iss: z.string().optional(),
+    aud: z.string().optional(),
     exp: z.number().int().optional(),
-    scope: z.string().optional(),
+    iat: z.number().int().optional(),
+    jti: z.string().optional(),
   })
   .openapi("Introspection");
 
@@ -83,7 +90,8 @@ export const oauth2Routes = router()
       method: "post",
       path: "/oauth2/revoke",
       summary: "Token revocation (RFC 7009)",
-      description: "Revoking a refresh token or an end user's access token ends its session. Answers 200 for unknown tokens too.",
+      description:
+        "Revoking a refresh token or an end user's access token ends its session. A client's access token stops working everywhere until it expires. Answers 200 for unknown tokens too, and for tokens of another application.",
       security: [{ basicAuth: [] }],
       middleware: [requireClientBasicAuth] as const,
       request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
@@ -100,7 +108,8 @@ export const oauth2Routes = router()
       method: "post",
       path: "/oauth2/introspect",
       summary: "Token introspection (RFC 7662)",
-      description: "An end user's access token reads active:false as soon as its session is revoked, before its exp.",
+      description:
+        "Only tokens this service issued can be active. An end user's access token reads active:false as soon as its session is revoked, a client's as soon as it is revoked, before their exp.",
       security: [{ basicAuth: [] }],
       middleware: [requireClientBasicAuth] as const,
       request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
