@@ -1,18 +1,28 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CLIENT_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
 import { introspect, refresh, revoke } from "../../workflows/sessions/tokens";
-import { requireClientBasicAuth } from "../middleware/client-basic-auth";
+import { requireClientAuth } from "../middleware/client-auth";
 import { OAuthError, oauthHook } from "../oauth-errors";
 import { router } from "../router";
 import { workflowDeps } from "../workflow-deps";
 
-const form = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { "application/x-www-form-urlencoded": { schema } }, required: true },
-});
+// client_secret_post sends the credentials in the form; client_secret_basic in the header.
+const clientCredentialFields = {
+  client_id: z.string().optional().openapi({ description: "client_secret_post only." }),
+  client_secret: z.string().optional().openapi({ description: "client_secret_post only." }),
+};
+
+const form = <T extends z.ZodRawShape>(shape: T) => {
+  const schema = z.object({ ...shape, ...clientCredentialFields });
+  return { body: { content: { "application/x-www-form-urlencoded": { schema } }, required: true } };
+};
+
+/** client_secret_basic, or client_secret_post with no header (an empty requirement: credentials in the body). */
+const clientSecurity: Array<Record<string, string[]>> = [{ basicAuth: [] }, {}];
 
 const OAuthErrorBody = z.object({ error: z.string(), error_description: z.string() }).openapi("OAuthError");
 const oauthErrors = {
-  400: { description: "RFC 6749 §5.2 error.", content: { "application/json": { schema: OAuthErrorBody } } },
+  400: { description: "RFC 6749 §5.2 error; invalid_request also for two client authentication methods at once.", content: { "application/json": { schema: OAuthErrorBody } } },
   401: { description: "invalid_client.", content: { "application/json": { schema: OAuthErrorBody } } },
   413: { description: "invalid_request: the body is over 16 KiB.", content: { "application/json": { schema: OAuthErrorBody } } },
   503: {
@@ -58,10 +68,10 @@ export const oauth2Routes = router()
       path: "/oauth2/token",
       summary: "Token endpoint (RFC 6749): client_credentials and refresh_token",
       description:
-        "The client authenticates with HTTP Basic. client_credentials returns an access token carrying the client's application, tenant and permissions. refresh_token rotates: the old refresh token is spent, and presenting it again revokes its whole session (RFC 9700).",
-      security: [{ basicAuth: [] }],
-      middleware: [requireClientBasicAuth] as const,
-      request: form(z.object({ grant_type: z.string().min(1), refresh_token: z.string().min(1).optional(), scope: z.string().optional() })),
+        "The client authenticates with client_secret_basic or client_secret_post, not both. client_credentials returns an access token carrying the client's application, tenant and permissions. refresh_token rotates: the old refresh token is spent, and presenting it again revokes its whole session (RFC 9700).",
+      security: clientSecurity,
+      middleware: [requireClientAuth] as const,
+      request: form({ grant_type: z.string().min(1), refresh_token: z.string().min(1).optional(), scope: z.string().optional() }),
       responses: { 200: { description: "Issued.", content: { "application/json": { schema: TokenResponse } } }, ...oauthErrors },
     }),
     async (c) => {
@@ -92,9 +102,9 @@ export const oauth2Routes = router()
       summary: "Token revocation (RFC 7009)",
       description:
         "Revoking a refresh token or an end user's access token ends its session. A client's access token stops working everywhere until it expires. Answers 200 for unknown tokens too, and for tokens of another application.",
-      security: [{ basicAuth: [] }],
-      middleware: [requireClientBasicAuth] as const,
-      request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
+      security: clientSecurity,
+      middleware: [requireClientAuth] as const,
+      request: form({ token: z.string().min(1), token_type_hint: z.string().optional() }),
       responses: { 200: { description: "Revoked, or nothing to revoke." }, ...oauthErrors },
     }),
     async (c) => {
@@ -110,9 +120,9 @@ export const oauth2Routes = router()
       summary: "Token introspection (RFC 7662)",
       description:
         "Only tokens this service issued can be active. An end user's access token reads active:false as soon as its session is revoked, a client's as soon as it is revoked, before their exp.",
-      security: [{ basicAuth: [] }],
-      middleware: [requireClientBasicAuth] as const,
-      request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
+      security: clientSecurity,
+      middleware: [requireClientAuth] as const,
+      request: form({ token: z.string().min(1), token_type_hint: z.string().optional() }),
       responses: { 200: { description: "The token's state.", content: { "application/json": { schema: Introspection } } }, ...oauthErrors },
     }),
     async (c) => {
