@@ -29,7 +29,7 @@ describe("POST /api/v1/oauth2/token", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("Cache-Control")).toBe("no-store");
       const body = (await res.json()) as Record<string, unknown>;
-      expect(body).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: expect.any(Number) });
+      expect(body).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: expect.any(Number), scope: expect.any(String) });
       expect(body.expires_in).toBeGreaterThan(0);
     });
 
@@ -62,6 +62,34 @@ describe("POST /api/v1/oauth2/token", () => {
       const res = await form(TOKEN, { grant_type: "client_credentials" }, client);
       const claims = decodeJwt(((await res.json()) as { access_token: string }).access_token);
       expect(claims).toMatchObject({ sub: client.id, app_id: w.applicationId, tnt_id: w.tenantId, permissions: ["user:read"] });
+    });
+  });
+
+  describe("scope (RFC 6749 §3.3)", () => {
+    it("narrows the token to the requested permissions, and answers the scope granted", async () => {
+      const w = await world();
+      const client = await newClient(w.applicationId, ["user:read", "tenant:read"]);
+      const res = await form(TOKEN, { grant_type: "client_credentials", scope: "tenant:read" }, client);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { access_token: string; scope: string };
+      expect(body.scope).toBe("tenant:read");
+      expect(decodeJwt(body.access_token)).toMatchObject({ permissions: ["tenant:read"], scope: "tenant:read" });
+      expect((await callJson("GET", `/api/v1/tenants/${w.tenantId}`, { token: body.access_token })).status).toBe(200);
+      expect((await callJson("GET", `/api/v1/tenants/${w.tenantId}/users?email=a@example.com`, { token: body.access_token })).status).toBe(403);
+    });
+
+    it("grants everything the client holds when no scope is asked for, and says so in the response", async () => {
+      const w = await world();
+      const client = await newClient(w.applicationId, ["user:read", "tenant:read"]);
+      const body = (await (await form(TOKEN, { grant_type: "client_credentials" }, client)).json()) as { scope: string };
+      expect(body.scope).toBe("user:read tenant:read");
+    });
+
+    it("answers 400 invalid_scope to a scope the client does not hold, and issues nothing", async () => {
+      const w = await world();
+      const client = await newClient(w.applicationId, ["user:read"]);
+      await expectOAuthError(await form(TOKEN, { grant_type: "client_credentials", scope: "user:read user:write" }, client), 400, "invalid_scope");
+      await expectOAuthError(await form(TOKEN, { grant_type: "client_credentials", scope: "no-such-permission" }, client), 400, "invalid_scope");
     });
   });
 

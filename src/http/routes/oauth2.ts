@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { CLIENT_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
-import { introspect, refresh, revoke } from "../../workflows/sessions/tokens";
+import { END_USER_PERMISSIONS } from "../../auth/permissions";
+import { grantedScope } from "../../auth/scope";
+import { clientCredentials, introspect, refresh, revoke } from "../../workflows/sessions/tokens";
 import { requireClientAuth } from "../middleware/client-auth";
 import { OAuthError, oauthHook } from "../oauth-errors";
 import { router } from "../router";
@@ -36,6 +37,7 @@ const TokenResponse = z
     access_token: z.string(),
     token_type: z.literal("Bearer"),
     expires_in: z.number().int(),
+    scope: z.string().openapi({ description: "The permissions granted, space-separated; always sent." }),
     refresh_token: z.string().optional(),
   })
   .openapi("TokenResponse");
@@ -77,21 +79,18 @@ export const oauth2Routes = router()
     async (c) => {
       const params = c.req.valid("form");
       const client = c.var.client;
-      if (params.grant_type === "refresh_token") {
-        if (!params.refresh_token) throw new OAuthError(400, "invalid_request", "refresh_token is required.");
-        const answer = await refresh(workflowDeps(c), client, params.refresh_token);
-        if (!answer) throw new OAuthError(400, "invalid_grant", "The refresh token is invalid, expired, revoked or already used.");
-        return c.json(answer, 200);
-      }
-      if (params.grant_type !== "client_credentials") {
+      // A refresh is bounded by the end-user grant, client_credentials by what the client holds.
+      const refreshing = params.grant_type === "refresh_token";
+      if (!refreshing && params.grant_type !== "client_credentials") {
         throw new OAuthError(400, "unsupported_grant_type", "Use client_credentials or refresh_token.");
       }
-      const access_token = await issueAccessToken(
-        c.env,
-        { sub: client.id, client_id: client.id, app_id: client.applicationId, ...(client.tenantId ? { tnt_id: client.tenantId } : {}), permissions: client.permissions },
-        CLIENT_TOKEN_TTL_SECONDS,
-      );
-      return c.json({ access_token, token_type: "Bearer" as const, expires_in: CLIENT_TOKEN_TTL_SECONDS }, 200);
+      const permissions = grantedScope(refreshing ? END_USER_PERMISSIONS : client.permissions, params.scope);
+      if (!permissions) throw new OAuthError(400, "invalid_scope", "The scope asks for a permission that is not granted.");
+      if (!refreshing) return c.json(await clientCredentials(workflowDeps(c), client, permissions), 200);
+      if (!params.refresh_token) throw new OAuthError(400, "invalid_request", "refresh_token is required.");
+      const answer = await refresh(workflowDeps(c), client, params.refresh_token, permissions);
+      if (!answer) throw new OAuthError(400, "invalid_grant", "The refresh token is invalid, expired, revoked or already used.");
+      return c.json(answer, 200);
     },
     oauthHook,
   )

@@ -1,7 +1,7 @@
 // Refresh (RFC 6749 §6 with rotation, RFC 9700 reuse detection), revocation (RFC 7009) and
 // introspection (RFC 7662). A client acts only on tokens of its own application (and tenant,
 // when it is tenant-scoped); anything else reads as an invalid token.
-import { USER_TOKEN_TTL_SECONDS, type VerifiedAccessToken } from "../../auth/access-token";
+import { CLIENT_TOKEN_TTL_SECONDS, USER_TOKEN_TTL_SECONDS, type VerifiedAccessToken, issueAccessToken } from "../../auth/access-token";
 import { verifyLiveAccessToken } from "../../auth/live-access-token";
 import type { M2mClient } from "../../directory/clients";
 import { denyAccessToken } from "../../directory/revoked-access-tokens";
@@ -22,9 +22,36 @@ async function refreshOwner({ db }: WorkflowDeps, client: M2mClient, token: stri
   return { user, secret: parsed.secret };
 }
 
-export type RefreshAnswer = { access_token: string; token_type: "Bearer"; expires_in: number; refresh_token: string } | null;
+export interface TokenAnswer {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  /** Always sent, so a client never has to guess what a narrowed or defaulted request got. */
+  scope: string;
+  refresh_token?: string;
+}
 
-export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string): Promise<RefreshAnswer> {
+/** client_credentials: a token for the client itself, carrying `permissions` (its own, or fewer). */
+export async function clientCredentials({ env }: WorkflowDeps, client: M2mClient, permissions: string[]): Promise<TokenAnswer> {
+  const access_token = await issueAccessToken(
+    env,
+    {
+      sub: client.id,
+      client_id: client.id,
+      app_id: client.applicationId,
+      ...(client.tenantId ? { tnt_id: client.tenantId } : {}),
+      permissions,
+    },
+    CLIENT_TOKEN_TTL_SECONDS,
+  );
+  return { access_token, token_type: "Bearer", expires_in: CLIENT_TOKEN_TTL_SECONDS, scope: permissions.join(" ") };
+}
+
+/**
+ * Rotates the refresh token; the new access token carries `permissions` (a subset of the end-user
+ * grant). The refresh token keeps the whole grant (RFC 6749 §6). Null: invalid_grant.
+ */
+export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
   const owner = await refreshOwner(deps, client, refreshToken);
   if (!owner) return null;
   const rotated = await callUserObject(deps.env, owner.user.id, "refresh", owner.secret);
@@ -36,9 +63,11 @@ export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToke
       applicationId: rotated.applicationId,
       tenantId: rotated.tenantId,
       clientId: client.id,
+      permissions,
     }),
     token_type: "Bearer",
     expires_in: USER_TOKEN_TTL_SECONDS,
+    scope: permissions.join(" "),
     refresh_token: formatRefreshToken(owner.user.id, rotated.refreshToken),
   };
 }
