@@ -1,5 +1,5 @@
-// Access tokens: `typ: at+jwt` JWTs. The service signs its own with ES256; tokens from external
-// issuers configured in TRUSTED_ISSUERS are verified against their JWKS URL.
+// Access tokens: `typ: at+jwt` JWTs (RFC 9068). The service signs its own with ES256; tokens from
+// external issuers configured in TRUSTED_ISSUERS are verified against their JWKS URL.
 import { type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import { z } from "zod";
 import { newId } from "../crypto/random";
@@ -9,6 +9,8 @@ export const ACCEPTED_ALGORITHMS = ["ES256", "RS256", "EdDSA"];
 
 export const accessTokenClaims = z.object({
   sub: z.string().min(1),
+  /** RFC 9068 §2.2: the client the token was issued to. Every token of this service has one. */
+  client_id: z.string().min(1).optional(),
   app_id: z.string().min(1),
   tnt_id: z.string().min(1).optional(),
   sid: z.string().min(1).optional(),
@@ -48,7 +50,8 @@ export async function issueAccessToken(
 ): Promise<string> {
   const key = await signingKey(env);
   const { sub, ...rest } = claims;
-  return new SignJWT(rest)
+  // RFC 9068 §2.2.3: `scope` carries the permissions, space-separated; `permissions` stays for callers that read it.
+  return new SignJWT({ ...rest, scope: claims.permissions.join(" ") })
     .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: key.kid })
     .setIssuer(env.TOKEN_ISSUER)
     .setAudience(env.TOKEN_AUDIENCE)
@@ -59,11 +62,13 @@ export async function issueAccessToken(
     .sign(key.privateKey);
 }
 
+export type VerifiedAccessToken = AccessTokenClaims & { exp: number; iat?: number; jti?: string; iss: string };
+
 /** Verifies signature, algorithm, issuer, audience, expiry and `typ`; returns null for any failure. */
 export async function verifyAccessToken(
   env: Pick<Env, "JWT_SIGNING_KEY" | "TOKEN_ISSUER" | "TOKEN_AUDIENCE" | "TRUSTED_ISSUERS">,
   token: string,
-): Promise<(AccessTokenClaims & { exp: number; iss: string }) | null> {
+): Promise<VerifiedAccessToken | null> {
   let issuer: string | undefined;
   try {
     issuer = decodeJwt(token).iss;
@@ -89,7 +94,7 @@ export async function verifyAccessToken(
       requiredClaims: ["exp", "sub"],
     });
     const claims = accessTokenClaims.safeParse(payload);
-    return claims.success ? { ...claims.data, exp: payload.exp!, iss: issuer! } : null;
+    return claims.success ? { ...claims.data, exp: payload.exp!, iat: payload.iat, jti: payload.jti, iss: issuer! } : null;
   } catch {
     return null;
   }

@@ -159,3 +159,19 @@ export const tenantBranding = sqliteTable("tenant_branding", {
   tenantId: text("tenant_id").primaryKey().references(() => tenants.id),
   ...brandingColumns(),
 });
+
+/**
+ * Client (M2M) access tokens revoked at /oauth2/revoke, by `jti`, until they expire (RFC 7009).
+ * A signed token cannot be recalled, so every verification of a client token consults this list.
+ * The daily retention run deletes a row once its token has expired: it can never verify again.
+ */
+export const revokedAccessTokens = sqliteTable(
+  "revoked_access_tokens",
+  {
+    jti: text("jti").primaryKey(),
+    /** The token's own `exp`, in epoch milliseconds. */
+    expiresAt: integer("expires_at").notNull(),
+    revokedAt: integer("revoked_at").notNull(),
+  },
+  (t) => [index("revoked_access_tokens_expiry").on(t.expiresAt)],
+);

@@ -12,7 +12,6 @@ import { createUser } from "../workflows/users";
 export const DEMO = {
   applicationId: "demoapplication00000000000",
   tenantId: "demotenant0000000000000000",
-  aliceId: "demoalice00000000000000000",
   aliceEmail: "alice@example.com",
 } as const;
 
@@ -20,7 +19,7 @@ export async function seedDemo(env: Env, db: Database) {
   if (!(await getApplication(db, DEMO.applicationId))) await createApplication(db, "demo", DEMO.applicationId);
   if (!(await getTenant(db, DEMO.tenantId))) await createTenant(db, DEMO.applicationId, "demo", DEMO.tenantId);
   if (!(await findUserByEmail(db, DEMO.tenantId, DEMO.aliceEmail))) {
-    await createUser(env, db, { applicationId: DEMO.applicationId, tenantId: DEMO.tenantId, email: DEMO.aliceEmail, password: null, id: DEMO.aliceId });
+    await createUser(env, db, { applicationId: DEMO.applicationId, tenantId: DEMO.tenantId, email: DEMO.aliceEmail, password: null });
   }
   if (!(await clientOfApplication(db, env.DEV_CLIENT_ID, DEMO.applicationId))) {
     await createClient(db, env.SECRET_HASH_KEY, {

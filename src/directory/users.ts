@@ -13,10 +13,10 @@ export function emailKey(email: string): string {
 
 export async function insertUser(
   db: Database,
-  u: { applicationId: string; tenantId: string; email: string; status?: User["status"]; id?: string },
+  u: { applicationId: string; tenantId: string; email: string; status?: User["status"] },
 ): Promise<User> {
   const row: User = {
-    id: u.id ?? newId(),
+    id: newId(),
     applicationId: u.applicationId,
     tenantId: u.tenantId,
     email: u.email.trim(),

@@ -8,6 +8,7 @@ export class OAuthError extends Error {
       | "invalid_request"
       | "invalid_client"
       | "invalid_grant"
+      | "invalid_scope"
       | "unsupported_grant_type"
       | "unsupported_token_type"
       | "temporarily_unavailable",

@@ -2,7 +2,9 @@
 // this file, `npm run user-object:generate` writes the migration into src/user-object/migrations,
 // and every object applies what it has not yet applied when it starts (see user-durable-object.ts).
 //
-// One row of `credential` holds the password hash and three counters:
+// One row of `credential` holds the user's lifecycle status, the password hash and three counters:
+//   status              ACTIVE or INACTIVE while the user exists; DELETED is the tombstone a
+//                       deleted user leaves for good. No row at all: never initialised.
 //   credential_version  bumped by every password change; reset codes carry the version they
 //                       were issued at, so a change kills every earlier code at once.
 //   session_epoch       sessions carry the epoch they were created in; bumping it revokes all
@@ -15,10 +17,14 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
+/** Only user creation makes the row; only deletion makes it DELETED, and nothing undoes that. */
+export const USER_OBJECT_STATUSES = ["ACTIVE", "INACTIVE", "DELETED"] as const;
+
 export const credential = sqliteTable(
   "credential",
   {
     id: integer("id").primaryKey(),
+    status: text("status", { enum: USER_OBJECT_STATUSES }).notNull().default("ACTIVE"),
     passwordHash: text("password_hash"),
     credentialVersion: integer("credential_version").notNull(),
     sessionEpoch: integer("session_epoch").notNull(),

@@ -15,9 +15,9 @@ import { judgeRefresh, sessionActive } from "./session-state";
 /** How many dead session and refresh-token rows one alarm run deletes. */
 const SWEEP_BATCH = 500;
 
-type CredentialState = Pick<CredentialRow, "passwordHash" | "credentialVersion" | "sessionEpoch" | "refreshEpoch">;
+type CredentialState = Pick<CredentialRow, "status" | "passwordHash" | "credentialVersion" | "sessionEpoch" | "refreshEpoch">;
 
-const NO_CREDENTIAL: CredentialState = { passwordHash: null, credentialVersion: 0, sessionEpoch: 0, refreshEpoch: 0 };
+export type UserObjectStatus = CredentialRow["status"];
 
 export interface SessionGrant {
   applicationId: string;
@@ -26,8 +26,12 @@ export interface SessionGrant {
   absoluteTtlSeconds: number;
 }
 
+export type InitializeOutcome = { outcome: "CREATED" } | { outcome: "EXISTS" };
+
 export type ChangePasswordOutcome =
   | { outcome: "UPDATED"; credentialVersion: number }
+  /** Never initialised, deleted or inactive: nothing can change. */
+  | { outcome: "NOT_ACTIVE" }
   | { outcome: "STALE" }
   | { outcome: "WRONG_CURRENT_PASSWORD" }
   | { outcome: "POLICY_VIOLATION"; violations: PasswordViolation[] };
@@ -62,23 +66,48 @@ export interface SessionView {
  * One per user, addressed by user id: the user's credential, sessions and refresh tokens, so that
  * a password change and the revocation of everything is a single storage transaction.
  * Refresh tokens handed out are `<userId>.<secret>`; only the keyed hash of the secret is stored.
+ *
+ * Lifecycle: an object has no storage until user creation calls `initialize`; until then every
+ * call refuses and nothing creates tables for an id nobody created. `destroy` leaves a DELETED
+ * tombstone with every counter raised, so no code, session or token of the user ever works again
+ * and the id cannot be initialised anew.
  */
 export class UserDurableObject extends DurableObject<Env> {
   private readonly db: DrizzleSqliteDODatabase;
+  /** Whether the schema exists: created by `initialize` or `destroy` only, never by a read. */
+  private hasStorage = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = drizzle(ctx.storage);
     // No call runs until the schema is current; a failed migration fails every call (503).
-    void ctx.blockConcurrencyWhile(() => migrateUserObject(ctx.storage));
+    void ctx.blockConcurrencyWhile(async () => {
+      this.hasStorage = ctx.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credential'").toArray().length > 0;
+      if (this.hasStorage) await migrateUserObject(ctx.storage);
+    });
   }
 
-  private credential(): CredentialState {
-    return this.db.select().from(credential).where(eq(credential.id, 1)).get() ?? NO_CREDENTIAL;
+  private async createStorage(): Promise<void> {
+    if (this.hasStorage) return;
+    await migrateUserObject(this.ctx.storage);
+    this.hasStorage = true;
+  }
+
+  /** The credential row; null while the object was never initialised. */
+  private credential(): CredentialRow | null {
+    if (!this.hasStorage) return null;
+    return this.db.select().from(credential).where(eq(credential.id, 1)).get() ?? null;
+  }
+
+  /** The credential of a user who may sign in and change the password now. */
+  private activeCredential(): CredentialRow | null {
+    const c = this.credential();
+    return c?.status === "ACTIVE" ? c : null;
   }
 
   private writeCredential(c: CredentialState): void {
     const row = {
+      status: c.status,
       passwordHash: c.passwordHash,
       credentialVersion: c.credentialVersion,
       sessionEpoch: c.sessionEpoch,
@@ -92,15 +121,21 @@ export class UserDurableObject extends DurableObject<Env> {
       .run();
   }
 
-  async credentialVersion(): Promise<number> {
-    return this.credential().credentialVersion;
+  /** The version reset codes are issued at; null when the user may not reset (never created, deleted, inactive). */
+  async credentialVersion(): Promise<number | null> {
+    return this.activeCredential()?.credentialVersion ?? null;
   }
 
-  /** Sets the first password of a new user. */
-  async initialize(password: string | null): Promise<void> {
+  /** Creates the user's storage with the first password; only user creation calls it, once. */
+  async initialize(password: string | null, status: Exclude<UserObjectStatus, "DELETED">): Promise<InitializeOutcome> {
     const hash = password === null ? null : await hashPassword(password, this.env.PASSWORD_PEPPER);
-    const c = this.credential();
-    this.writeCredential({ ...c, passwordHash: hash });
+    await this.createStorage();
+    return this.ctx.storage.transactionSync(() => {
+      // A tombstone, or a user already made: an id is initialised at most once.
+      if (this.credential()) return { outcome: "EXISTS" } as const;
+      this.writeCredential({ status, passwordHash: hash, credentialVersion: 0, sessionEpoch: 0, refreshEpoch: 0 });
+      return { outcome: "CREATED" } as const;
+    });
   }
 
   /**
@@ -109,7 +144,8 @@ export class UserDurableObject extends DurableObject<Env> {
    */
   async changePassword(input: ChangePasswordInput): Promise<ChangePasswordOutcome> {
     const pepper = this.env.PASSWORD_PEPPER;
-    const start = this.credential();
+    const start = this.activeCredential();
+    if (!start) return { outcome: "NOT_ACTIVE" };
     if (input.expectedCredentialVersion !== undefined && start.credentialVersion !== input.expectedCredentialVersion) {
       return { outcome: "STALE" };
     }
@@ -124,15 +160,16 @@ export class UserDurableObject extends DurableObject<Env> {
         input.currentPassword === input.newPassword ||
         (await verifyPassword(input.newPassword, start.passwordHash, pepper)).valid;
       // A concurrent change may have landed during the hash; then this request lost the race.
-      if (this.credential().credentialVersion !== start.credentialVersion) return { outcome: "STALE" };
+      if (this.activeCredential()?.credentialVersion !== start.credentialVersion) return { outcome: "STALE" };
       if (same) return { outcome: "POLICY_VIOLATION", violations: [SAME_AS_CURRENT] };
     }
     const newHash = await hashPassword(input.newPassword, pepper);
     // Check-and-set after the last await: the version read at the start must still hold.
     return this.ctx.storage.transactionSync(() => {
-      const now = this.credential();
-      if (now.credentialVersion !== start.credentialVersion) return { outcome: "STALE" } as const;
+      const now = this.activeCredential();
+      if (now?.credentialVersion !== start.credentialVersion) return { outcome: "STALE" } as const;
       this.writeCredential({
+        status: now.status,
         passwordHash: newHash,
         credentialVersion: now.credentialVersion + 1,
         sessionEpoch: now.sessionEpoch + 1,
@@ -145,16 +182,16 @@ export class UserDurableObject extends DurableObject<Env> {
   }
 
   async login(password: string, grant: SessionGrant): Promise<LoginOutcome> {
-    const start = this.credential();
-    const check = await verifyPassword(password, start.passwordHash ?? DECOY_PASSWORD_HASH, this.env.PASSWORD_PEPPER);
-    if (!start.passwordHash || !check.valid) return { outcome: "INVALID_CREDENTIALS" };
+    const start = this.activeCredential();
+    const check = await verifyPassword(password, start?.passwordHash ?? DECOY_PASSWORD_HASH, this.env.PASSWORD_PEPPER);
+    if (!start?.passwordHash || !check.valid) return { outcome: "INVALID_CREDENTIALS" };
     const upgraded = check.needsRehash ? await hashPassword(password, this.env.PASSWORD_PEPPER) : null;
     const secret = randomToken();
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
     return this.ctx.storage.transactionSync(() => {
-      const c = this.credential();
-      // The password changed while we verified: the old one no longer opens a session.
-      if (c.credentialVersion !== start.credentialVersion) return { outcome: "INVALID_CREDENTIALS" } as const;
+      const c = this.activeCredential();
+      // The password changed, or the user was deleted, while we verified: no session opens.
+      if (c?.credentialVersion !== start.credentialVersion) return { outcome: "INVALID_CREDENTIALS" } as const;
       if (upgraded) this.writeCredential({ ...c, passwordHash: upgraded });
       const now = Date.now();
       const sessionId = newId();
@@ -181,9 +218,9 @@ export class UserDurableObject extends DurableObject<Env> {
     const nextSecret = randomToken();
     const nextHash = await keyedHash(this.env.SECRET_HASH_KEY, nextSecret);
     return this.ctx.storage.transactionSync(() => {
-      const token = this.refreshTokenRow(tokenHash);
-      if (!token) return { outcome: "INVALID" } as const;
-      const c = this.credential();
+      const c = this.activeCredential();
+      const token = c && this.refreshTokenRow(tokenHash);
+      if (!c || !token) return { outcome: "INVALID" } as const;
       const session = this.session(token.sessionId);
       const now = Date.now();
       const verdict = judgeRefresh(token, session, c, now);
@@ -205,21 +242,24 @@ export class UserDurableObject extends DurableObject<Env> {
   /** Introspection of a refresh token: alive, unrotated and of a live session. Does not rotate. */
   async refreshTokenStatus(secret: string): Promise<{ active: false } | { active: true; sessionId: string; applicationId: string; tenantId: string }> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
-    const token = this.refreshTokenRow(tokenHash);
-    if (!token) return { active: false };
+    const c = this.activeCredential();
+    const token = c && this.refreshTokenRow(tokenHash);
+    if (!c || !token) return { active: false };
     const session = this.session(token.sessionId);
-    if (!session || judgeRefresh(token, session, this.credential(), Date.now()) !== "ROTATE") return { active: false };
+    if (!session || judgeRefresh(token, session, c, Date.now()) !== "ROTATE") return { active: false };
     return { active: true, sessionId: session.id, applicationId: session.applicationId, tenantId: session.tenantId };
   }
 
   /** Whether the session is alive now; access tokens are only as good as their session. */
   async sessionStatus(sessionId: string): Promise<{ active: boolean }> {
-    const session = this.session(sessionId);
-    return { active: session !== null && sessionActive(session, this.credential(), Date.now()) };
+    const c = this.activeCredential();
+    const session = c && this.session(sessionId);
+    return { active: !!c && !!session && sessionActive(session, c, Date.now()) };
   }
 
   async listSessions(): Promise<SessionView[]> {
-    const c = this.credential();
+    const c = this.activeCredential();
+    if (!c) return [];
     const now = Date.now();
     return this.db
       .select()
@@ -240,17 +280,18 @@ export class UserDurableObject extends DurableObject<Env> {
   /** RFC 7009: revoking a refresh token ends its whole family, which is its session. */
   async revokeRefreshToken(secret: string): Promise<void> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
-    const token = this.refreshTokenRow(tokenHash);
+    const token = this.credential() && this.refreshTokenRow(tokenHash);
     if (token) this.revokeSessionRows(token.sessionId, Date.now());
   }
 
   async revokeSession(sessionId: string): Promise<void> {
-    this.revokeSessionRows(sessionId, Date.now());
+    if (this.credential()) this.revokeSessionRows(sessionId, Date.now());
   }
 
   async revokeAllSessions(): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       const c = this.credential();
+      if (!c) return;
       this.writeCredential({ ...c, sessionEpoch: c.sessionEpoch + 1, refreshEpoch: c.refreshEpoch + 1 });
       this.scheduleHousekeeping();
     });
@@ -259,19 +300,38 @@ export class UserDurableObject extends DurableObject<Env> {
   async revokeAllRefreshTokens(): Promise<void> {
     this.ctx.storage.transactionSync(() => {
       const c = this.credential();
+      if (!c) return;
       this.writeCredential({ ...c, refreshEpoch: c.refreshEpoch + 1 });
       this.scheduleHousekeeping();
     });
   }
 
-  /** Deletes everything this user had: credential, sessions, tokens, pending mail. */
+  /**
+   * Deletes what the user had (password, sessions, tokens, pending mail) and leaves the DELETED
+   * tombstone, with every counter one higher, in one transaction. Idempotent.
+   */
   async destroy(): Promise<void> {
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
+    await this.createStorage();
+    this.ctx.storage.transactionSync(() => {
+      const c = this.credential();
+      if (c?.status === "DELETED") return;
+      this.writeCredential({
+        status: "DELETED",
+        passwordHash: null,
+        credentialVersion: (c?.credentialVersion ?? 0) + 1,
+        sessionEpoch: (c?.sessionEpoch ?? 0) + 1,
+        refreshEpoch: (c?.refreshEpoch ?? 0) + 1,
+      });
+      this.db.delete(refreshTokens).run();
+      this.db.delete(sessions).run();
+      this.db.delete(pendingEmails).run();
+      void this.ctx.storage.deleteAlarm();
+    });
   }
 
   /** Delivers queued emails to the D1 outbox, then sweeps rows that epochs and expiry made dead. */
   override async alarm(): Promise<void> {
+    if (!this.credential()) return;
     const pending = this.db.select().from(pendingEmails).orderBy(asc(pendingEmails.createdAt)).all();
     if (pending.length > 0) {
       await insertOutboxEmails(this.env.DB, pending.map((p) => JSON.parse(p.message) as EmailMessage));
@@ -282,6 +342,7 @@ export class UserDurableObject extends DurableObject<Env> {
 
   private sweepDeadRows(): boolean {
     const c = this.credential();
+    if (!c) return false;
     const now = Date.now();
     const deadSessions = this.db
       .select({ id: sessions.id })

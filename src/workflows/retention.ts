@@ -1,7 +1,7 @@
 // Retention, run daily by the cron trigger: rows that can no longer change any answer are deleted.
 import { lt } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { codeFailures, resetCodes } from "../db/schema";
+import { codeFailures, resetCodes, revokedAccessTokens } from "../db/schema";
 
 /** Expired codes answer EXPIRED_CODE for this long, then INVALID_CODE once their row is gone. */
 export const EXPIRED_CODE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -12,5 +12,7 @@ export async function pruneExpiredRows(db: Database, now: number): Promise<void>
   await db.batch([
     db.delete(resetCodes).where(lt(resetCodes.expiresAt, now - EXPIRED_CODE_RETENTION_MS)),
     db.delete(codeFailures).where(lt(codeFailures.failedAt, now - CODE_FAILURE_WINDOW_MS)),
+    // A revoked token's row matters only until the token's own exp; after that, exp alone rejects it.
+    db.delete(revokedAccessTokens).where(lt(revokedAccessTokens.expiresAt, now)),
   ]);
 }

@@ -1,17 +1,24 @@
 // Creating and deleting users: the D1 directory row and the user's Durable Object move together.
 import type { Database } from "../db/client";
+import { DuplicateError } from "../db/errors";
 import { type User, deleteUserRows, insertUser } from "../directory/users";
 import { callUserObject } from "../user-object/stub";
 
-/** Inserts the user (D1 decides uniqueness), then sets the credential; undoes the row if that fails. */
+/**
+ * Inserts the user (D1 decides uniqueness), then initialises the user's object, the only step that
+ * gives an object storage; undoes the row if that fails. Until the object is initialised the user
+ * can neither sign in nor reset.
+ */
 export async function createUser(
   env: Env,
   db: Database,
-  u: { applicationId: string; tenantId: string; email: string; password: string | null; status?: User["status"]; id?: string },
+  u: { applicationId: string; tenantId: string; email: string; password: string | null; status?: User["status"] },
 ): Promise<User> {
   const user = await insertUser(db, u);
   try {
-    await callUserObject(env, user.id, "initialize", u.password);
+    const { outcome } = await callUserObject(env, user.id, "initialize", u.password, user.status);
+    // Ids are fresh, so this never meets a live user or a tombstone; if it did, refuse to overwrite.
+    if (outcome !== "CREATED") throw new DuplicateError("This user id was used before and cannot be reused.");
   } catch (e) {
     await deleteUserRows(db, user.id);
     throw e;
@@ -19,7 +26,10 @@ export async function createUser(
   return user;
 }
 
-/** Destroys the credential and sessions first, so a failure half-way never leaves a usable password behind. */
+/**
+ * Tombstones the user's object first, then deletes the D1 rows. A failure between the two leaves
+ * a directory row whose object refuses every login, refresh and reset; retrying completes it.
+ */
 export async function deleteUser(env: Env, db: Database, userId: string): Promise<void> {
   await callUserObject(env, userId, "destroy");
   await deleteUserRows(db, userId);

@@ -29,7 +29,7 @@ describe("POST /api/v1/oauth2/token", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("Cache-Control")).toBe("no-store");
       const body = (await res.json()) as Record<string, unknown>;
-      expect(body).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: expect.any(Number) });
+      expect(body).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: expect.any(Number), scope: expect.any(String) });
       expect(body.expires_in).toBeGreaterThan(0);
     });
 
@@ -45,8 +45,10 @@ describe("POST /api/v1/oauth2/token", () => {
         iss: "urn:edge-password-reset",
         aud: "urn:edge-password-reset:api",
         sub: client.id,
+        client_id: client.id,
         app_id: w.applicationId,
         permissions: ["user:read", "tenant:read"],
+        scope: "user:read tenant:read",
       });
       expect(claims).not.toHaveProperty("tnt_id");
       expect(claims).not.toHaveProperty("sid");
@@ -63,7 +65,87 @@ describe("POST /api/v1/oauth2/token", () => {
     });
   });
 
+  describe("scope (RFC 6749 §3.3)", () => {
+    it("narrows the token to the requested permissions, and answers the scope granted", async () => {
+      const w = await world();
+      const client = await newClient(w.applicationId, ["user:read", "tenant:read"]);
+      const res = await form(TOKEN, { grant_type: "client_credentials", scope: "tenant:read" }, client);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { access_token: string; scope: string };
+      expect(body.scope).toBe("tenant:read");
+      expect(decodeJwt(body.access_token)).toMatchObject({ permissions: ["tenant:read"], scope: "tenant:read" });
+      expect((await callJson("GET", `/api/v1/tenants/${w.tenantId}`, { token: body.access_token })).status).toBe(200);
+      expect((await callJson("GET", `/api/v1/tenants/${w.tenantId}/users?email=a@example.com`, { token: body.access_token })).status).toBe(403);
+    });
+
+    it("grants everything the client holds when no scope is asked for, and says so in the response", async () => {
+      const w = await world();
+      const client = await newClient(w.applicationId, ["user:read", "tenant:read"]);
+      const body = (await (await form(TOKEN, { grant_type: "client_credentials" }, client)).json()) as { scope: string };
+      expect(body.scope).toBe("user:read tenant:read");
+    });
+
+    it("answers 400 invalid_scope to a scope the client does not hold, and issues nothing", async () => {
+      const w = await world();
+      const client = await newClient(w.applicationId, ["user:read"]);
+      await expectOAuthError(await form(TOKEN, { grant_type: "client_credentials", scope: "user:read user:write" }, client), 400, "invalid_scope");
+      await expectOAuthError(await form(TOKEN, { grant_type: "client_credentials", scope: "no-such-permission" }, client), 400, "invalid_scope");
+    });
+  });
+
   describe("client authentication", () => {
+    it("accepts client_secret_post: client_id and client_secret in the form body", async () => {
+      const w = await world();
+      const res = await form(TOKEN, { grant_type: "client_credentials", client_id: w.clientId, client_secret: w.clientSecret });
+      expect(res.status).toBe(200);
+      expect(decodeJwt(((await res.json()) as { access_token: string }).access_token).client_id).toBe(w.clientId);
+    });
+
+    it("rejects a wrong client_secret_post secret with 401 invalid_client", async () => {
+      const w = await world();
+      const res = await form(TOKEN, { grant_type: "client_credentials", client_id: w.clientId, client_secret: `${w.clientSecret}x` });
+      await expectOAuthError(res, 401, "invalid_client");
+    });
+
+    it("refuses a request that uses two authentication methods at once with 400 invalid_request (RFC 6749 §2.3)", async () => {
+      const w = await world();
+      const both = { grant_type: "client_credentials", client_id: w.clientId, client_secret: w.clientSecret };
+      await expectOAuthError(await form(TOKEN, both, { id: w.clientId, secret: w.clientSecret }), 400, "invalid_request");
+      const secretOnly = { grant_type: "client_credentials", client_secret: w.clientSecret };
+      await expectOAuthError(await form(TOKEN, secretOnly, { id: w.clientId, secret: w.clientSecret }), 400, "invalid_request");
+    });
+
+    it("accepts a client_id in the body beside HTTP Basic only when it names the same client", async () => {
+      const w = await world();
+      const basic = { id: w.clientId, secret: w.clientSecret };
+      expect((await form(TOKEN, { grant_type: "client_credentials", client_id: w.clientId }, basic)).status).toBe(200);
+      const other = { grant_type: "client_credentials", client_id: "otherclient000000000000000" };
+      await expectOAuthError(await form(TOKEN, other, basic), 400, "invalid_request");
+    });
+
+    it("refuses a repeated client_id or client_secret with 400 invalid_request (RFC 6749 §3.2)", async () => {
+      const w = await world();
+      const body = new URLSearchParams({ grant_type: "client_credentials", client_id: w.clientId, client_secret: w.clientSecret });
+      body.append("client_secret", w.clientSecret);
+      const res = await call("POST", TOKEN, { body: body.toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+      await expectOAuthError(res, 400, "invalid_request");
+    });
+
+    it("rejects a client_id without any secret with 401 invalid_client: there are no public clients", async () => {
+      const w = await world();
+      await expectOAuthError(await form(TOKEN, { grant_type: "client_credentials", client_id: w.clientId }), 401, "invalid_client");
+    });
+
+    it("accepts both methods at the revocation and introspection endpoints", async () => {
+      const w = await world();
+      const post = { client_id: w.clientId, client_secret: w.clientSecret };
+      const introspected = await form("/api/v1/oauth2/introspect", { token: w.token, ...post });
+      expect(((await introspected.json()) as { active: boolean }).active).toBe(true);
+      expect((await form("/api/v1/oauth2/revoke", { token: w.token, ...post })).status).toBe(200);
+      const basic = await form("/api/v1/oauth2/introspect", { token: w.token }, { id: w.clientId, secret: w.clientSecret });
+      expect(((await basic.json()) as { active: boolean }).active).toBe(false);
+    });
+
     it("rejects a wrong secret with 401 invalid_client and a Basic challenge", async () => {
       const w = await world();
       const res = await form(TOKEN, { grant_type: "client_credentials" }, { id: w.clientId, secret: `${w.clientSecret}x` });

@@ -18,15 +18,6 @@ function tablesOf(userId: string) {
 }
 
 describe("the user's Durable Object", () => {
-  it("is emptied when the user is deleted", async () => {
-    const w = await world();
-    const user = await createUser(w, "gone@example.com", "password one");
-    await loginOk(w, "gone@example.com", "password one");
-    expect(await tablesOf(user.id)).toContain("credential");
-    expect((await callJson("DELETE", `/api/v1/users/${user.id}`, { token: w.token })).status).toBe(204);
-    expect(await tablesOf(user.id)).toEqual([]);
-  });
-
   it("takes session lifetimes from the tenant's policy", async () => {
     const w = await world();
     await callJson("PATCH", `/api/v1/tenants/${w.tenantId}/password-reset-policy`, {

@@ -38,6 +38,6 @@ export const loginRoutes = router().openapi(
     if (caller.kind !== "client" || caller.tenantId !== null) throw forbidden("Login needs a token at Application boundary.");
     const body = c.req.valid("json");
     const tenant = await tenantInBoundary(c, body.tenantId);
-    return c.json(await login(workflowDeps(c), tenant, body.email, body.password), 200);
+    return c.json(await login(workflowDeps(c), caller.clientId, tenant, body.email, body.password), 200);
   },
 );

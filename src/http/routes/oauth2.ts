@@ -1,20 +1,30 @@
 import { z } from "@hono/zod-openapi";
+import { END_USER_PERMISSIONS } from "../../auth/permissions";
+import { grantedScope } from "../../auth/scope";
+import { clientCredentials, introspect, refresh, revoke } from "../../workflows/sessions/tokens";
+import { requireClientAuth } from "../middleware/client-auth";
 import { apiRoute } from "../api-route";
-import { CLIENT_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
-import { introspect, refresh, revoke } from "../../workflows/sessions/tokens";
-import { requireClientBasicAuth } from "../middleware/client-basic-auth";
 import { OAuthError, oauthHook } from "../oauth-errors";
 import { router } from "../router";
-import { basicSecurity } from "../schemas/common";
 import { workflowDeps } from "../workflow-deps";
 
-const form = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { "application/x-www-form-urlencoded": { schema } }, required: true },
-});
+// client_secret_post sends the credentials in the form; client_secret_basic in the header.
+const clientCredentialFields = {
+  client_id: z.string().optional().openapi({ description: "client_secret_post only." }),
+  client_secret: z.string().optional().openapi({ description: "client_secret_post only." }),
+};
+
+const form = <T extends z.ZodRawShape>(shape: T) => {
+  const schema = z.object({ ...shape, ...clientCredentialFields });
+  return { body: { content: { "application/x-www-form-urlencoded": { schema } }, required: true } };
+};
+
+/** client_secret_basic, or client_secret_post with no header (an empty requirement: credentials in the body). */
+const clientSecurity: Array<Record<string, string[]>> = [{ basicAuth: [] }, {}];
 
 const OAuthErrorBody = z.object({ error: z.string(), error_description: z.string() }).openapi("OAuthError");
 const oauthErrors = {
-  400: { description: "RFC 6749 §5.2 error.", content: { "application/json": { schema: OAuthErrorBody } } },
+  400: { description: "RFC 6749 §5.2 error; invalid_request also for two client authentication methods at once.", content: { "application/json": { schema: OAuthErrorBody } } },
   401: { description: "invalid_client.", content: { "application/json": { schema: OAuthErrorBody } } },
   413: { description: "invalid_request: the body is over 16 KiB.", content: { "application/json": { schema: OAuthErrorBody } } },
   503: {
@@ -28,6 +38,7 @@ const TokenResponse = z
     access_token: z.string(),
     token_type: z.literal("Bearer"),
     expires_in: z.number().int(),
+    scope: z.string().openapi({ description: "The permissions granted, space-separated; always sent." }),
     refresh_token: z.string().optional(),
   })
   .openapi("TokenResponse");
@@ -35,14 +46,21 @@ const TokenResponse = z
 const Introspection = z
   .object({
     active: z.boolean(),
-    token_type: z.enum(["access_token", "refresh_token"]).optional(),
+    token_type: z
+      .enum(["Bearer", "refresh_token"])
+      .optional()
+      .openapi({ description: "`Bearer` for an access token (RFC 6749 §7.1), `refresh_token` for a refresh token." }),
+    client_id: z.string().optional().openapi({ description: "The client the token was issued to." }),
+    scope: z.string().optional().openapi({ description: "The token's permissions, space-separated." }),
     sub: z.string().optional(),
     sid: z.string().optional(),
     app_id: z.string().optional(),
     tnt_id: z.string().optional(),
     iss: z.string().optional(),
+    aud: z.string().optional(),
     exp: z.number().int().optional(),
-    scope: z.string().optional(),
+    iat: z.number().int().optional(),
+    jti: z.string().optional(),
   })
   .openapi("Introspection");
 
@@ -54,30 +72,27 @@ export const oauth2Routes = router()
       operationId: "token",
       summary: "Token endpoint (RFC 6749): client_credentials and refresh_token",
       description:
-        "The client authenticates with HTTP Basic. client_credentials returns an access token carrying the client's application, tenant and permissions. refresh_token rotates: the old refresh token is spent, and presenting it again revokes its whole session (RFC 9700).",
-      security: basicSecurity,
-      middleware: [requireClientBasicAuth] as const,
-      request: form(z.object({ grant_type: z.string().min(1), refresh_token: z.string().min(1).optional(), scope: z.string().optional() })),
+        "The client authenticates with client_secret_basic or client_secret_post, not both. client_credentials returns an access token carrying the client's application, tenant and permissions. refresh_token rotates: the old refresh token is spent, and presenting it again revokes its whole session (RFC 9700).",
+      security: clientSecurity,
+      middleware: [requireClientAuth] as const,
+      request: form({ grant_type: z.string().min(1), refresh_token: z.string().min(1).optional(), scope: z.string().optional() }),
       responses: { 200: { description: "Issued.", content: { "application/json": { schema: TokenResponse } } }, ...oauthErrors },
     }),
     async (c) => {
       const params = c.req.valid("form");
       const client = c.var.client;
-      if (params.grant_type === "refresh_token") {
-        if (!params.refresh_token) throw new OAuthError(400, "invalid_request", "refresh_token is required.");
-        const answer = await refresh(workflowDeps(c), client, params.refresh_token);
-        if (!answer) throw new OAuthError(400, "invalid_grant", "The refresh token is invalid, expired, revoked or already used.");
-        return c.json(answer, 200);
-      }
-      if (params.grant_type !== "client_credentials") {
+      // A refresh is bounded by the end-user grant, client_credentials by what the client holds.
+      const refreshing = params.grant_type === "refresh_token";
+      if (!refreshing && params.grant_type !== "client_credentials") {
         throw new OAuthError(400, "unsupported_grant_type", "Use client_credentials or refresh_token.");
       }
-      const access_token = await issueAccessToken(
-        c.env,
-        { sub: client.id, app_id: client.applicationId, ...(client.tenantId ? { tnt_id: client.tenantId } : {}), permissions: client.permissions },
-        CLIENT_TOKEN_TTL_SECONDS,
-      );
-      return c.json({ access_token, token_type: "Bearer" as const, expires_in: CLIENT_TOKEN_TTL_SECONDS }, 200);
+      const permissions = grantedScope(refreshing ? END_USER_PERMISSIONS : client.permissions, params.scope);
+      if (!permissions) throw new OAuthError(400, "invalid_scope", "The scope asks for a permission that is not granted.");
+      if (!refreshing) return c.json(await clientCredentials(workflowDeps(c), client, permissions), 200);
+      if (!params.refresh_token) throw new OAuthError(400, "invalid_request", "refresh_token is required.");
+      const answer = await refresh(workflowDeps(c), client, params.refresh_token, permissions);
+      if (!answer) throw new OAuthError(400, "invalid_grant", "The refresh token is invalid, expired, revoked or already used.");
+      return c.json(answer, 200);
     },
     oauthHook,
   )
@@ -87,10 +102,11 @@ export const oauth2Routes = router()
       path: "/oauth2/revoke",
       operationId: "revokeToken",
       summary: "Token revocation (RFC 7009)",
-      description: "Revoking a refresh token or an end user's access token ends its session. Answers 200 for unknown tokens too.",
-      security: basicSecurity,
-      middleware: [requireClientBasicAuth] as const,
-      request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
+      description:
+        "Revoking a refresh token or an end user's access token ends its session. A client's access token stops working everywhere until it expires. Answers 200 for unknown tokens too, and for tokens of another application.",
+      security: clientSecurity,
+      middleware: [requireClientAuth] as const,
+      request: form({ token: z.string().min(1), token_type_hint: z.string().optional() }),
       responses: { 200: { description: "Revoked, or nothing to revoke." }, ...oauthErrors },
     }),
     async (c) => {
@@ -105,10 +121,11 @@ export const oauth2Routes = router()
       path: "/oauth2/introspect",
       operationId: "introspectToken",
       summary: "Token introspection (RFC 7662)",
-      description: "An end user's access token reads active:false as soon as its session is revoked, before its exp.",
-      security: basicSecurity,
-      middleware: [requireClientBasicAuth] as const,
-      request: form(z.object({ token: z.string().min(1), token_type_hint: z.string().optional() })),
+      description:
+        "Only tokens this service issued can be active. An end user's access token reads active:false as soon as its session is revoked, a client's as soon as it is revoked, before their exp.",
+      security: clientSecurity,
+      middleware: [requireClientAuth] as const,
+      request: form({ token: z.string().min(1), token_type_hint: z.string().optional() }),
       responses: { 200: { description: "The token's state.", content: { "application/json": { schema: Introspection } } }, ...oauthErrors },
     }),
     async (c) => {

@@ -7,7 +7,7 @@ import { resetModeOf } from "../../workflows/password-reset/decide";
 import { requestPasswordReset } from "../../workflows/password-reset/request-password-reset";
 import { resetPassword } from "../../workflows/password-reset/reset-password";
 import type { AppEnv } from "../app-env";
-import { ConstraintViolationsError, forbidden } from "../errors";
+import { ConstraintViolationsError, forbidden, notFound } from "../errors";
 import { tenantInBoundary, userInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
@@ -71,7 +71,9 @@ export const passwordResetRoutes = router()
     async (c) => {
       if (c.var.caller.kind !== "client") throw forbidden("This endpoint needs a client token.");
       const user = await userInBoundary(c, c.req.valid("json").userId);
-      return c.json(await createPasswordResetLink(workflowDeps(c), user, publicBaseUrl(c.env)), 200);
+      const link = await createPasswordResetLink(workflowDeps(c), user, publicBaseUrl(c.env));
+      if (!link) throw notFound("User");
+      return c.json(link, 200);
     },
   )
   .openapi(

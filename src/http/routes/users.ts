@@ -89,6 +89,8 @@ export const userRoutes = router()
       path: "/users/{userId}",
       operationId: "deleteUser",
       summary: "Delete a user, with everything in the user's Durable Object",
+      description:
+        "Deletes the user's password, sessions and refresh tokens first and leaves a tombstone, so that no code, session or token of the user works again, then the directory row. A 503 may leave the directory row behind, with the user already unable to sign in or reset; retry to complete the delete.",
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "user:write", admin: "allowed" })] as const,
       request: { params: z.object({ userId: Id }) },

@@ -1,4 +1,5 @@
 // Admin reset links: a passwordResetCode handed to the caller (not emailed); a new link kills the old.
+// Null when the user's object refuses resets.
 import { newId, randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import { type User, emailKey } from "../../directory/users";
@@ -11,6 +12,8 @@ export async function createPasswordResetLink({ env, db }: WorkflowDeps, user: U
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const code = randomToken();
   const credentialVersion = await callUserObject(env, user.id, "credentialVersion");
+  // The user's object refuses resets: deleted, with the directory row not yet gone.
+  if (credentialVersion === null) return null;
   const expiresAt = Date.now() + policy.resetLinkTtlSeconds * 1000;
   await issueCode(
     db,

@@ -61,13 +61,14 @@ interface Issue {
  */
 async function issueEmailCode({ env, db }: WorkflowDeps, i: Issue): Promise<void> {
   const otp = i.policy.emailVerificationStrategy === "OTP";
-  if (!i.user && !otp) return;
+  const credentialVersion = i.user ? await callUserObject(env, i.user.id, "credentialVersion") : null;
+  // The object refuses resets (deleted, or not yet initialised): handled like an unknown email.
+  const user = credentialVersion === null ? null : i.user;
+  if (!user && !otp) return;
   const id = newId();
   const key = env.SECRET_HASH_KEY;
   const verificationCode = randomDigits(i.policy.otpLength);
   const ttlSeconds = otp ? i.policy.otpTtlSeconds : i.policy.emailLinkTtlSeconds;
-  const user = i.user;
-  const credentialVersion = user ? await callUserObject(env, user.id, "credentialVersion") : null;
   const email = user
     ? composeEmail(
         otp ? "PASSWORD_RESET_OTP" : "PASSWORD_RESET_LINK",

@@ -14,7 +14,8 @@ export type LoginAnswer =
   | { result: "SUCCESS"; userId: string; sessionId: string; accessToken: string; refreshToken: string; expiresIn: number }
   | { result: "INVALID_CREDENTIALS" };
 
-export async function login({ env, db }: WorkflowDeps, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
+/** `clientId`: the M2M client logging the user in; the session's tokens are issued to it. */
+export async function login({ env, db }: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
     await verifyPassword(password, DECOY_PASSWORD_HASH, env.PASSWORD_PEPPER);
@@ -27,7 +28,13 @@ export async function login({ env, db }: WorkflowDeps, tenant: Tenant, email: st
     absoluteTtlSeconds: policy.sessionAbsoluteTtlSeconds,
   });
   if (outcome.outcome !== "SUCCESS") return { result: "INVALID_CREDENTIALS" };
-  const accessToken = await userAccessToken(env, user.id, outcome.sessionId, user.applicationId, user.tenantId);
+  const accessToken = await userAccessToken(env, {
+    userId: user.id,
+    sessionId: outcome.sessionId,
+    applicationId: user.applicationId,
+    tenantId: user.tenantId,
+    clientId,
+  });
   return {
     result: "SUCCESS",
     userId: user.id,
@@ -38,10 +45,27 @@ export async function login({ env, db }: WorkflowDeps, tenant: Tenant, email: st
   };
 }
 
-export function userAccessToken(env: Env, userId: string, sessionId: string, applicationId: string, tenantId: string): Promise<string> {
+export interface UserTokenGrant {
+  userId: string;
+  sessionId: string;
+  applicationId: string;
+  tenantId: string;
+  clientId: string;
+  /** A subset of END_USER_PERMISSIONS when the client narrowed the scope; all of them otherwise. */
+  permissions?: string[];
+}
+
+export function userAccessToken(env: Env, g: UserTokenGrant): Promise<string> {
   return issueAccessToken(
     env,
-    { sub: userId, sid: sessionId, app_id: applicationId, tnt_id: tenantId, permissions: END_USER_PERMISSIONS },
+    {
+      sub: g.userId,
+      sid: g.sessionId,
+      client_id: g.clientId,
+      app_id: g.applicationId,
+      tnt_id: g.tenantId,
+      permissions: g.permissions ?? END_USER_PERMISSIONS,
+    },
     USER_TOKEN_TTL_SECONDS,
   );
 }

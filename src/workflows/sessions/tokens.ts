@@ -1,9 +1,11 @@
 // Refresh (RFC 6749 §6 with rotation, RFC 9700 reuse detection), revocation (RFC 7009) and
 // introspection (RFC 7662). A client acts only on tokens of its own application (and tenant,
 // when it is tenant-scoped); anything else reads as an invalid token.
-import { USER_TOKEN_TTL_SECONDS, verifyAccessToken } from "../../auth/access-token";
-import { getUser } from "../../directory/users";
+import { CLIENT_TOKEN_TTL_SECONDS, USER_TOKEN_TTL_SECONDS, type VerifiedAccessToken, issueAccessToken } from "../../auth/access-token";
+import { verifyLiveAccessToken } from "../../auth/live-access-token";
 import type { M2mClient } from "../../directory/clients";
+import { denyAccessToken } from "../../directory/revoked-access-tokens";
+import { getUser } from "../../directory/users";
 import { callUserObject } from "../../user-object/stub";
 import type { WorkflowDeps } from "../deps";
 import { userAccessToken } from "./login";
@@ -20,32 +22,83 @@ async function refreshOwner({ db }: WorkflowDeps, client: M2mClient, token: stri
   return { user, secret: parsed.secret };
 }
 
-export type RefreshAnswer = { access_token: string; token_type: "Bearer"; expires_in: number; refresh_token: string } | null;
+export interface TokenAnswer {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  /** Always sent, so a client never has to guess what a narrowed or defaulted request got. */
+  scope: string;
+  refresh_token?: string;
+}
 
-export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string): Promise<RefreshAnswer> {
+/** client_credentials: a token for the client itself, carrying `permissions` (its own, or fewer). */
+export async function clientCredentials({ env }: WorkflowDeps, client: M2mClient, permissions: string[]): Promise<TokenAnswer> {
+  const access_token = await issueAccessToken(
+    env,
+    {
+      sub: client.id,
+      client_id: client.id,
+      app_id: client.applicationId,
+      ...(client.tenantId ? { tnt_id: client.tenantId } : {}),
+      permissions,
+    },
+    CLIENT_TOKEN_TTL_SECONDS,
+  );
+  return { access_token, token_type: "Bearer", expires_in: CLIENT_TOKEN_TTL_SECONDS, scope: permissions.join(" ") };
+}
+
+/**
+ * Rotates the refresh token; the new access token carries `permissions` (a subset of the end-user
+ * grant). The refresh token keeps the whole grant (RFC 6749 §6). Null: invalid_grant.
+ */
+export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
   const owner = await refreshOwner(deps, client, refreshToken);
   if (!owner) return null;
   const rotated = await callUserObject(deps.env, owner.user.id, "refresh", owner.secret);
   if (rotated.outcome !== "ROTATED") return null;
   return {
-    access_token: await userAccessToken(deps.env, owner.user.id, rotated.sessionId, rotated.applicationId, rotated.tenantId),
+    access_token: await userAccessToken(deps.env, {
+      userId: owner.user.id,
+      sessionId: rotated.sessionId,
+      applicationId: rotated.applicationId,
+      tenantId: rotated.tenantId,
+      clientId: client.id,
+      permissions,
+    }),
     token_type: "Bearer",
     expires_in: USER_TOKEN_TTL_SECONDS,
+    scope: permissions.join(" "),
     refresh_token: formatRefreshToken(owner.user.id, rotated.refreshToken),
   };
 }
 
-/** RFC 7009: revoking a refresh token ends its session; an access token, its session. Unknown tokens are ignored. */
+/**
+ * A live access token this service issued, to a client allowed to act on it. Tokens of trusted
+ * external issuers are theirs to revoke and introspect (RFC 7662 §2.2: "issued by this
+ * authorization server").
+ */
+async function ownAccessToken(deps: WorkflowDeps, client: M2mClient, token: string): Promise<VerifiedAccessToken | null> {
+  const claims = await verifyLiveAccessToken(deps.env, deps.db, token);
+  if (!claims || claims.iss !== deps.env.TOKEN_ISSUER || !clientMayAct(client, claims.app_id, claims.tnt_id)) return null;
+  return claims;
+}
+
+/**
+ * RFC 7009. A refresh token ends its session; so does an end user's access token. A client's
+ * access token is denied by `jti` until it expires. Unknown tokens are ignored.
+ */
 export async function revoke(deps: WorkflowDeps, client: M2mClient, token: string): Promise<void> {
   const owner = await refreshOwner(deps, client, token);
   if (owner) return callUserObject(deps.env, owner.user.id, "revokeRefreshToken", owner.secret);
-  const claims = await verifyAccessToken(deps.env, token);
-  if (claims?.sid && clientMayAct(client, claims.app_id, claims.tnt_id)) await callUserObject(deps.env, claims.sub, "revokeSession", claims.sid);
+  const claims = await ownAccessToken(deps, client, token);
+  if (!claims) return;
+  if (claims.sid) return callUserObject(deps.env, claims.sub, "revokeSession", claims.sid);
+  if (claims.jti) await denyAccessToken(deps.db, claims.jti, claims.exp * 1000);
 }
 
 export type Introspection = { active: false } | ({ active: true } & Record<string, unknown>);
 
-/** RFC 7662. An end user's access token is active only while its session is, even before `exp`. */
+/** RFC 7662. An access token is active only while live: its session alive, its `jti` not revoked. */
 export async function introspect(deps: WorkflowDeps, client: M2mClient, token: string): Promise<Introspection> {
   const owner = await refreshOwner(deps, client, token);
   if (owner) {
@@ -53,21 +106,22 @@ export async function introspect(deps: WorkflowDeps, client: M2mClient, token: s
     if (!status.active) return { active: false };
     return { active: true, token_type: "refresh_token", sub: owner.user.id, sid: status.sessionId, app_id: status.applicationId, tnt_id: status.tenantId };
   }
-  const claims = await verifyAccessToken(deps.env, token);
-  if (!claims || !clientMayAct(client, claims.app_id, claims.tnt_id)) return { active: false };
-  if (claims.sid) {
-    const { active } = await callUserObject(deps.env, claims.sub, "sessionStatus", claims.sid);
-    if (!active) return { active: false };
-  }
+  const claims = await ownAccessToken(deps, client, token);
+  if (!claims) return { active: false };
   return {
     active: true,
-    token_type: "access_token",
+    // RFC 7662 §2.2: the type as RFC 6749 §7.1 names it in the token response.
+    token_type: "Bearer",
+    client_id: claims.client_id ?? claims.sub,
+    scope: claims.permissions.join(" "),
     sub: claims.sub,
     iss: claims.iss,
+    aud: deps.env.TOKEN_AUDIENCE,
     exp: claims.exp,
+    iat: claims.iat,
+    jti: claims.jti,
     app_id: claims.app_id,
     ...(claims.tnt_id ? { tnt_id: claims.tnt_id } : {}),
     ...(claims.sid ? { sid: claims.sid } : {}),
-    scope: claims.permissions.join(" "),
   };
 }

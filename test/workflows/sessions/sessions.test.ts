@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { callJson } from "../../support/api";
+import { callJson, form } from "../../support/api";
 import { createUser, world } from "../../support/fixtures";
 import { adminLinkCode, reset } from "../../support/reset";
 import { introspect, login, loginOk, refresh, revokeToken } from "../../support/sessions";
@@ -16,9 +16,11 @@ describe("login", () => {
     expect(decodeJwt(s.accessToken)).toMatchObject({
       sub: user.id,
       sid: s.sessionId,
+      client_id: w.clientId,
       app_id: w.applicationId,
       tnt_id: w.tenantId,
       permissions: ["change-password-workflow:execute"],
+      scope: "change-password-workflow:execute",
     });
   });
 
@@ -38,6 +40,7 @@ describe("refresh tokens", () => {
     const r1 = await refresh(w, s.refreshToken);
     expect(r1.status).toBe(200);
     expect(r1.body.refresh_token).not.toBe(s.refreshToken);
+    expect(decodeJwt(r1.body.access_token)).toMatchObject({ sub: s.userId, sid: s.sessionId, client_id: w.clientId, scope: "change-password-workflow:execute" });
     expect((await introspect(w, r1.body.access_token)).active).toBe(true);
     const r2 = await refresh(w, r1.body.refresh_token);
     expect(r2.status).toBe(200);
@@ -54,6 +57,25 @@ describe("refresh tokens", () => {
     expect((await refresh(w, r1.body.refresh_token)).status).toBe(400);
     expect((await introspect(w, r1.body.access_token)).active).toBe(false);
     expect((await introspect(w, s.accessToken)).active).toBe(false);
+  });
+
+  it("narrow the new access token to a requested scope; a scope beyond the grant is invalid_scope and spends nothing", async () => {
+    const w = await world();
+    await createUser(w, "scope@example.com", "password one");
+    const s = await loginOk(w, "scope@example.com", "password one");
+    const refused = await form("/api/v1/oauth2/token", { grant_type: "refresh_token", refresh_token: s.refreshToken, scope: "user:read" }, { id: w.clientId, secret: w.clientSecret });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toBe("invalid_scope");
+
+    const res = await form(
+      "/api/v1/oauth2/token",
+      { grant_type: "refresh_token", refresh_token: s.refreshToken, scope: "change-password-workflow:execute" },
+      { id: w.clientId, secret: w.clientSecret },
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { access_token: string; scope: string };
+    expect(body.scope).toBe("change-password-workflow:execute");
+    expect(decodeJwt(body.access_token)).toMatchObject({ scope: "change-password-workflow:execute", permissions: ["change-password-workflow:execute"] });
   });
 
   it("cannot be used by a client of another application", async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE `credential` ADD `status` text DEFAULT 'ACTIVE' NOT NULL;

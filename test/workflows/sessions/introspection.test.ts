@@ -1,0 +1,62 @@
+// RFC 7662 token introspection: what an active answer carries for each kind of token.
+import { env } from "cloudflare:workers";
+import { type JWK, SignJWT, decodeJwt, importJWK } from "jose";
+import { describe, expect, it } from "vitest";
+import { EXTERNAL_IDP_KEY } from "../../secrets";
+import { createUser, world } from "../../support/fixtures";
+import { introspect, loginOk } from "../../support/sessions";
+
+describe("introspection of an access token (RFC 7662)", () => {
+  it("answers an M2M token with token_type Bearer, exp, iat, client_id and scope", async () => {
+    const w = await world();
+    const claims = decodeJwt(w.token);
+    expect(await introspect(w, w.token)).toEqual({
+      active: true,
+      token_type: "Bearer",
+      client_id: w.clientId,
+      scope: claims.scope,
+      sub: w.clientId,
+      iss: env.TOKEN_ISSUER,
+      aud: env.TOKEN_AUDIENCE,
+      exp: claims.exp,
+      iat: claims.iat,
+      jti: claims.jti,
+      app_id: w.applicationId,
+    });
+  });
+
+  it("answers an end user's token with its session, tenant and the client that logged the user in", async () => {
+    const w = await world();
+    const user = await createUser(w, "introspect@example.com", "password one");
+    const s = await loginOk(w, "introspect@example.com", "password one");
+    const claims = decodeJwt(s.accessToken);
+    expect(await introspect(w, s.accessToken)).toEqual({
+      active: true,
+      token_type: "Bearer",
+      client_id: w.clientId,
+      scope: "change-password-workflow:execute",
+      sub: user.id,
+      sid: s.sessionId,
+      iss: env.TOKEN_ISSUER,
+      aud: env.TOKEN_AUDIENCE,
+      exp: claims.exp,
+      iat: claims.iat,
+      jti: claims.jti,
+      app_id: w.applicationId,
+      tnt_id: w.tenantId,
+    });
+  });
+
+  it("reads a trusted external issuer's token as inactive: only tokens this service issued are introspected", async () => {
+    const w = await world();
+    const external = await new SignJWT({ app_id: w.applicationId, permissions: ["tenant:read"], client_id: "external-service" })
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: EXTERNAL_IDP_KEY.kid })
+      .setIssuer("https://idp.example")
+      .setAudience(env.TOKEN_AUDIENCE)
+      .setSubject("external-service")
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(await importJWK(EXTERNAL_IDP_KEY as JWK, "ES256"));
+    expect(await introspect(w, external)).toEqual({ active: false });
+  });
+});
