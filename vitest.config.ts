@@ -24,7 +24,11 @@ export default defineConfig(async ({ mode }) => {
               compatibilityDate: "2026-11-01",
               // The plugin renames the Worker under test to vitest-plugin-runner-<project name>
               // and rewrites only its own self-bindings, so the host app names the runner.
-              serviceBindings: { AUTH: { name: `vitest-plugin-runner-${PROJECT}`, entrypoint: "PasswordResetService" } },
+              serviceBindings: {
+                // props name the calling application's client (test/support/rpc.ts RPC_CLIENT_ID).
+                AUTH: { name: `vitest-plugin-runner-${PROJECT}`, entrypoint: "PasswordResetService", props: { clientId: "rpchostclient0000000000000" } },
+                AUTH_UNBOUND: { name: `vitest-plugin-runner-${PROJECT}`, entrypoint: "PasswordResetService" },
+              },
             },
           ],
         },

@@ -34,6 +34,10 @@ export async function authenticateClient(db: Database, hashKey: string, id: stri
   return secretsEqual(presented, client.secretHash) ? client : null;
 }
 
+export async function getClient(db: Database, id: string): Promise<M2mClient | null> {
+  return (await db.select().from(m2mClients).where(eq(m2mClients.id, id)).get()) ?? null;
+}
+
 export async function clientOfApplication(db: Database, id: string, applicationId: string): Promise<M2mClient | null> {
   return (await db.select().from(m2mClients).where(and(eq(m2mClients.id, id), eq(m2mClients.applicationId, applicationId))).get()) ?? null;
 }

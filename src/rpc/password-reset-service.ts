@@ -1,75 +1,219 @@
-// RPC for Workers on the same account, over a service binding:
-//   [[services]] binding = "PASSWORD_RESET", service = "edge-password-reset", entrypoint = "PasswordResetService"
-// Each method runs the same Hono app in-process (no network hop), so authentication, boundaries,
-// validation and results are exactly those of HTTP. Methods resolve to { status, body }.
+// RPC for Workers on the same account, over a service binding whose props name the calling
+// application's M2M client:
+//   [[services]] binding = "PASSWORD_RESET", service = "edge-password-reset",
+//                entrypoint = "PasswordResetService", props = { clientId = "…" }
+// Only Workers of the account that owns this service can bind it, so the binding itself
+// authenticates the caller: no client secret, no access token. Each method checks the permission
+// and boundary its HTTP route checks, validates with the route's schema, and calls the workflow.
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { app } from "../http/app";
+import { z } from "@hono/zod-openapi";
+import { END_USER_PERMISSIONS } from "../auth/permissions";
+import { type Caller, hasPermission } from "../auth/caller";
+import { grantedScope } from "../auth/scope";
+import { publicBaseUrl } from "../config/public-origin";
+import { database } from "../db/client";
+import { type M2mClient, clientOfApplication, getClient } from "../directory/clients";
+import { policyForTenant } from "../directory/policies";
+import { listUsers } from "../directory/users";
+import { ConstraintViolationsError, forbidden, notFound, unauthorized } from "../http/errors";
+import { type BoundaryScope, tenantInBoundary, userInBoundary } from "../http/guards";
+import { authenticate } from "../http/middleware/authenticate";
+import { OAuthError } from "../http/oauth-errors";
+import { CreateUserBody, ListUsersQuery, presentUser } from "../http/routes/users";
+import { LoginBody } from "../http/routes/login";
+import { Id, iso } from "../http/schemas/common";
+import { ChangePasswordBody, CreatePasswordResetLinkBody, RequestPasswordResetBody, ResetPasswordBody } from "../http/schemas/password-reset";
+import { violationsOf } from "../http/validation";
+import { passwordViolations } from "../policy/password-rules";
+import { callUserObject } from "../user-object/stub";
+import { changePassword } from "../workflows/change-password";
+import type { WorkflowDeps } from "../workflows/deps";
+import { createPasswordResetLink } from "../workflows/password-reset/create-password-reset-link";
+import { resetModeOf } from "../workflows/password-reset/decide";
+import { requestPasswordReset } from "../workflows/password-reset/request-password-reset";
+import { resetPassword } from "../workflows/password-reset/reset-password";
+import { login } from "../workflows/sessions/login";
+import { introspect, refresh, revoke } from "../workflows/sessions/tokens";
+import { createUser, deleteUser } from "../workflows/users";
+import type * as Rpc from "./contract";
+import { PasswordResetServiceError, toServiceError } from "./service-error";
 
-/** A reserved name (RFC 2606): nothing may ever derive a link from it. */
-const RPC_ORIGIN = "https://rpc.invalid";
+export { PasswordResetServiceError } from "./service-error";
 
-export interface ClientCredentials {
-  clientId: string;
-  clientSecret: string;
+/** What a method runs with: the workflows' dependencies, the bound client and the caller it stands for. */
+interface Scope extends BoundaryScope, WorkflowDeps {
+  client: M2mClient;
+  var: { db: WorkflowDeps["db"]; caller: Extract<Caller, { kind: "client" }> };
 }
 
-export interface RpcResult<T = unknown> {
-  status: number;
-  body: T;
+const UserRef = z.object({ userId: Id });
+const TenantRef = z.object({ tenantId: Id });
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ConstraintViolationsError(violationsOf(parsed.error));
+  return parsed.data;
 }
 
-export class PasswordResetService extends WorkerEntrypoint<Env> {
-  /** POST /api/v1/oauth2/token (client_credentials): the access token the other methods take. */
-  token(client: ClientCredentials): Promise<RpcResult> {
-    return this.form("/api/v1/oauth2/token", client, { grant_type: "client_credentials" });
+function applicationBoundary(s: Scope): string {
+  if (s.var.caller.tenantId !== null) throw forbidden("This method needs a client at Application boundary.");
+  return s.var.caller.applicationId;
+}
+
+export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordResetBindingProps> implements Rpc.PasswordResetRpc {
+  requestPasswordReset(input: Parameters<Rpc.PasswordResetRpc["requestPasswordReset"]>[0]) {
+    return this.run("password-reset-workflow:execute", async (s): Promise<Rpc.RequestPasswordResetResult> => {
+      applicationBoundary(s);
+      const body = parse(RequestPasswordResetBody, input);
+      const tenant = await tenantInBoundary(s, body.tenantId);
+      if (body.clientId && !(await clientOfApplication(s.db, body.clientId, tenant.applicationId))) {
+        throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
+      }
+      return requestPasswordReset(s, tenant, body.email, publicBaseUrl(s.env));
+    });
   }
 
-  login(accessToken: string, body: { tenantId: string; email: string; password: string }): Promise<RpcResult> {
-    return this.json("/api/v1/login", accessToken, body);
+  resetPassword(input: Rpc.ResetPasswordInput) {
+    return this.run("password-reset-workflow:execute", async (s): Promise<Rpc.ResetPasswordResult> => {
+      const applicationId = applicationBoundary(s);
+      const body = parse(ResetPasswordBody, input);
+      return resetPassword(s, applicationId, {
+        mode: resetModeOf(body),
+        newPassword: body.newPassword,
+        suppressPasswordUpdatedEmail: body.suppressPasswordUpdatedEmail,
+      });
+    });
   }
 
-  refresh(client: ClientCredentials, refreshToken: string): Promise<RpcResult> {
-    return this.form("/api/v1/oauth2/token", client, { grant_type: "refresh_token", refresh_token: refreshToken });
+  createPasswordResetLink(input: { userId: string }) {
+    return this.run("password-reset-workflow:execute", async (s): Promise<Rpc.PasswordResetLink> => {
+      const user = await userInBoundary(s, parse(CreatePasswordResetLinkBody, input).userId);
+      const link = await createPasswordResetLink(s, user, publicBaseUrl(s.env));
+      if (!link) throw notFound("User");
+      return link;
+    });
   }
 
-  introspect(client: ClientCredentials, token: string): Promise<RpcResult> {
-    return this.form("/api/v1/oauth2/introspect", client, { token });
+  changePassword(input: Parameters<Rpc.PasswordResetRpc["changePassword"]>[0]) {
+    return this.run(null, async (s): Promise<Rpc.ChangePasswordResult> => {
+      const { userAccessToken, ...rest } = input ?? {};
+      if (typeof userAccessToken !== "string" || userAccessToken === "") throw unauthorized("The end user's access token is required.");
+      const body = parse(ChangePasswordBody, rest);
+      // Self boundary, as over HTTP, and only for a user of the bound application.
+      const user = await authenticate(s.env, s.db, userAccessToken, undefined);
+      if (user.kind !== "user" || user.userId !== body.userId || user.applicationId !== s.client.applicationId) {
+        throw forbidden("Change Password needs the user's own access token.");
+      }
+      if (!hasPermission(user, "change-password-workflow:execute")) throw forbidden("The token lacks the permission change-password-workflow:execute.");
+      const target = await userInBoundary({ var: { db: s.db, caller: user } }, body.userId);
+      return changePassword(s, target, body);
+    });
   }
 
-  requestPasswordReset(accessToken: string, body: { tenantId: string; email: string; clientId?: string }): Promise<RpcResult> {
-    return this.json("/api/v1/password-reset/request-password-reset", accessToken, body);
+  login(input: { tenantId: string; email: string; password: string }) {
+    return this.run("login:execute", async (s): Promise<Rpc.LoginResult> => {
+      applicationBoundary(s);
+      const body = parse(LoginBody, input);
+      const tenant = await tenantInBoundary(s, body.tenantId);
+      return login(s, s.client.id, tenant, body.email, body.password);
+    });
   }
 
-  createPasswordResetLink(accessToken: string, body: { userId: string }): Promise<RpcResult> {
-    return this.json("/api/v1/password-reset/create-password-reset-link", accessToken, body);
+  refresh(input: { refreshToken: string; scope?: string }) {
+    return this.run(null, async (s): Promise<Rpc.TokenResult> => {
+      const permissions = grantedScope(END_USER_PERMISSIONS, input?.scope);
+      if (!permissions) throw new OAuthError(400, "invalid_scope", "The scope asks for a permission that is not granted.");
+      const answer = typeof input?.refreshToken === "string" ? await refresh(s, s.client, input.refreshToken, permissions) : null;
+      if (!answer) throw new OAuthError(400, "invalid_grant", "The refresh token is invalid, expired, revoked or already used.");
+      return answer;
+    });
   }
 
-  resetPassword(accessToken: string, body: Record<string, unknown>): Promise<RpcResult> {
-    return this.json("/api/v1/password-reset/reset-password", accessToken, body);
+  introspect(input: { token: string }) {
+    return this.run(null, async (s): Promise<Rpc.Introspection> => (typeof input?.token === "string" ? introspect(s, s.client, input.token) : { active: false }));
   }
 
-  /** Takes the end user's own access token (Self boundary), as over HTTP. */
-  changePassword(userAccessToken: string, body: { userId: string; currentPassword: string; newPassword: string }): Promise<RpcResult> {
-    return this.json("/api/v1/change-password", userAccessToken, body);
+  revoke(input: { token: string }) {
+    return this.run(null, async (s): Promise<void> => {
+      if (typeof input?.token === "string") await revoke(s, s.client, input.token);
+    });
   }
 
-  private json(path: string, bearer: string, body: unknown): Promise<RpcResult> {
-    return this.dispatch(path, { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json" }, JSON.stringify(body));
+  listSessions(input: { userId: string }) {
+    return this.run("user:read", async (s): Promise<{ items: Rpc.Session[] }> => {
+      const user = await userInBoundary(s, parse(UserRef, input).userId);
+      const sessions = await callUserObject(s.env, user.id, "listSessions");
+      return { items: sessions.map((x) => ({ ...x, createdAt: iso(x.createdAt), lastUsedAt: iso(x.lastUsedAt) })) };
+    });
   }
 
-  private form(path: string, client: ClientCredentials, params: Record<string, string>): Promise<RpcResult> {
-    const basic = btoa(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`);
-    return this.dispatch(
-      path,
-      { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" },
-      new URLSearchParams(params).toString(),
-    );
+  revokeSessions(input: { userId: string }) {
+    return this.run("refresh-token:revoke", async (s): Promise<void> => {
+      const user = await userInBoundary(s, parse(UserRef, input).userId);
+      await callUserObject(s.env, user.id, "revokeAllSessions");
+    });
   }
 
-  private async dispatch(path: string, headers: Record<string, string>, body: string): Promise<RpcResult> {
-    // The URL only routes the call: emailed links take their origin from PUBLIC_BASE_URL, never from it.
-    const res = await app.fetch(new Request(`${RPC_ORIGIN}${path}`, { method: "POST", headers, body }), this.env, this.ctx);
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+  revokeRefreshTokens(input: { userId: string }) {
+    return this.run("refresh-token:revoke", async (s): Promise<void> => {
+      const user = await userInBoundary(s, parse(UserRef, input).userId);
+      await callUserObject(s.env, user.id, "revokeAllRefreshTokens");
+    });
+  }
+
+  createUser(input: { tenantId: string; email: string; password?: string; status?: "ACTIVE" | "INACTIVE" }) {
+    return this.run("user:write", async (s): Promise<Rpc.User> => {
+      const body = parse(CreateUserBody, input);
+      const tenant = await tenantInBoundary(s, body.tenantId);
+      if (body.password !== undefined) {
+        const violations = passwordViolations(body.password, await policyForTenant(s.db, tenant));
+        if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
+      }
+      const user = await createUser(s.env, s.db, {
+        applicationId: tenant.applicationId,
+        tenantId: tenant.id,
+        email: body.email,
+        password: body.password ?? null,
+        status: body.status ?? "ACTIVE",
+      });
+      return presentUser(user);
+    });
+  }
+
+  getUser(input: { userId: string }) {
+    return this.run("user:read", async (s): Promise<Rpc.User> => presentUser(await userInBoundary(s, parse(UserRef, input).userId)));
+  }
+
+  listUsers(input: { tenantId: string; email?: string; limit?: number }) {
+    return this.run("user:read", async (s): Promise<{ items: Rpc.User[] }> => {
+      const { tenantId, ...query } = input ?? {};
+      const tenant = await tenantInBoundary(s, parse(TenantRef, { tenantId }).tenantId);
+      const { email, limit } = parse(ListUsersQuery, query);
+      const rows = await listUsers(s.db, tenant.id, { ...(email ? { email } : {}), limit });
+      return { items: rows.map(presentUser) };
+    });
+  }
+
+  deleteUser(input: { userId: string }) {
+    return this.run("user:write", async (s): Promise<void> => {
+      const user = await userInBoundary(s, parse(UserRef, input).userId);
+      await deleteUser(s.env, s.db, user.id);
+    });
+  }
+
+  /** The bound client, the permission check, then the method; every failure as one error class. */
+  private async run<T>(permission: string | null, method: (s: Scope) => Promise<T>): Promise<T> {
+    try {
+      const db = database(this.env);
+      const clientId = this.ctx.props?.clientId;
+      const client = typeof clientId === "string" ? await getClient(db, clientId) : null;
+      if (!client) throw new PasswordResetServiceError(401, "unbound_client", "The service binding's props.clientId names no client of this service.");
+      const caller = { kind: "client" as const, clientId: client.id, applicationId: client.applicationId, tenantId: client.tenantId, permissions: client.permissions };
+      if (permission && !hasPermission(caller, permission)) throw forbidden(`The bound client lacks the permission ${permission}.`);
+      const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);
+      return await method({ env: this.env, db, waitUntil, client, var: { db, caller } });
+    } catch (e) {
+      throw toServiceError(e, (status, err) => console.error(JSON.stringify({ rpc: true, status, error: err instanceof Error ? err.name : typeof err })));
+    }
   }
 }

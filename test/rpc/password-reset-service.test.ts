@@ -1,56 +1,150 @@
+// A host Worker on the same account calls the service over its service binding. The binding's
+// props name the application's client, so no secret or token crosses it. Calls are typed by the
+// package's `./rpc` export and go from the second Worker of test/fixtures/host-app.js.
 import { describe, expect, it } from "vitest";
+import { isPasswordResetServiceError } from "edge-password-reset/rpc";
 import { callJson } from "../support/api";
-import { createUser, world } from "../support/fixtures";
-import { waitForMail } from "../support/mailbox";
-import { viaHost } from "../support/rpc";
+import { createUser, scopedToken, world } from "../support/fixtures";
+import { emailAuthCodeOf, verificationCodeOf, waitForMail } from "../support/mailbox";
+import { setStrategy } from "../support/reset";
+import { boundWorld, rpc, unboundRpc } from "../support/rpc";
+
+async function failure(call: Promise<unknown>) {
+  const e = await call.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(isPasswordResetServiceError(e), String(e)).toBe(true);
+  return e as { status: number; code: string; retryable: boolean; retryAfter: number | null; violations?: unknown };
+}
 
 describe("RPC from another Worker over a service binding", () => {
-  it("runs the whole flow: token, login, reset request, reset, introspect, refresh, change password", async () => {
-    const w = await world();
-    const client = { clientId: w.clientId, clientSecret: w.clientSecret };
-    const user = await createUser(w, "rpc@example.com", "password one");
+  it("resets by emailed link: request, reset, and the old session is dead", async () => {
+    const w = await boundWorld();
+    const user = await createUser(w, "rpc-link@example.com", "password one");
+    const session = await rpc.login({ tenantId: w.tenantId, email: "rpc-link@example.com", password: "password one" });
+    if (session.result !== "SUCCESS") throw new Error("login failed");
+    expect((await rpc.introspect({ token: session.accessToken })).active).toBe(true);
 
-    const token = await viaHost("token", client);
-    expect(token.status).toBe(200);
-    const accessToken = token.body.access_token as string;
-
-    const session = await viaHost("login", accessToken, { tenantId: w.tenantId, email: "rpc@example.com", password: "password one" });
-    expect(session.body).toMatchObject({ result: "SUCCESS", userId: user.id });
-    expect((await viaHost("introspect", client, session.body.accessToken)).body.active).toBe(true);
-
-    const requested = await viaHost("requestPasswordReset", accessToken, { tenantId: w.tenantId, email: "rpc@example.com" });
-    expect(requested).toEqual({ status: 200, body: { emailVerificationStrategy: "LINK" } });
-    const mail = await waitForMail("rpc@example.com", "PASSWORD_RESET_LINK");
-    const code = /emailAuthCode=([A-Za-z0-9_-]+)/.exec(mail.text)![1];
-
-    const updated = await viaHost("resetPassword", accessToken, { emailAuthCode: code, newPassword: "password two" });
-    expect(updated.body).toEqual({ result: "PASSWORD_UPDATED", userId: user.id, tenantId: w.tenantId });
-    expect((await viaHost("introspect", client, session.body.accessToken)).body).toEqual({ active: false });
-    expect((await viaHost("refresh", client, session.body.refreshToken)).body.error).toBe("invalid_grant");
-
-    const again = await viaHost("login", accessToken, { tenantId: w.tenantId, email: "rpc@example.com", password: "password two" });
-    const rotated = await viaHost("refresh", client, again.body.refreshToken);
-    expect(rotated.status).toBe(200);
-    const changed = await viaHost("changePassword", rotated.body.access_token, {
+    expect(await rpc.requestPasswordReset({ tenantId: w.tenantId, email: "rpc-link@example.com" })).toEqual({ emailVerificationStrategy: "LINK" });
+    const code = emailAuthCodeOf(await waitForMail("rpc-link@example.com", "PASSWORD_RESET_LINK"));
+    expect(await rpc.resetPassword({ emailAuthCode: code, newPassword: "password two" })).toEqual({
+      result: "PASSWORD_UPDATED",
       userId: user.id,
-      currentPassword: "password two",
-      newPassword: "password three",
+      tenantId: w.tenantId,
     });
-    expect(changed.body.result).toBe("PASSWORD_UPDATED");
+    expect(await rpc.resetPassword({ emailAuthCode: code, newPassword: "password three" })).toEqual({ result: "INVALID_CODE" });
+    expect(await rpc.introspect({ token: session.accessToken })).toEqual({ active: false });
+    expect(await failure(rpc.refresh({ refreshToken: session.refreshToken }))).toMatchObject({ status: 400, code: "invalid_grant", retryable: false });
+    expect(await rpc.login({ tenantId: w.tenantId, email: "rpc-link@example.com", password: "password one" })).toEqual({ result: "INVALID_CREDENTIALS" });
   });
 
-  it("applies the same rules and returns the same results as HTTP", async () => {
-    const w = await world();
-    const token = (await viaHost("token", { clientId: w.clientId, clientSecret: w.clientSecret })).body.access_token;
-    const bad = { emailAuthCode: "a", passwordResetCode: "b", newPassword: "x" };
-    const overRpc = await viaHost("resetPassword", token, bad);
-    const overHttp = await callJson("POST", "/api/v1/password-reset/reset-password", { token, body: bad });
-    expect(overRpc).toEqual({ status: overHttp.status, body: overHttp.body });
-    expect(overRpc.status).toBe(400);
+  it("resets by OTP and by admin link, and reports policy violations as results", async () => {
+    const w = await boundWorld();
+    const user = await createUser(w, "rpc-otp@example.com", "password one");
+    await setStrategy(w, "OTP");
+    const requested = await rpc.requestPasswordReset({ tenantId: w.tenantId, email: "rpc-otp@example.com" });
+    if (requested.emailVerificationStrategy !== "OTP") throw new Error("expected OTP");
+    const verificationCode = verificationCodeOf(await waitForMail("rpc-otp@example.com", "PASSWORD_RESET_OTP"));
+    expect(await rpc.resetPassword({ requestCode: requested.requestCode, verificationCode, newPassword: "x" })).toMatchObject({
+      result: "PASSWORD_POLICY_VIOLATION",
+      violations: [{ code: "too_short" }],
+    });
+    expect((await rpc.resetPassword({ requestCode: requested.requestCode, verificationCode, newPassword: "password two" })).result).toBe("PASSWORD_UPDATED");
+    await setStrategy(w, "LINK");
 
-    expect((await viaHost("resetPassword", "not-a-token", { emailAuthCode: "a", newPassword: "x" })).status).toBe(401);
-    expect((await viaHost("token", { clientId: w.clientId, clientSecret: "wrong" })).body.error).toBe("invalid_client");
-    const unknown = await viaHost("resetPassword", token, { emailAuthCode: "never-issued", newPassword: "password two" });
-    expect(unknown).toEqual({ status: 200, body: { result: "INVALID_CODE" } });
+    const link = await rpc.createPasswordResetLink({ userId: user.id });
+    expect(link.expiresAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const passwordResetCode = new URL(link.passwordResetLink).searchParams.get("passwordResetCode")!;
+    expect((await rpc.resetPassword({ passwordResetCode, newPassword: "password three" })).result).toBe("PASSWORD_UPDATED");
+  });
+
+  it("logs in, refreshes with rotation, changes the password with the user's own token, and revokes", async () => {
+    const w = await boundWorld();
+    const user = await createUser(w, "rpc-session@example.com", "password one");
+    const session = await rpc.login({ tenantId: w.tenantId, email: "rpc-session@example.com", password: "password one" });
+    if (session.result !== "SUCCESS") throw new Error("login failed");
+
+    const rotated = await rpc.refresh({ refreshToken: session.refreshToken });
+    expect(rotated).toMatchObject({ token_type: "Bearer", refresh_token: expect.any(String), scope: expect.any(String) });
+    const introspected = await rpc.introspect({ token: rotated.access_token });
+    expect(introspected).toMatchObject({ active: true, sub: user.id, client_id: w.clientId });
+
+    expect(
+      await failure(rpc.changePassword({ userAccessToken: "not-a-token", userId: user.id, currentPassword: "password one", newPassword: "password two" })),
+    ).toMatchObject({ status: 401 });
+    expect(
+      await rpc.changePassword({ userAccessToken: rotated.access_token, userId: user.id, currentPassword: "wrong", newPassword: "password two" }),
+    ).toEqual({ result: "INVALID_CURRENT_PASSWORD" });
+    expect(
+      (await rpc.changePassword({ userAccessToken: rotated.access_token, userId: user.id, currentPassword: "password one", newPassword: "password two" })).result,
+    ).toBe("PASSWORD_UPDATED");
+
+    const again = await rpc.login({ tenantId: w.tenantId, email: "rpc-session@example.com", password: "password two" });
+    if (again.result !== "SUCCESS") throw new Error("login failed");
+    await rpc.revoke({ token: again.refreshToken });
+    expect(await rpc.introspect({ token: again.refreshToken })).toEqual({ active: false });
+  });
+
+  it("lists and revokes sessions, and manages users", async () => {
+    const w = await boundWorld();
+    const created = await rpc.createUser({ tenantId: w.tenantId, email: "rpc-user@example.com", password: "password one" });
+    expect(created).toMatchObject({ email: "rpc-user@example.com", status: "ACTIVE", tenantId: w.tenantId });
+    expect(await rpc.getUser({ userId: created.id })).toEqual(created);
+    expect((await rpc.listUsers({ tenantId: w.tenantId, email: "RPC-USER@example.com" })).items).toEqual([created]);
+
+    const a = await rpc.login({ tenantId: w.tenantId, email: "rpc-user@example.com", password: "password one" });
+    const b = await rpc.login({ tenantId: w.tenantId, email: "rpc-user@example.com", password: "password one" });
+    if (a.result !== "SUCCESS" || b.result !== "SUCCESS") throw new Error("login failed");
+    expect((await rpc.listSessions({ userId: created.id })).items.map((s) => s.sessionId).sort()).toEqual([a.sessionId, b.sessionId].sort());
+    await rpc.revokeRefreshTokens({ userId: created.id });
+    expect(await rpc.introspect({ token: a.refreshToken })).toEqual({ active: false });
+    expect((await rpc.listSessions({ userId: created.id })).items).toHaveLength(2);
+    await rpc.revokeSessions({ userId: created.id });
+    expect((await rpc.listSessions({ userId: created.id })).items).toEqual([]);
+
+    await rpc.deleteUser({ userId: created.id });
+    expect(await failure(rpc.getUser({ userId: created.id }))).toMatchObject({ status: 404, code: "not_found" });
+  });
+
+  it("answers the same as HTTP, and throws one error class with the HTTP-equivalent status", async () => {
+    const w = await boundWorld();
+    const bad = { emailAuthCode: "a", passwordResetCode: "b", newPassword: "x" };
+    const overHttp = await callJson("POST", "/api/v1/password-reset/reset-password", { token: w.token, body: bad });
+    const overRpc = await failure(rpc.resetPassword(bad as never));
+    expect(overRpc).toMatchObject({ status: overHttp.status, code: overHttp.body.code, violations: overHttp.body.violations, retryable: false, retryAfter: null });
+
+    expect(await failure(rpc.createUser({ tenantId: w.tenantId, email: "not-an-email" }))).toMatchObject({
+      status: 400,
+      violations: { email: [expect.objectContaining({ code: "invalid_format" })] },
+    });
+    await rpc.createUser({ tenantId: w.tenantId, email: "twice-rpc@example.com" });
+    expect(await failure(rpc.createUser({ tenantId: w.tenantId, email: "twice-rpc@example.com" }))).toMatchObject({ status: 409, code: "conflict" });
+    expect(await rpc.resetPassword({ emailAuthCode: "never-issued", newPassword: "password two" })).toEqual({ result: "INVALID_CODE" });
+  });
+
+  it("acts only inside the bound application", async () => {
+    await boundWorld();
+    const other = await world("other");
+    const stranger = await createUser(other, "stranger@example.com", "password one");
+    expect(await failure(rpc.getUser({ userId: stranger.id }))).toMatchObject({ status: 404 });
+    expect(await failure(rpc.createPasswordResetLink({ userId: stranger.id }))).toMatchObject({ status: 404 });
+    expect(await failure(rpc.requestPasswordReset({ tenantId: other.tenantId, email: "stranger@example.com" }))).toMatchObject({ status: 404 });
+    const otherSession = await callJson("POST", "/api/v1/login", {
+      token: other.token,
+      body: { tenantId: other.tenantId, email: "stranger@example.com", password: "password one" },
+    });
+    expect(await rpc.introspect({ token: otherSession.body.accessToken })).toEqual({ active: false });
+    expect(
+      await failure(
+        rpc.changePassword({ userAccessToken: otherSession.body.accessToken, userId: stranger.id, currentPassword: "password one", newPassword: "password two" }),
+      ),
+    ).toMatchObject({ status: 403 });
+    // A token minted for the other application's client is no key here: the binding decides.
+    expect(await scopedToken(other, ["user:read"])).toEqual(expect.any(String));
+  });
+
+  it("refuses a binding whose props name no client", async () => {
+    expect(await failure(unboundRpc.getUser({ userId: "zzzzzzzzzzzzzzzzzzzzzzzzzz" }))).toMatchObject({ status: 401, code: "unbound_client", retryable: false });
   });
 });

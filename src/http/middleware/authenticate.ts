@@ -12,7 +12,8 @@ export interface CallerRequirement {
   admin?: "allowed" | "only";
 }
 
-async function authenticate(env: Env, db: Database, token: string, admin: CallerRequirement["admin"]): Promise<Caller> {
+/** The caller a bearer token stands for; throws 401 or 403. */
+export async function authenticate(env: Env, db: Database, token: string, admin: CallerRequirement["admin"]): Promise<Caller> {
   if (secretsEqual(token, env.ADMIN_TOKEN)) {
     if (!admin) throw forbidden("The admin token may call only the provisioning endpoints.");
     return { kind: "admin" };

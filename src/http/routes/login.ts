@@ -8,6 +8,11 @@ import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
 import { workflowDeps } from "../workflow-deps";
 
+export const LoginBody = z
+  .object({ tenantId: Id, email: z.email().max(320), password: z.string().min(1).max(4096) })
+  .strict()
+  .openapi("LoginRequest");
+
 const LoginResponse = z
   .discriminatedUnion("result", [
     z.object({
@@ -30,7 +35,7 @@ export const loginRoutes = router().openapi(
     summary: "Log a user in (the host application's backend calls this)",
     security: bearerSecurity,
     middleware: [requireCaller({ permission: "login:execute" })] as const,
-    request: jsonBody(z.object({ tenantId: Id, email: z.email().max(320), password: z.string().min(1).max(4096) }).strict().openapi("LoginRequest")),
+    request: jsonBody(LoginBody),
     responses: { 200: jsonResponse(LoginResponse, "The outcome, in `result`."), ...errorResponses(404) },
   }),
   async (c) => {

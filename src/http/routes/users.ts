@@ -23,7 +23,18 @@ const User = z
   })
   .openapi("User");
 
-const present = (u: { id: string; applicationId: string; tenantId: string; email: string; status: "ACTIVE" | "INACTIVE"; createdAt: number }) => ({
+export const CreateUserBody = z
+  .object({
+    tenantId: Id,
+    email: Email,
+    password: z.string().min(1).max(1024).optional().openapi({ description: "Checked against the tenant's password length policy." }),
+    status: z.enum(["ACTIVE", "INACTIVE"]).optional().openapi({ description: "Default ACTIVE." }),
+  })
+  .strict();
+
+export const ListUsersQuery = z.object({ email: Email.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+export const presentUser = (u: { id: string; applicationId: string; tenantId: string; email: string; status: "ACTIVE" | "INACTIVE"; createdAt: number }) => ({
   id: u.id,
   applicationId: u.applicationId,
   tenantId: u.tenantId,
@@ -41,16 +52,7 @@ export const userRoutes = router()
       summary: "Create a user in a tenant, optionally with a password",
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "user:write", admin: "allowed" })] as const,
-      request: jsonBody(
-        z
-          .object({
-            tenantId: Id,
-            email: Email,
-            password: z.string().min(1).max(1024).optional().openapi({ description: "Checked against the tenant's password length policy." }),
-            status: z.enum(["ACTIVE", "INACTIVE"]).optional().openapi({ description: "Default ACTIVE." }),
-          })
-          .strict(),
-      ),
+      request: jsonBody(CreateUserBody),
       responses: { 201: jsonResponse(User, "Created."), ...errorResponses(404, 409) },
     }),
     async (c) => {
@@ -67,7 +69,7 @@ export const userRoutes = router()
         password: body.password ?? null,
         status: body.status ?? "ACTIVE",
       });
-      return c.json(present(user), 201);
+      return c.json(presentUser(user), 201);
     },
   )
   .openapi(
@@ -81,7 +83,7 @@ export const userRoutes = router()
       request: { params: z.object({ userId: Id }) },
       responses: { 200: jsonResponse(User, "The user."), ...errorResponses(404) },
     }),
-    async (c) => c.json(present(await userInBoundary(c, c.req.valid("param").userId)), 200),
+    async (c) => c.json(presentUser(await userInBoundary(c, c.req.valid("param").userId)), 200),
   )
   .openapi(
     apiRoute({
@@ -112,7 +114,7 @@ export const userRoutes = router()
       middleware: [requireCaller({ permission: "user:read", admin: "allowed" })] as const,
       request: {
         params: z.object({ tenantId: Id }),
-        query: z.object({ email: Email.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        query: ListUsersQuery,
       },
       responses: { 200: jsonResponse(z.object({ items: z.array(User) }), "Matching users, newest first."), ...errorResponses(404) },
     }),
@@ -120,6 +122,6 @@ export const userRoutes = router()
       const tenant = await tenantInBoundary(c, c.req.valid("param").tenantId);
       const { email, limit } = c.req.valid("query");
       const rows = await listUsers(c.var.db, tenant.id, { ...(email ? { email } : {}), limit });
-      return c.json({ items: rows.map(present) }, 200);
+      return c.json({ items: rows.map(presentUser) }, 200);
     },
   );

@@ -5,7 +5,7 @@ import { DEVELOPMENT_BASE_URL } from "../../../src/config/public-origin";
 import { callJson } from "../../support/api";
 import { createUser, world } from "../../support/fixtures";
 import { waitForMail } from "../../support/mailbox";
-import { viaHost } from "../../support/rpc";
+import { boundWorld, rpc } from "../../support/rpc";
 
 const FORGED = { origin: "http://evil.example", headers: { Host: "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" } };
 
@@ -25,22 +25,20 @@ describe("the public origin of links", () => {
   });
 
   it("mails a link to PUBLIC_BASE_URL over RPC", async () => {
-    const w = await world();
+    const w = await boundWorld();
     await createUser(w, "rpc-origin@example.com");
-    const token = (await viaHost("token", { clientId: w.clientId, clientSecret: w.clientSecret })).body.access_token;
-    expect((await viaHost("requestPasswordReset", token, { tenantId: w.tenantId, email: "rpc-origin@example.com" })).status).toBe(200);
+    expect(await rpc.requestPasswordReset({ tenantId: w.tenantId, email: "rpc-origin@example.com" })).toEqual({ emailVerificationStrategy: "LINK" });
     const mail = await waitForMail("rpc-origin@example.com", "PASSWORD_RESET_LINK");
     expect(mail.text).toContain(`${DEVELOPMENT_BASE_URL}/reset-password?emailAuthCode=`);
   });
 
   it("returns admin links on PUBLIC_BASE_URL whatever the Host, over HTTP and RPC", async () => {
-    const w = await world();
+    const w = await boundWorld();
     const user = await createUser(w, "admin-link-origin@example.com");
     const overHttp = await callJson("POST", "/api/v1/password-reset/create-password-reset-link", { ...FORGED, token: w.token, body: { userId: user.id } });
     expect(overHttp.body.passwordResetLink).toMatch(new RegExp(`^${DEVELOPMENT_BASE_URL}/reset-password\\?passwordResetCode=`));
-    const token = (await viaHost("token", { clientId: w.clientId, clientSecret: w.clientSecret })).body.access_token;
-    const overRpc = await viaHost("createPasswordResetLink", token, { userId: user.id });
-    expect(overRpc.body.passwordResetLink).toMatch(new RegExp(`^${DEVELOPMENT_BASE_URL}/reset-password\\?passwordResetCode=`));
+    const overRpc = await rpc.createPasswordResetLink({ userId: user.id });
+    expect(overRpc.passwordResetLink).toMatch(new RegExp(`^${DEVELOPMENT_BASE_URL}/reset-password\\?passwordResetCode=`));
   });
 
   it("uses the configured PUBLIC_BASE_URL in production", async () => {
