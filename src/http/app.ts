@@ -10,6 +10,8 @@ import { accessLog } from "./middleware/access-log";
 import { MAX_BODY_BYTES, requireJsonBody } from "./middleware/json-body";
 import { noStore } from "./middleware/no-store";
 import { OPENAPI_PATH, openApiDocument } from "./openapi-document";
+import { basePath } from "../config/base-path";
+import { pathWithinBase } from "./base-path-routing";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
 import { brandingRoutes } from "./routes/branding";
@@ -25,10 +27,15 @@ import { userRoutes } from "./routes/users";
 import { wellKnownRoutes } from "./routes/well-known";
 
 export function createApp() {
-  const app = router();
+  // Routes are matched without BASE_PATH; requests outside it match none (404).
+  const app = router({ getPath: pathWithinBase });
   app.use(requestId());
   app.use(accessLog);
   app.use(secureHeaders());
+  app.use(async (c, next) => {
+    basePath(c.env); // a malformed BASE_PATH answers 503 misconfigured, whatever the path
+    await next();
+  });
   app.use(
     "*",
     bodyLimit({

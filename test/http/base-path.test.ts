@@ -1,0 +1,89 @@
+// Mounted under a path of the host application's zone: with BASE_PATH=/auth the Worker serves
+// example.com/auth/* and nothing else, and every URL it hands out carries the prefix.
+import { describe, expect, it } from "vitest";
+import { DEVELOPMENT_BASE_URL } from "../../src/config/public-origin";
+import { call, callJson } from "../support/api";
+import { createUser, world } from "../support/fixtures";
+import { emailAuthCodeOf, waitForMail } from "../support/mailbox";
+
+const MOUNTED = { env: { BASE_PATH: "/auth" } };
+
+function formUnder(path: string, params: Record<string, string>, client: { clientId: string; clientSecret: string }) {
+  return callJson("POST", `/auth${path}`, {
+    ...MOUNTED,
+    body: new URLSearchParams(params).toString(),
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${btoa(`${client.clientId}:${client.clientSecret}`)}` },
+  });
+}
+
+describe("BASE_PATH=/auth", () => {
+  it("runs token, request reset, reset, login and refresh under the prefix", async () => {
+    const w = await world();
+    const user = await createUser(w, "mounted@example.com", "password one");
+
+    const token = await formUnder("/api/v1/oauth2/token", { grant_type: "client_credentials" }, w);
+    expect(token.status).toBe(200);
+    const bearer = token.body.access_token as string;
+
+    const requested = await callJson("POST", "/auth/api/v1/password-reset/request-password-reset", {
+      ...MOUNTED,
+      token: bearer,
+      body: { tenantId: w.tenantId, email: "mounted@example.com" },
+    });
+    expect(requested.body).toEqual({ emailVerificationStrategy: "LINK" });
+    const mail = await waitForMail("mounted@example.com", "PASSWORD_RESET_LINK");
+    // The emailed link points at the mounted hosted page.
+    expect(mail.text).toContain(`${DEVELOPMENT_BASE_URL}/auth/reset-password?emailAuthCode=`);
+
+    // Through the API: the hosted reset page is not on main yet (engineer "pages").
+    const reset = await callJson("POST", "/auth/api/v1/password-reset/reset-password", {
+      ...MOUNTED,
+      token: bearer,
+      body: { emailAuthCode: emailAuthCodeOf(mail), newPassword: "password two" },
+    });
+    expect(reset.body).toEqual({ result: "PASSWORD_UPDATED", userId: user.id, tenantId: w.tenantId });
+
+    const login = await callJson("POST", "/auth/api/v1/login", {
+      ...MOUNTED,
+      token: bearer,
+      body: { tenantId: w.tenantId, email: "mounted@example.com", password: "password two" },
+    });
+    expect(login.body.result).toBe("SUCCESS");
+    const refreshed = await formUnder("/api/v1/oauth2/token", { grant_type: "refresh_token", refresh_token: login.body.refreshToken }, w);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refresh_token).toEqual(expect.any(String));
+
+    const link = await callJson("POST", "/auth/api/v1/password-reset/create-password-reset-link", { ...MOUNTED, token: bearer, body: { userId: user.id } });
+    expect(link.body.passwordResetLink).toMatch(new RegExp(`^${DEVELOPMENT_BASE_URL}/auth/reset-password\\?passwordResetCode=`));
+  });
+
+  it("answers 404 outside the prefix, and for a path that only starts like it", async () => {
+    const w = await world();
+    for (const path of ["/api/v1/users", "/.well-known/jwks.json", "/authx/api/v1/users", "/api/v1/openapi.json"]) {
+      const res = await callJson("POST", path, { ...MOUNTED, token: w.token, body: {} });
+      expect(res.status, path).toBe(404);
+      expect(res.body).toMatchObject({ type: "base_error", code: "not_found" });
+    }
+    expect((await call("GET", "/auth/.well-known/jwks.json", MOUNTED)).status).toBe(200);
+  });
+
+  it("puts the prefix in the OpenAPI server, and keeps 405 and its Allow header", async () => {
+    const doc = await callJson("GET", "/auth/api/v1/openapi.json", MOUNTED);
+    expect(doc.body.servers).toEqual([expect.objectContaining({ url: `${DEVELOPMENT_BASE_URL}/auth` })]);
+    const configured = await callJson("GET", "/auth/api/v1/openapi.json", {
+      env: { BASE_PATH: "/auth", ENVIRONMENT: "production", PUBLIC_BASE_URL: "https://example.com" },
+    });
+    expect(configured.body.servers[0].url).toBe("https://example.com/auth");
+    const wrongMethod = await call("DELETE", "/auth/api/v1/login", MOUNTED);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("Allow")).toBe("POST");
+  });
+
+  it("answers 503 misconfigured for a BASE_PATH that is not a path", async () => {
+    for (const BASE_PATH of ["auth", "/a b", "/auth/../x"]) {
+      const res = await callJson("GET", "/auth/.well-known/jwks.json", { env: { BASE_PATH } });
+      expect(res.status, BASE_PATH).toBe(503);
+      expect(res.body).toMatchObject({ code: "misconfigured" });
+    }
+  });
+});
