@@ -24,6 +24,7 @@ export type UserObjectApi = Pick<
   | "revokeSession"
   | "revokeAllSessions"
   | "revokeAllRefreshTokens"
+  | "seedForBench"
 >;
 
 /**

@@ -307,6 +307,39 @@ export class UserDurableObject extends DurableObject<Env> {
   }
 
   /**
+   * Development only, for `npm run bench`: gives an initialised, active user a ready-made password
+   * hash and `sessions` live sessions, each with a refresh token, so that provisioning thousands of
+   * users or sessions costs no derivation or login each and stays outside the timing.
+   */
+  async seedForBench(input: { passwordHash?: string; sessions?: number; grant: SessionGrant }): Promise<void> {
+    if (this.env.ENVIRONMENT !== "development") throw new Error("seedForBench exists only in development");
+    await this.createStorage();
+    this.ctx.storage.transactionSync(() => {
+      const c = this.credential();
+      if (c?.status !== "ACTIVE") throw new Error("seedForBench needs an initialised, active user");
+      if (input.passwordHash !== undefined) this.writeCredential({ ...c, passwordHash: input.passwordHash });
+      const now = Date.now();
+      for (let i = 0; i < (input.sessions ?? 0); i++) {
+        const sessionId = newId();
+        this.db
+          .insert(sessions)
+          .values({
+            id: sessionId,
+            applicationId: input.grant.applicationId,
+            tenantId: input.grant.tenantId,
+            epoch: c.sessionEpoch,
+            createdAt: now,
+            lastUsedAt: now,
+            idleTtlMs: input.grant.idleTtlSeconds * 1000,
+            absoluteExpiresAt: now + input.grant.absoluteTtlSeconds * 1000,
+          })
+          .run();
+        this.insertRefreshToken(randomToken(), sessionId, c.refreshEpoch, now);
+      }
+    });
+  }
+
+  /**
    * Deletes what the user had (password, sessions, tokens, pending mail) and leaves the DELETED
    * tombstone, with every counter one higher, in one transaction. Idempotent.
    */
