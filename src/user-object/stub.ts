@@ -13,6 +13,7 @@ export type UserObjectApi = Pick<
   UserDurableObject,
   | "initialize"
   | "destroy"
+  | "setStatus"
   | "credentialVersion"
   | "changePassword"
   | "login"

@@ -340,6 +340,31 @@ export class UserDurableObject extends DurableObject<Env> {
   }
 
   /**
+   * Deactivating revokes every session and refresh token and kills every outstanding reset code
+   * (all counters rise) in the same transaction as the status; reactivating restores none of them.
+   */
+  async setStatus(status: Exclude<UserObjectStatus, "DELETED">): Promise<{ outcome: "UPDATED" } | { outcome: "NOT_FOUND" }> {
+    return this.ctx.storage.transactionSync(() => {
+      const c = this.credential();
+      if (!c || c.status === "DELETED") return { outcome: "NOT_FOUND" } as const;
+      if (c.status === status) return { outcome: "UPDATED" } as const;
+      if (status === "ACTIVE") {
+        this.writeCredential({ ...c, status });
+      } else {
+        this.writeCredential({
+          ...c,
+          status,
+          credentialVersion: c.credentialVersion + 1,
+          sessionEpoch: c.sessionEpoch + 1,
+          refreshEpoch: c.refreshEpoch + 1,
+        });
+        this.scheduleHousekeeping();
+      }
+      return { outcome: "UPDATED" } as const;
+    });
+  }
+
+  /**
    * Deletes what the user had (password, sessions, tokens, pending mail) and leaves the DELETED
    * tombstone, with every counter one higher, in one transaction. Idempotent.
    */
