@@ -15,7 +15,7 @@ import { judgeRefresh, sessionActive } from "./session-state";
 /** How many dead session and refresh-token rows one alarm run deletes. */
 const SWEEP_BATCH = 500;
 
-type CredentialState = Pick<CredentialRow, "status" | "passwordHash" | "credentialVersion" | "sessionEpoch" | "refreshEpoch">;
+type CredentialState = Pick<CredentialRow, "status" | "passwordHash" | "credentialVersion" | "sessionEpoch" | "refreshEpoch" | "changedByCode">;
 
 export type UserObjectStatus = CredentialRow["status"];
 
@@ -41,6 +41,8 @@ export interface ChangePasswordInput {
   policy: Pick<PasswordResetPolicy, "passwordMinLength" | "passwordMaxLength">;
   /** Reset codes: the credential version the code was issued at. The change applies only if it still holds. */
   expectedCredentialVersion?: number;
+  /** Reset codes: the code's id, recorded with the change so that a retry gets the same answer. */
+  codeId?: string;
   /** Change Password: the password the user says is current. */
   currentPassword?: string;
   notification?: EmailMessage;
@@ -112,6 +114,7 @@ export class UserDurableObject extends DurableObject<Env> {
       credentialVersion: c.credentialVersion,
       sessionEpoch: c.sessionEpoch,
       refreshEpoch: c.refreshEpoch,
+      changedByCode: c.changedByCode,
       updatedAt: Date.now(),
     };
     this.db
@@ -133,7 +136,7 @@ export class UserDurableObject extends DurableObject<Env> {
     return this.ctx.storage.transactionSync(() => {
       // A tombstone, or a user already made: an id is initialised at most once.
       if (this.credential()) return { outcome: "EXISTS" } as const;
-      this.writeCredential({ status, passwordHash: hash, credentialVersion: 0, sessionEpoch: 0, refreshEpoch: 0 });
+      this.writeCredential({ status, passwordHash: hash, credentialVersion: 0, sessionEpoch: 0, refreshEpoch: 0, changedByCode: null });
       return { outcome: "CREATED" } as const;
     });
   }
@@ -147,7 +150,7 @@ export class UserDurableObject extends DurableObject<Env> {
     const start = this.activeCredential();
     if (!start) return { outcome: "NOT_ACTIVE" };
     if (input.expectedCredentialVersion !== undefined && start.credentialVersion !== input.expectedCredentialVersion) {
-      return { outcome: "STALE" };
+      return (await this.replayedChange(start, input)) ?? { outcome: "STALE" };
     }
     if (input.currentPassword !== undefined) {
       const check = await verifyPassword(input.currentPassword, start.passwordHash ?? DECOY_PASSWORD_HASH, pepper);
@@ -174,11 +177,26 @@ export class UserDurableObject extends DurableObject<Env> {
         credentialVersion: now.credentialVersion + 1,
         sessionEpoch: now.sessionEpoch + 1,
         refreshEpoch: now.refreshEpoch + 1,
+        changedByCode: input.codeId ?? null,
       });
       if (input.notification) this.queueEmail(input.notification);
       this.scheduleHousekeeping();
       return { outcome: "UPDATED", credentialVersion: now.credentialVersion + 1 } as const;
     });
+  }
+
+  /**
+   * The outcome this code's change committed, for a retry whose first answer was lost (a 503
+   * after the commit): the same code with the same new password, while that change is still the
+   * latest. Anything else, a different password included, is a spent code.
+   */
+  private async replayedChange(start: CredentialRow, input: ChangePasswordInput): Promise<ChangePasswordOutcome | null> {
+    const hash = start.passwordHash;
+    if (input.codeId === undefined || start.changedByCode !== input.codeId || hash === null) return null;
+    if (start.credentialVersion !== (input.expectedCredentialVersion ?? Number.NaN) + 1) return null;
+    if (!(await verifyPassword(input.newPassword, hash, this.env.PASSWORD_PEPPER)).valid) return null;
+    if (this.activeCredential()?.credentialVersion !== start.credentialVersion) return null;
+    return { outcome: "UPDATED", credentialVersion: start.credentialVersion };
   }
 
   async login(password: string, grant: SessionGrant): Promise<LoginOutcome> {
@@ -379,6 +397,7 @@ export class UserDurableObject extends DurableObject<Env> {
         credentialVersion: (c?.credentialVersion ?? 0) + 1,
         sessionEpoch: (c?.sessionEpoch ?? 0) + 1,
         refreshEpoch: (c?.refreshEpoch ?? 0) + 1,
+        changedByCode: null,
       });
       this.db.delete(refreshTokens).run();
       this.db.delete(sessions).run();

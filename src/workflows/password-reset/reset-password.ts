@@ -61,6 +61,7 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string, i
     newPassword: input.newPassword,
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail,
     expectedCredentialVersion: code.credentialVersion,
+    codeId: code.id,
   });
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CODE" };
