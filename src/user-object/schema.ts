@@ -67,6 +67,8 @@ export const pendingEmails = sqliteTable("pending_emails", {
   /** The EmailMessage as JSON. */
   message: text("message").notNull(),
   createdAt: integer("created_at").notNull(),
+  /** Failed relay attempts so far: the alarm backs off by it and never gives up. */
+  attempts: integer("attempts").notNull().default(0),
 });
 
 export type CredentialRow = typeof credential.$inferSelect;

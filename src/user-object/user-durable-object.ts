@@ -8,6 +8,7 @@ import { insertOutboxEmails } from "../email/outbox";
 import type { EmailMessage } from "../email/message";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../policy/password-rules";
+import { ROTATED_TOKEN_RETENTION_MS, earliest, relayRetryDelayMs } from "./housekeeping";
 import { migrateUserObject } from "./migrate";
 import { type CredentialRow, type RefreshTokenRow, type SessionRow, credential, pendingEmails, refreshTokens, sessions } from "./schema";
 import { judgeRefresh, sessionActive } from "./session-state";
@@ -206,7 +207,7 @@ export class UserDurableObject extends DurableObject<Env> {
     const upgraded = check.needsRehash ? await hashPassword(password, this.env.PASSWORD_PEPPER) : null;
     const secret = randomToken();
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
-    return this.ctx.storage.transactionSync(() => {
+    const outcome = this.ctx.storage.transactionSync(() => {
       const c = this.activeCredential();
       // The password changed, or the user was deleted, while we verified: no session opens.
       if (c?.credentialVersion !== start.credentialVersion) return { outcome: "INVALID_CREDENTIALS" } as const;
@@ -229,13 +230,15 @@ export class UserDurableObject extends DurableObject<Env> {
       this.insertRefreshToken(tokenHash, sessionId, c.refreshEpoch, now);
       return { outcome: "SUCCESS", sessionId, refreshToken: secret } as const;
     });
+    if (outcome.outcome === "SUCCESS") await this.wakeBy(this.nextExpiry());
+    return outcome;
   }
 
   async refresh(secret: string): Promise<RefreshOutcome> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
     const nextSecret = randomToken();
     const nextHash = await keyedHash(this.env.SECRET_HASH_KEY, nextSecret);
-    return this.ctx.storage.transactionSync(() => {
+    const outcome = this.ctx.storage.transactionSync(() => {
       const c = this.activeCredential();
       const token = c && this.refreshTokenRow(tokenHash);
       if (!c || !token) return { outcome: "INVALID" } as const;
@@ -255,6 +258,9 @@ export class UserDurableObject extends DurableObject<Env> {
         refreshToken: nextSecret,
       } as const;
     });
+    // The rotated token's reuse window, or the session's new idle end, may be the next expiry.
+    if (outcome.outcome === "ROTATED") await this.wakeBy(this.nextExpiry());
+    return outcome;
   }
 
   /** Introspection of a refresh token: alive, unrotated and of a live session. Does not rotate. */
@@ -409,12 +415,54 @@ export class UserDurableObject extends DurableObject<Env> {
   /** Delivers queued emails to the D1 outbox, then sweeps rows that epochs and expiry made dead. */
   override async alarm(): Promise<void> {
     if (!this.credential()) return;
+    const relayRetryAt = await this.relayPendingMail();
+    const more = this.sweepDeadRows();
+    await this.wakeBy(more ? Date.now() : earliest(relayRetryAt, this.nextExpiry()));
+  }
+
+  /**
+   * Hands pending mail to the relay (idempotent by message id), then forgets it. A failure is
+   * logged by class and answered with a later retry, never a throw: the platform would give up
+   * on a throwing alarm after a few tries, and the mail would wait for the next change.
+   * Returns when to try again, or null when nothing is left.
+   */
+  private async relayPendingMail(): Promise<number | null> {
     const pending = this.db.select().from(pendingEmails).orderBy(asc(pendingEmails.createdAt)).all();
-    if (pending.length > 0) {
+    if (pending.length === 0) return null;
+    try {
       await insertOutboxEmails(this.env.DB, pending.map((p) => JSON.parse(p.message) as EmailMessage));
-      for (const p of pending) this.db.delete(pendingEmails).where(eq(pendingEmails.id, p.id)).run();
+    } catch (e) {
+      const attempts = Math.max(...pending.map((p) => p.attempts)) + 1;
+      this.db.update(pendingEmails).set({ attempts }).run();
+      console.error(JSON.stringify({ event: "user_object.mail_relay_failed", error: e instanceof Error ? e.name : typeof e, attempts }));
+      return Date.now() + relayRetryDelayMs(attempts, crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32);
     }
-    if (this.sweepDeadRows()) this.scheduleHousekeeping();
+    for (const p of pending) this.db.delete(pendingEmails).where(eq(pendingEmails.id, p.id)).run();
+    return null;
+  }
+
+  /** The next moment a live session ends or a rotated refresh token's reuse window closes. */
+  private nextExpiry(): number | null {
+    const c = this.activeCredential();
+    if (!c) return null;
+    const session = this.db
+      .select({ at: sql<number | null>`min(min(${sessions.absoluteExpiresAt}, ${sessions.lastUsedAt} + ${sessions.idleTtlMs}))` })
+      .from(sessions)
+      .where(and(isNull(sessions.revokedAt), eq(sessions.epoch, c.sessionEpoch)))
+      .get();
+    const rotated = this.db
+      .select({ at: sql<number | null>`min(${refreshTokens.rotatedAt}) + ${ROTATED_TOKEN_RETENTION_MS}` })
+      .from(refreshTokens)
+      .where(isNotNull(refreshTokens.rotatedAt))
+      .get();
+    return earliest(session?.at, rotated?.at);
+  }
+
+  /** Sets the alarm to `at` unless it is already due sooner. */
+  private async wakeBy(at: number | null): Promise<void> {
+    if (at === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 
   private sweepDeadRows(): boolean {
@@ -441,7 +489,7 @@ export class UserDurableObject extends DurableObject<Env> {
     const deadTokens = this.db
       .select({ tokenHash: refreshTokens.tokenHash })
       .from(refreshTokens)
-      .where(ne(refreshTokens.epoch, c.refreshEpoch))
+      .where(or(ne(refreshTokens.epoch, c.refreshEpoch), lte(refreshTokens.rotatedAt, now - ROTATED_TOKEN_RETENTION_MS)))
       .limit(SWEEP_BATCH)
       .all();
     for (const t of deadTokens) this.db.delete(refreshTokens).where(eq(refreshTokens.tokenHash, t.tokenHash)).run();
