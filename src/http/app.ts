@@ -10,6 +10,7 @@ import { accessLog } from "./middleware/access-log";
 import { MAX_BODY_BYTES, requireJsonBody } from "./middleware/json-body";
 import { noStore } from "./middleware/no-store";
 import { OPENAPI_PATH, openApiDocument } from "./openapi-document";
+import { pageRoutes } from "./pages/routes";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
 import { brandingRoutes } from "./routes/branding";
@@ -28,7 +29,8 @@ export function createApp() {
   const app = router();
   app.use(requestId());
   app.use(accessLog);
-  app.use(secureHeaders());
+  // overwrite: false keeps the stricter headers the hosted pages set for themselves.
+  app.use(secureHeaders({ overwrite: false }));
   app.use(
     "*",
     bodyLimit({
@@ -63,6 +65,7 @@ export function createApp() {
   app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", { type: "http", scheme: "basic" });
   app.doc31(OPENAPI_PATH, openApiDocument);
 
+  app.route("/", pageRoutes);
   app.route("/dev", devRoutes);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(handleError);
