@@ -12,8 +12,12 @@ const NAME = "reset_code";
 /** Long enough to type a password, short enough that a forgotten tab does not keep a live code. */
 export const CODE_COOKIE_MAX_AGE_SECONDS = 15 * 60;
 
-/** A code as the reset pages hold it: the kind names the API field it came from. */
-export type HeldCode = { kind: "EMAIL_LINK" | "ADMIN_LINK"; code: string } | { kind: "EMAIL_OTP"; code: string };
+/**
+ * A code as the reset pages hold it: the kind names the API field it came from. An OTP request
+ * may also name its tenant, since its row is written after the answer and may not exist yet
+ * when the form first shows.
+ */
+export type HeldCode = { kind: "EMAIL_LINK" | "ADMIN_LINK"; code: string } | { kind: "EMAIL_OTP"; code: string; tenantId?: string };
 
 const KINDS = new Map<string, ResetMode["kind"]>([
   ["link", "EMAIL_LINK"],
@@ -23,7 +27,8 @@ const KINDS = new Map<string, ResetMode["kind"]>([
 const PREFIX = new Map<ResetMode["kind"], string>([...KINDS].map(([p, k]) => [k, p]));
 
 export function holdCode(c: Context<AppEnv>, held: HeldCode): void {
-  setCookie(c, NAME, `${PREFIX.get(held.kind)}.${held.code}`, {
+  const tenant = held.kind === "EMAIL_OTP" && held.tenantId ? `.${held.tenantId}` : "";
+  setCookie(c, NAME, `${PREFIX.get(held.kind)}.${held.code}${tenant}`, {
     path: codeCookiePath(c.env),
     httpOnly: true,
     secure: true,
@@ -33,13 +38,12 @@ export function holdCode(c: Context<AppEnv>, held: HeldCode): void {
 }
 
 export function heldCode(c: Context<AppEnv>): HeldCode | null {
-  const value = getCookie(c, NAME);
-  const dot = value?.indexOf(".") ?? -1;
-  if (!value || dot < 1) return null;
-  const kind = KINDS.get(value.slice(0, dot));
-  const code = value.slice(dot + 1);
-  if (!kind || !/^[A-Za-z0-9_-]{1,512}$/.test(code)) return null;
-  return { kind, code };
+  const [prefix, code, tenantId, ...rest] = (getCookie(c, NAME) ?? "").split(".");
+  const kind = KINDS.get(prefix ?? "");
+  if (!kind || !code || !/^[A-Za-z0-9_-]{1,512}$/.test(code) || rest.length > 0) return null;
+  if (kind !== "EMAIL_OTP") return tenantId === undefined ? { kind, code } : null;
+  if (tenantId !== undefined && !/^[a-z0-9]{1,64}$/.test(tenantId)) return null;
+  return tenantId ? { kind, code, tenantId } : { kind, code };
 }
 
 export function dropCode(c: Context<AppEnv>): void {

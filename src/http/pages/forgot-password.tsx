@@ -61,6 +61,6 @@ export const forgotPasswordPage = new Hono<AppEnv>()
 
     const answer = await requestPasswordReset(workflowDeps(c), tenant, email, publicBaseUrl(c.env), view.language);
     if (answer.emailVerificationStrategy === "LINK") return renderEnding(c, view, "CHECK_EMAIL");
-    holdCode(c, { kind: "EMAIL_OTP", code: answer.requestCode });
+    holdCode(c, { kind: "EMAIL_OTP", code: answer.requestCode, tenantId: tenant.id });
     return c.redirect(pagePath(c.env, "resetPasswordOtp", { lang: view.explicitLanguage }), 303);
   });

@@ -14,7 +14,7 @@ import { formErrors, newPasswordInput, violationErrors } from "./new-password";
 import { renderEnding } from "./outcome";
 import { pagePath } from "./page-paths";
 import { type PageView, neutralView } from "./page-view";
-import { holdAndRedirect, standingPage } from "./reset-password";
+import { holdAndRedirect, pendingOtpTenant, standingPage } from "./reset-password";
 
 function OtpForm(props: { view: PageView; token: string; errors: FieldErrors; digits: number; min: number; max: number; action: string; code: string }) {
   const { copy } = props.view;
@@ -53,7 +53,11 @@ async function showForm(c: Context<AppEnv>, errors: FieldErrors = new Map(), cod
 export const resetPasswordOtpPage = new Hono<AppEnv>()
   .get("/", async (c) => {
     const requestCode = c.req.query("requestCode");
-    if (requestCode !== undefined) return holdAndRedirect(c, { kind: "EMAIL_OTP", code: requestCode }, "resetPasswordOtp");
+    const tenantId = c.req.query("tenantId");
+    if (requestCode !== undefined) {
+      const held = tenantId && /^[a-z0-9]{1,64}$/.test(tenantId) ? { tenantId } : {};
+      return holdAndRedirect(c, { kind: "EMAIL_OTP", code: requestCode, ...held }, "resetPasswordOtp");
+    }
     return showForm(c);
   })
   .post("/", async (c) => {
@@ -83,8 +87,13 @@ export const resetPasswordOtpPage = new Hono<AppEnv>()
     }
     // A wrong verification code reads as INVALID_CODE: the request may still have attempts left,
     // or this guess may have used the last one.
-    const after = answer.result === "INVALID_CODE" ? (await inspectCode(workflowDeps(c), "EMAIL_OTP", held.code)).state : answer.result;
+    let after: string = answer.result;
+    if (answer.result === "INVALID_CODE") {
+      const standing = await inspectCode(workflowDeps(c), "EMAIL_OTP", held.code);
+      const pending = standing.state === "INVALID_CODE" && (await pendingOtpTenant(c, held, standing.owner)) !== null;
+      after = pending ? "USABLE" : standing.state;
+    }
     if (after === "USABLE") return showForm(c, new Map([["verificationCode", copy.page.errors.wrong_code]]));
     dropCode(c);
-    return renderEnding(c, page.view, after);
+    return renderEnding(c, page.view, after as "INVALID_CODE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS");
   });

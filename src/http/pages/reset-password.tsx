@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { policyForTenant } from "../../directory/policies";
+import { type Tenant, getTenant } from "../../directory/tenants";
 import { inspectCode } from "../../workflows/password-reset/inspect-code";
 import { resetPassword } from "../../workflows/password-reset/reset-password";
 import type { AppEnv } from "../app-env";
@@ -27,11 +28,23 @@ export function holdAndRedirect(c: Context<AppEnv>, held: HeldCode, to: "resetPa
   return c.redirect(pagePath(c.env, to, { lang: lang && /^[A-Za-z-]{2,10}$/.test(lang) ? lang : undefined }), 303);
 }
 
+/**
+ * An OTP request the forgot-password page just made is stored after its answer, so for a moment
+ * it has no row: its form still shows, for the tenant the cookie names. A guess at it then reads
+ * as a wrong code, which is what it is until the row exists.
+ */
+export async function pendingOtpTenant(c: Context<AppEnv>, held: HeldCode, owner: unknown): Promise<Tenant | null> {
+  if (owner !== null || held.kind !== "EMAIL_OTP" || !held.tenantId) return null;
+  return getTenant(c.var.db, held.tenantId);
+}
+
 /** Where a held code stands; a code that cannot be used ends the flow at once and is dropped. */
 export async function standingPage(c: Context<AppEnv>, held: HeldCode | null) {
   if (!held) return { ended: renderEnding(c, neutralView(c), "SESSION_ENDED") };
   const standing = await inspectCode(workflowDeps(c), held.kind, held.code);
   if (standing.state === "INVALID_CODE") {
+    const pending = await pendingOtpTenant(c, held, standing.owner);
+    if (pending) return { view: await tenantView(c, pending), policy: await policyForTenant(c.var.db, pending) };
     dropCode(c);
     const { owner } = standing;
     const view = owner ? await tenantView(c, { id: owner.tenantId, applicationId: owner.applicationId }) : neutralView(c);

@@ -85,6 +85,17 @@ describe("GET /forgot-password?tenantId=…", () => {
     expect((await browser.follow(res)).html).toContain("This link no longer works");
   });
 
+  it("shows the OTP form of a request whose row is not stored yet, and reads a guess as wrong", async () => {
+    const w = await world("pending");
+    const browser = new PageClient();
+    const form = await browser.follow(await browser.get(`/reset-password/otp?requestCode=notStoredYet123&tenantId=${w.tenantId}`));
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('name="verificationCode"');
+    const guess = await browser.post("/reset-password/otp", { formToken: formTokenOf(form.html), verificationCode: "123456", newPassword: "new password 2", confirmPassword: "new password 2" });
+    expect(guess.status).toBe(422);
+    expect(textOf(guess.html, "verificationCode-error")).toBe("This code is not right. Check the email and type it again.");
+  });
+
   it("states a malformed email next to the field and sends nothing", async () => {
     const w = await world("bad");
     const res = await askFor(new PageClient(), w.tenantId, "not-an-email");
