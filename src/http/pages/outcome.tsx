@@ -49,6 +49,25 @@ function AskAgain(props: { c: Context<AppEnv>; view: PageView }) {
 const STATUS: Partial<Record<Ending, ContentfulStatusCode>> = { UNAVAILABLE: 503, NOT_FOUND: 404, FORM_EXPIRED: 403 };
 const ASKS_AGAIN = new Set<Ending>(["INVALID_CODE", "EXPIRED_CODE", "TOO_MANY_ATTEMPTS", "SESSION_ENDED"]);
 
+/**
+ * A link in an email is a navigation from another site, and browsers keep SameSite=Strict
+ * cookies off every request of such a navigation, the 303 to the clean URL included. This page
+ * reloads that URL from the page itself (same-site), and the cookie comes along.
+ */
+export function renderContinue(c: Context<AppEnv>, view: PageView) {
+  const here = new URL(c.req.url);
+  const target = `${here.pathname}${here.search}`;
+  const p = view.copy.page;
+  return c.html(
+    <Layout view={view} title={p.continueTitle} head={<meta http-equiv="refresh" content={`0;url=${target}`} />}>
+      <h1>{p.continueTitle}</h1>
+      <p>
+        {p.continueBody} <a href={target}>{p.continueLink}</a>
+      </p>
+    </Layout>,
+  );
+}
+
 export function renderEnding(c: Context<AppEnv>, view: PageView, ending: Ending, loginUrl?: string) {
   const { title, body } = texts(view, ending);
   const status = STATUS[ending] ?? 200;

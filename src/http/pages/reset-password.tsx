@@ -14,7 +14,7 @@ import { type HeldCode, dropCode, heldCode, holdCode } from "./code-cookie";
 import { Field, type FieldErrors, FormPage } from "./form-parts";
 import { formToken, formTokenValid } from "./form-token";
 import { formErrors, newPasswordInput, violationErrors } from "./new-password";
-import { renderEnding } from "./outcome";
+import { renderContinue, renderEnding } from "./outcome";
 import { pagePath } from "./page-paths";
 import { type PageView, neutralView, tenantView } from "./page-view";
 
@@ -40,7 +40,10 @@ export async function pendingOtpTenant(c: Context<AppEnv>, held: HeldCode, owner
 
 /** Where a held code stands; a code that cannot be used ends the flow at once and is dropped. */
 export async function standingPage(c: Context<AppEnv>, held: HeldCode | null) {
-  if (!held) return { ended: renderEnding(c, neutralView(c), "SESSION_ENDED") };
+  if (!held) {
+    const crossSite = c.req.method === "GET" && c.req.header("Sec-Fetch-Site") === "cross-site";
+    return { ended: crossSite ? renderContinue(c, neutralView(c)) : renderEnding(c, neutralView(c), "SESSION_ENDED") };
+  }
   const standing = await inspectCode(workflowDeps(c), held.kind, held.code);
   if (standing.state === "INVALID_CODE") {
     const pending = await pendingOtpTenant(c, held, standing.owner);

@@ -166,6 +166,30 @@ describe("GET /reset-password?emailAuthCode=…", () => {
   });
 });
 
+describe("a link followed from another site", () => {
+  it("reloads the clean URL from the page itself, since browsers hold SameSite=Strict cookies back on a cross-site redirect", async () => {
+    const { code } = await linkUser("ria");
+    const browser = new PageClient();
+    const first = await browser.get(`/reset-password?emailAuthCode=${code}&lang=de`, { "Sec-Fetch-Site": "cross-site" });
+    const cookie = browser.cookies.get("reset_code")!;
+    browser.cookies.clear(); // what the browser sends on the redirect of a cross-site navigation
+    const bounce = await browser.get(first.location!, { "Sec-Fetch-Site": "cross-site" });
+    expect(bounce.status).toBe(200);
+    expect(bounce.html).toContain('<meta http-equiv="refresh" content="0;url=/reset-password?lang=de"/>');
+    expect(bounce.html).toContain('<a href="/reset-password?lang=de">Weiter</a>');
+
+    browser.cookies.set("reset_code", cookie); // the reload is same-site: the cookie comes along
+    const form = await browser.get("/reset-password?lang=de", { "Sec-Fetch-Site": "same-origin" });
+    expect(form.html).toContain('name="newPassword"');
+  });
+
+  it("says the page expired when a same-site request has no cookie", async () => {
+    const res = await new PageClient().get("/reset-password", { "Sec-Fetch-Site": "same-origin" });
+    expect(res.html).toContain("Open the link from your email again");
+    expect(res.html).not.toContain("http-equiv");
+  });
+});
+
 describe("POST /reset-password refuses forged submissions and changes nothing", () => {
   async function ready(name: string) {
     const { w, code } = await linkUser(name);
