@@ -64,9 +64,19 @@ export function Field(props: {
 }
 
 /** A page that is one form: title, intro, the error summary, the per-form token, the fields and the button. */
-export function FormPage(props: { view: PageView; title: string; intro: string; errors: FieldErrors; action: string; token: string; submit: string; children: Child }) {
+export function FormPage(props: {
+  view: PageView;
+  title: string;
+  intro: string;
+  errors: FieldErrors;
+  action: string;
+  token: string;
+  submit: string;
+  children: Child;
+  head?: Child;
+}) {
   return (
-    <Layout view={props.view} title={props.title}>
+    <Layout view={props.view} title={props.title} head={props.head}>
       <h1>{props.title}</h1>
       <p>{props.intro}</p>
       <ErrorSummary view={props.view} errors={props.errors} />

@@ -15,19 +15,23 @@ import { PAGES } from "./page-paths";
 import { neutralView } from "./page-view";
 import { resetPasswordPage } from "./reset-password";
 import { resetPasswordOtpPage } from "./reset-password-otp";
+import { TURNSTILE_ORIGIN } from "./turnstile";
 
 export const pageRoutes = new Hono<AppEnv>();
 
-const pageHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    styleSrc: [NONCE],
-    // Logos are the tenant's own https images; nothing else is loaded.
-    imgSrc: ["'self'", "https:"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
+const POLICY = {
+  defaultSrc: ["'none'"],
+  styleSrc: [NONCE],
+  // Logos are the tenant's own https images; nothing else is loaded.
+  imgSrc: ["'self'", "https:"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+};
+const pageHeaders = secureHeaders({ contentSecurityPolicy: POLICY, referrerPolicy: "no-referrer", xFrameOptions: "DENY" });
+/** The forgot-password form may load Turnstile's script and frame, and nothing else besides. */
+const forgotPasswordHeaders = secureHeaders({
+  contentSecurityPolicy: { ...POLICY, scriptSrc: [NONCE, TURNSTILE_ORIGIN], frameSrc: [TURNSTILE_ORIGIN] },
   referrerPolicy: "no-referrer",
   xFrameOptions: "DENY",
 });
@@ -35,7 +39,9 @@ const pageHeaders = secureHeaders({
 const sameOrigin = csrf({ origin: (origin, c) => origin === new URL(publicBaseUrl(c.env)).origin });
 
 // Only the pages' own paths: these routes are mounted beside the API.
-for (const path of Object.values(PAGES)) pageRoutes.use(path, pageHeaders, noStore, sameOrigin);
+pageRoutes.use(PAGES.resetPassword, pageHeaders, noStore, sameOrigin);
+pageRoutes.use(PAGES.resetPasswordOtp, pageHeaders, noStore, sameOrigin);
+pageRoutes.use(PAGES.forgotPassword, forgotPasswordHeaders, noStore, sameOrigin);
 
 pageRoutes.route(PAGES.resetPasswordOtp, resetPasswordOtpPage);
 pageRoutes.route(PAGES.resetPassword, resetPasswordPage);

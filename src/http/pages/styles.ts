@@ -28,6 +28,5 @@ a{color:#1f2937}
 footer{margin-top:1.25rem;font-size:.9rem;color:#374151}
 footer nav{margin-top:.5rem}
 footer nav a{margin-right:.75rem}
-.cf-turnstile{margin:0 0 1.25rem}
 `;
 }
