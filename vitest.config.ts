@@ -4,8 +4,7 @@ import { TEST_SECRETS } from "./test/secrets.ts";
 
 const PROJECT = "edge-password-reset";
 
-export default defineConfig(async ({ mode }) => {
-  const bench = mode === "bench";
+export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
     plugins: [
@@ -36,13 +35,11 @@ export default defineConfig(async ({ mode }) => {
     ],
     test: {
       name: PROJECT,
-      // `npm run bench` (mode "bench"): the same runtime, but the measurement files under bench/.
-      include: bench ? ["bench/**/*.bench.ts"] : ["test/**/*.test.ts"],
+      include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 30_000,
       // Access-log lines only matter when a test fails.
-      silent: bench ? false : ("passed-only" as const),
-      onConsoleLog: (log: string) => !(bench && log.startsWith('{"requestId"')),
+      silent: "passed-only" as const,
     },
   };
 });

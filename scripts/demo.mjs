@@ -95,4 +95,7 @@ const { items } = await api("GET", `/dev/mailbox?to=${encodeURIComponent(email)}
 show(`The mailbox of ${email}, newest first`, items.map((m) => `${m.createdAt}  ${m.template.padEnd(20)} ${m.subject}`).join("\n"));
 
 await api("PATCH", `/api/v1/tenants/${TENANT}/password-reset-policy`, { token, body: { emailVerificationStrategy: null } });
+const browserLink = await api("POST", "/api/v1/password-reset/create-password-reset-link", { token, body: { userId: user.id } });
 console.log("\nDone. The demo tenant's strategy is back to the default (LINK).");
+console.log(`\nReset ${email}'s password in a browser: ${browserLink.passwordResetLink}`);
+console.log(`Or ask for an email yourself:        ${base}/forgot-password?tenantId=${TENANT}`);

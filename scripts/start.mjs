@@ -6,14 +6,16 @@ const port = process.env.PORT || "8787";
 const base = `http://localhost:${port}`;
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" };
 const vars = loadDevVars();
+// PERSIST_TO keeps local D1 and Durable Objects in another folder (the browser tests use a fresh one).
+const persist = process.env.PERSIST_TO ? ["--persist-to", process.env.PERSIST_TO] : [];
 
-const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...env, CI: "true" } });
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", ...persist], { stdio: "inherit", env: { ...env, CI: "true" } });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 // Emailed links point at PUBLIC_BASE_URL; without one in .dev.vars, that is where this server listens.
 const publicBaseUrl = vars.PUBLIC_BASE_URL ? [] : ["--var", `PUBLIC_BASE_URL:${base}`];
 // Its own process group: wrangler dev ignores SIGTERM, so we end the whole group ourselves.
-const dev = spawn("wrangler", ["dev", "--port", port, "--show-interactive-dev-session=false", ...publicBaseUrl], { stdio: "inherit", env, detached: true });
+const dev = spawn("wrangler", ["dev", "--port", port, "--show-interactive-dev-session=false", ...publicBaseUrl, ...persist], { stdio: "inherit", env, detached: true });
 const stop = () => {
   try {
     process.kill(-dev.pid, "SIGKILL");
@@ -41,6 +43,26 @@ if (!seed.ok) {
   stop();
 }
 const demo = await seed.json();
+
+/** An admin reset link for alice, made through the API as a host application would. */
+async function demoResetLink() {
+  const basic = Buffer.from(`${vars.DEV_CLIENT_ID}:${vars.DEV_CLIENT_SECRET}`).toString("base64");
+  const token = await fetch(`${base}/api/v1/oauth2/token`, {
+    method: "POST",
+    headers: { Authorization: `Basic ${basic}`, "Content-Type": "application/x-www-form-urlencoded" },
+    body: "grant_type=client_credentials",
+  }).then((r) => r.json());
+  const auth = { Authorization: `Bearer ${token.access_token}` };
+  const alice = await fetch(`${base}/api/v1/tenants/${demo.tenantId}/users?email=${encodeURIComponent(demo.aliceEmail)}`, { headers: auth }).then((r) => r.json());
+  const res = await fetch(`${base}/api/v1/password-reset/create-password-reset-link`, {
+    method: "POST",
+    headers: { ...auth, "Content-Type": "application/json" },
+    body: JSON.stringify({ userId: alice.items[0].id }),
+  });
+  if (!res.ok) throw new Error(`create-password-reset-link answered ${res.status}`);
+  return (await res.json()).passwordResetLink;
+}
+const resetLink = await demoResetLink();
 console.log(`
 Edge password reset is running on ${base}
 
@@ -54,4 +76,7 @@ Edge password reset is running on ${base}
   OpenAPI            ${base}/api/v1/openapi.json
   Mailbox            ${base}/dev/mailbox
   Walk-through       npm run demo   (in another terminal)
+  Forgot password    ${base}/forgot-password?tenantId=${demo.tenantId}
+
+Reset alice's password in a browser: ${resetLink}
 `);

@@ -17,6 +17,9 @@ export const TEST_SECRETS = {
   TRUSTED_ISSUERS: JSON.stringify([{ issuer: "https://idp.example", jwksUrl: "https://idp.example/idp/jwks.json" }]),
   DEV_CLIENT_ID: "democlient0000000000000000",
   DEV_CLIENT_SECRET: "test-dev-client-secret-0123456789",
+  // Cloudflare's Turnstile test keys: this site key always hands out the dummy token, this secret always passes it.
+  TURNSTILE_SITE_KEY: "1x00000000000000000000AA",
+  TURNSTILE_SECRET_KEY: "1x0000000000000000000000000000000AA",
 };
 
 /** The external issuer's private key; its public half is in test/fixtures/host-app.js. */

@@ -34,6 +34,13 @@ export const de: Copy = {
     sessionEndedBody: "Diese Seite war zu lange geöffnet, oder Ihr Browser hat sie nicht behalten. Der Link in Ihrer E-Mail funktioniert weiterhin, solange er nicht abgelaufen ist.",
     askAgain: "Neuen Link per E-Mail senden",
     askAgainElsewhere: "Um es erneut zu versuchen, fordern Sie dort, wo Sie sich anmelden, eine neue E-Mail zum Zurücksetzen an.",
+    continueTitle: "Einen Moment",
+    continueBody: "Ihre Seite wird geöffnet. Falls nicht, geht es hier weiter:",
+    continueLink: "Weiter",
+    unavailableTitle: "Bitte versuchen Sie es gleich noch einmal",
+    unavailableBody: "Das hat gerade nicht geklappt. Es wurde nichts geändert. Gehen Sie zurück und versuchen Sie es erneut.",
+    notFoundTitle: "Seite nicht gefunden",
+    notFoundBody: "Prüfen Sie den Link, oder fordern Sie dort, wo Sie sich anmelden, eine neue E-Mail zum Zurücksetzen an.",
     errorSummary: "Bitte korrigieren Sie das unten markierte Feld.",
     support: "Brauchen Sie Hilfe? Schreiben Sie an",
     errors: {

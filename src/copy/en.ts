@@ -34,6 +34,13 @@ export const en = {
     sessionEndedBody: "This page was open too long, or your browser did not keep it. The link in your email still works if it has not expired.",
     askAgain: "Email me a new link",
     askAgainElsewhere: "To try again, ask for a new password reset email where you signed in.",
+    continueTitle: "One moment",
+    continueBody: "Your page is opening. If it does not, continue here:",
+    continueLink: "Continue",
+    unavailableTitle: "Please try again in a moment",
+    unavailableBody: "We could not complete this just now. Nothing was changed. Go back and try again.",
+    notFoundTitle: "Page not found",
+    notFoundBody: "Check the link, or ask for a new password reset email where you signed in.",
     errorSummary: "Please correct the field marked below.",
     support: "Need help? Write to",
     errors: {

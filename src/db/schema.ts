@@ -66,6 +66,7 @@ const policyColumns = () => ({
   sendPasswordUpdatedEmail: integer("send_password_updated_email", { mode: "boolean" }),
   sessionIdleTtlSeconds: integer("session_idle_ttl_seconds"),
   sessionAbsoluteTtlSeconds: integer("session_absolute_ttl_seconds"),
+  forgotPasswordTurnstile: integer("forgot_password_turnstile", { mode: "boolean" }),
 });
 
 export const applicationPolicies = sqliteTable("application_policies", {

@@ -3,9 +3,26 @@ import { Hono } from "hono";
 import { secretsEqual } from "../crypto/constant-time";
 import { readOutbox } from "../email/outbox";
 import type { AppEnv } from "../http/app-env";
-import { forbidden, missingToken, notFound } from "../http/errors";
+import { ApiError, forbidden, missingToken, notFound } from "../http/errors";
 import { bearerToken } from "../http/middleware/authenticate";
+import { getTenant } from "../directory/tenants";
+import { getUser } from "../directory/users";
+import { BENCH_MAX_FILLER_ROWS, BENCH_MAX_SESSIONS, BENCH_MAX_USERS, benchFiller, benchSessions, benchUsers } from "./bench-rows";
 import { seedDemo } from "./seed";
+
+function requireAdmin(authorization: string | undefined, env: Env): void {
+  const token = bearerToken(authorization);
+  if (!token) throw missingToken();
+  if (!secretsEqual(token, env.ADMIN_TOKEN)) throw forbidden("This development route needs the admin token.");
+}
+
+/** A whole number in [0, max], or a 400. */
+function count(value: unknown, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
+    throw new ApiError(400, "invalid_count", `Expected a whole number from 0 to ${max}.`);
+  }
+  return value;
+}
 
 export const devRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -29,8 +46,34 @@ export const devRoutes = new Hono<AppEnv>()
   })
   /** Idempotent: `npm start` calls it once the dev server is up. */
   .post("/seed", async (c) => {
-    const token = bearerToken(c.req.header("Authorization"));
-    if (!token) throw missingToken();
-    if (!secretsEqual(token, c.env.ADMIN_TOKEN)) throw forbidden("The seed needs the admin token.");
+    requireAdmin(c.req.header("Authorization"), c.env);
     return c.json(await seedDemo(c.env, c.var.db));
+  })
+  // `npm run bench` provisioning (bench/run.mjs): rows that would otherwise cost a derivation each.
+  .post("/bench/:tenantId/users", async (c) => {
+    requireAdmin(c.req.header("Authorization"), c.env);
+    const tenant = await getTenant(c.var.db, c.req.param("tenantId"));
+    if (!tenant) throw notFound("Tenant");
+    const body = await c.req.json<{ prefix?: unknown; count?: unknown; password?: unknown }>();
+    if (typeof body.prefix !== "string" || !/^[a-z0-9-]{1,40}$/.test(body.prefix)) throw new ApiError(400, "invalid_prefix", "prefix: [a-z0-9-]{1,40}");
+    if (typeof body.password !== "string" || body.password.length < 8) throw new ApiError(400, "invalid_password", "password: 8 characters or more");
+    const users = await benchUsers(c.env, c.var.db, tenant, body.prefix, count(body.count, BENCH_MAX_USERS), body.password);
+    return c.json({ users: users.map((u) => ({ id: u.id, email: u.email })) }, 201);
+  })
+  .post("/bench/:tenantId/filler", async (c) => {
+    requireAdmin(c.req.header("Authorization"), c.env);
+    const tenant = await getTenant(c.var.db, c.req.param("tenantId"));
+    if (!tenant) throw notFound("Tenant");
+    const body = await c.req.json<{ users?: unknown; openCodes?: unknown }>();
+    await benchFiller(c.var.db, tenant, { users: count(body.users ?? 0, BENCH_MAX_FILLER_ROWS), openCodes: count(body.openCodes ?? 0, BENCH_MAX_FILLER_ROWS) });
+    return c.body(null, 204);
+  })
+  .post("/bench/users/:userId/sessions", async (c) => {
+    requireAdmin(c.req.header("Authorization"), c.env);
+    const user = await getUser(c.var.db, c.req.param("userId"));
+    const tenant = user && (await getTenant(c.var.db, user.tenantId));
+    if (!user || !tenant) throw notFound("User");
+    const body = await c.req.json<{ count?: unknown }>();
+    await benchSessions(c.env, user, tenant, count(body.count, BENCH_MAX_SESSIONS));
+    return c.body(null, 204);
   });

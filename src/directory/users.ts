@@ -47,6 +47,10 @@ export async function listUsers(db: Database, tenantId: string, q: { email?: str
   return db.select().from(users).where(where).orderBy(desc(users.createdAt)).limit(q.limit);
 }
 
+export async function updateUserStatus(db: Database, id: string, status: User["status"]): Promise<void> {
+  await db.update(users).set({ status }).where(eq(users.id, id));
+}
+
 /** Removes the user and every code issued to them, in one D1 batch. */
 export async function deleteUserRows(db: Database, id: string): Promise<void> {
   await db.batch([db.delete(resetCodes).where(eq(resetCodes.userId, id)), db.delete(users).where(eq(users.id, id))]);

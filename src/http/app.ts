@@ -12,6 +12,7 @@ import { noStore } from "./middleware/no-store";
 import { OPENAPI_PATH, openApiDocument } from "./openapi-document";
 import { basePath } from "../config/base-path";
 import { pathWithinBase } from "./base-path-routing";
+import { pageRoutes } from "./pages/routes";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
 import { brandingRoutes } from "./routes/branding";
@@ -31,7 +32,8 @@ export function createApp() {
   const app = router({ getPath: pathWithinBase });
   app.use(requestId());
   app.use(accessLog);
-  app.use(secureHeaders());
+  // overwrite: false keeps the stricter headers the hosted pages set for themselves.
+  app.use(secureHeaders({ overwrite: false }));
   app.use(async (c, next) => {
     basePath(c.env); // a malformed BASE_PATH answers 503 misconfigured, whatever the path
     await next();
@@ -70,6 +72,7 @@ export function createApp() {
   app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", { type: "http", scheme: "basic" });
   app.doc31(OPENAPI_PATH, openApiDocument);
 
+  app.route("/", pageRoutes);
   app.route("/dev", devRoutes);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(handleError);

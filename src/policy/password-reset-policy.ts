@@ -15,6 +15,8 @@ export interface PasswordResetPolicy {
   sendPasswordUpdatedEmail: boolean;
   sessionIdleTtlSeconds: number;
   sessionAbsoluteTtlSeconds: number;
+  /** A Cloudflare Turnstile challenge on the hosted forgot-password form. */
+  forgotPasswordTurnstile: boolean;
 }
 
 /** Stored settings of one level: null (or absent) inherits from the level above. */
@@ -34,6 +36,7 @@ export const POLICY_DEFAULTS: PasswordResetPolicy = {
   sendPasswordUpdatedEmail: true,
   sessionIdleTtlSeconds: 7 * 24 * 60 * 60,
   sessionAbsoluteTtlSeconds: 30 * 24 * 60 * 60,
+  forgotPasswordTurnstile: false,
 };
 
 /** Wrong verification codes a user may enter across all their OTP requests in an hour. */

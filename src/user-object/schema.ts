@@ -30,6 +30,8 @@ export const credential = sqliteTable(
     sessionEpoch: integer("session_epoch").notNull(),
     refreshEpoch: integer("refresh_epoch").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** The reset code whose change set the current password: a retry of it gets the same answer. */
+    changedByCode: text("changed_by_code"),
   },
   (t) => [check("credential_single_row", sql`${t.id} = 1`)],
 );
@@ -65,6 +67,8 @@ export const pendingEmails = sqliteTable("pending_emails", {
   /** The EmailMessage as JSON. */
   message: text("message").notNull(),
   createdAt: integer("created_at").notNull(),
+  /** Failed relay attempts so far: the alarm backs off by it and never gives up. */
+  attempts: integer("attempts").notNull().default(0),
 });
 
 export type CredentialRow = typeof credential.$inferSelect;

@@ -1,4 +1,5 @@
 import { DependencyUnavailable } from "../db/errors";
+import { mayRetry, retryDelayMs } from "./call-policy";
 import type { UserDurableObject } from "./user-durable-object";
 
 export type UserObjectStub = DurableObjectStub<UserDurableObject>;
@@ -13,6 +14,7 @@ export type UserObjectApi = Pick<
   UserDurableObject,
   | "initialize"
   | "destroy"
+  | "setStatus"
   | "credentialVersion"
   | "changePassword"
   | "login"
@@ -24,12 +26,46 @@ export type UserObjectApi = Pick<
   | "revokeSession"
   | "revokeAllSessions"
   | "revokeAllRefreshTokens"
+  | "seedForBench"
 >;
 
 /**
+ * Which calls give the same answer when made twice, so that a retry after an ambiguous failure
+ * is safe. Typed over every method, so a new method must be classified here.
+ */
+const IDEMPOTENT: { [M in keyof UserObjectApi]: boolean | ((...args: Parameters<UserObjectApi[M]>) => boolean) } = {
+  // A retry after a lost answer would read EXISTS and undo the user it just created.
+  initialize: false,
+  destroy: true,
+  setStatus: true,
+  credentialVersion: true,
+  // A reset carries its code's id, under which the object replays a committed change; Change
+  // Password does not, and a second attempt would find the password already changed.
+  changePassword: (input) => input.codeId !== undefined,
+  login: false,
+  // Rotation: a second attempt would present a rotated token, which reads as theft.
+  refresh: false,
+  refreshTokenStatus: true,
+  sessionStatus: true,
+  listSessions: true,
+  revokeRefreshToken: true,
+  revokeSession: true,
+  revokeAllSessions: false,
+  revokeAllRefreshTokens: false,
+  // Development only; a retry would add the sessions twice.
+  seedForBench: false,
+};
+
+export function isIdempotent<M extends keyof UserObjectApi>(method: M, args: Parameters<UserObjectApi[M]>): boolean {
+  const rule = IDEMPOTENT[method] as boolean | ((...a: Parameters<UserObjectApi[M]>) => boolean);
+  return typeof rule === "function" ? rule(...args) : rule;
+}
+
+/**
  * Calls one method of the user's object. Its methods report outcomes rather than throw, so a throw
- * means the object was unreachable or failed: surfaced as a retryable DependencyUnavailable and
- * never retried here, because not every call is idempotent.
+ * means the object was unreachable or failed. Errors the platform marks retryable are retried, on
+ * a fresh stub, for idempotent calls only (see call-policy.ts); the rest surface as a retryable
+ * DependencyUnavailable (503).
  */
 export async function callUserObject<M extends keyof UserObjectApi>(
   env: Pick<Env, "USERS">,
@@ -37,10 +73,14 @@ export async function callUserObject<M extends keyof UserObjectApi>(
   method: M,
   ...args: Parameters<UserObjectApi[M]>
 ): Promise<Awaited<ReturnType<UserObjectApi[M]>>> {
-  try {
-    const stub = userObject(env, userId) as unknown as Record<M, (...a: unknown[]) => Promise<Awaited<ReturnType<UserObjectApi[M]>>>>;
-    return await stub[method](...args);
-  } catch (e) {
-    throw new DependencyUnavailable("The user's Durable Object is unavailable.", { cause: e });
+  const idempotent = isIdempotent(method, args);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const stub = userObject(env, userId) as unknown as Record<M, (...a: unknown[]) => Promise<Awaited<ReturnType<UserObjectApi[M]>>>>;
+      return await stub[method](...args);
+    } catch (e) {
+      if (!mayRetry(e, idempotent, attempt)) throw new DependencyUnavailable("The user's Durable Object is unavailable.", { cause: e });
+      await scheduler.wait(retryDelayMs(attempt, crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32));
+    }
   }
 }

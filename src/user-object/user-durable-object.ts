@@ -8,6 +8,7 @@ import { insertOutboxEmails } from "../email/outbox";
 import type { EmailMessage } from "../email/message";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../policy/password-rules";
+import { ROTATED_TOKEN_RETENTION_MS, earliest, relayRetryDelayMs } from "./housekeeping";
 import { migrateUserObject } from "./migrate";
 import { type CredentialRow, type RefreshTokenRow, type SessionRow, credential, pendingEmails, refreshTokens, sessions } from "./schema";
 import { judgeRefresh, sessionActive } from "./session-state";
@@ -15,7 +16,7 @@ import { judgeRefresh, sessionActive } from "./session-state";
 /** How many dead session and refresh-token rows one alarm run deletes. */
 const SWEEP_BATCH = 500;
 
-type CredentialState = Pick<CredentialRow, "status" | "passwordHash" | "credentialVersion" | "sessionEpoch" | "refreshEpoch">;
+type CredentialState = Pick<CredentialRow, "status" | "passwordHash" | "credentialVersion" | "sessionEpoch" | "refreshEpoch" | "changedByCode">;
 
 export type UserObjectStatus = CredentialRow["status"];
 
@@ -41,6 +42,8 @@ export interface ChangePasswordInput {
   policy: Pick<PasswordResetPolicy, "passwordMinLength" | "passwordMaxLength">;
   /** Reset codes: the credential version the code was issued at. The change applies only if it still holds. */
   expectedCredentialVersion?: number;
+  /** Reset codes: the code's id, recorded with the change so that a retry gets the same answer. */
+  codeId?: string;
   /** Change Password: the password the user says is current. */
   currentPassword?: string;
   notification?: EmailMessage;
@@ -112,6 +115,7 @@ export class UserDurableObject extends DurableObject<Env> {
       credentialVersion: c.credentialVersion,
       sessionEpoch: c.sessionEpoch,
       refreshEpoch: c.refreshEpoch,
+      changedByCode: c.changedByCode,
       updatedAt: Date.now(),
     };
     this.db
@@ -133,7 +137,7 @@ export class UserDurableObject extends DurableObject<Env> {
     return this.ctx.storage.transactionSync(() => {
       // A tombstone, or a user already made: an id is initialised at most once.
       if (this.credential()) return { outcome: "EXISTS" } as const;
-      this.writeCredential({ status, passwordHash: hash, credentialVersion: 0, sessionEpoch: 0, refreshEpoch: 0 });
+      this.writeCredential({ status, passwordHash: hash, credentialVersion: 0, sessionEpoch: 0, refreshEpoch: 0, changedByCode: null });
       return { outcome: "CREATED" } as const;
     });
   }
@@ -147,7 +151,7 @@ export class UserDurableObject extends DurableObject<Env> {
     const start = this.activeCredential();
     if (!start) return { outcome: "NOT_ACTIVE" };
     if (input.expectedCredentialVersion !== undefined && start.credentialVersion !== input.expectedCredentialVersion) {
-      return { outcome: "STALE" };
+      return (await this.replayedChange(start, input)) ?? { outcome: "STALE" };
     }
     if (input.currentPassword !== undefined) {
       const check = await verifyPassword(input.currentPassword, start.passwordHash ?? DECOY_PASSWORD_HASH, pepper);
@@ -174,11 +178,26 @@ export class UserDurableObject extends DurableObject<Env> {
         credentialVersion: now.credentialVersion + 1,
         sessionEpoch: now.sessionEpoch + 1,
         refreshEpoch: now.refreshEpoch + 1,
+        changedByCode: input.codeId ?? null,
       });
       if (input.notification) this.queueEmail(input.notification);
       this.scheduleHousekeeping();
       return { outcome: "UPDATED", credentialVersion: now.credentialVersion + 1 } as const;
     });
+  }
+
+  /**
+   * The outcome this code's change committed, for a retry whose first answer was lost (a 503
+   * after the commit): the same code with the same new password, while that change is still the
+   * latest. Anything else, a different password included, is a spent code.
+   */
+  private async replayedChange(start: CredentialRow, input: ChangePasswordInput): Promise<ChangePasswordOutcome | null> {
+    const hash = start.passwordHash;
+    if (input.codeId === undefined || start.changedByCode !== input.codeId || hash === null) return null;
+    if (start.credentialVersion !== (input.expectedCredentialVersion ?? Number.NaN) + 1) return null;
+    if (!(await verifyPassword(input.newPassword, hash, this.env.PASSWORD_PEPPER)).valid) return null;
+    if (this.activeCredential()?.credentialVersion !== start.credentialVersion) return null;
+    return { outcome: "UPDATED", credentialVersion: start.credentialVersion };
   }
 
   async login(password: string, grant: SessionGrant): Promise<LoginOutcome> {
@@ -188,7 +207,7 @@ export class UserDurableObject extends DurableObject<Env> {
     const upgraded = check.needsRehash ? await hashPassword(password, this.env.PASSWORD_PEPPER) : null;
     const secret = randomToken();
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
-    return this.ctx.storage.transactionSync(() => {
+    const outcome = this.ctx.storage.transactionSync(() => {
       const c = this.activeCredential();
       // The password changed, or the user was deleted, while we verified: no session opens.
       if (c?.credentialVersion !== start.credentialVersion) return { outcome: "INVALID_CREDENTIALS" } as const;
@@ -211,13 +230,15 @@ export class UserDurableObject extends DurableObject<Env> {
       this.insertRefreshToken(tokenHash, sessionId, c.refreshEpoch, now);
       return { outcome: "SUCCESS", sessionId, refreshToken: secret } as const;
     });
+    if (outcome.outcome === "SUCCESS") await this.wakeBy(this.nextExpiry());
+    return outcome;
   }
 
   async refresh(secret: string): Promise<RefreshOutcome> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
     const nextSecret = randomToken();
     const nextHash = await keyedHash(this.env.SECRET_HASH_KEY, nextSecret);
-    return this.ctx.storage.transactionSync(() => {
+    const outcome = this.ctx.storage.transactionSync(() => {
       const c = this.activeCredential();
       const token = c && this.refreshTokenRow(tokenHash);
       if (!c || !token) return { outcome: "INVALID" } as const;
@@ -237,6 +258,9 @@ export class UserDurableObject extends DurableObject<Env> {
         refreshToken: nextSecret,
       } as const;
     });
+    // The rotated token's reuse window, or the session's new idle end, may be the next expiry.
+    if (outcome.outcome === "ROTATED") await this.wakeBy(this.nextExpiry());
+    return outcome;
   }
 
   /** Introspection of a refresh token: alive, unrotated and of a live session. Does not rotate. */
@@ -307,6 +331,64 @@ export class UserDurableObject extends DurableObject<Env> {
   }
 
   /**
+   * Development only, for `npm run bench`: gives an initialised, active user a ready-made password
+   * hash and `sessions` live sessions, each with a refresh token, so that provisioning thousands of
+   * users or sessions costs no derivation or login each and stays outside the timing.
+   */
+  async seedForBench(input: { passwordHash?: string; sessions?: number; grant: SessionGrant }): Promise<void> {
+    if (this.env.ENVIRONMENT !== "development") throw new Error("seedForBench exists only in development");
+    await this.createStorage();
+    this.ctx.storage.transactionSync(() => {
+      const c = this.credential();
+      if (c?.status !== "ACTIVE") throw new Error("seedForBench needs an initialised, active user");
+      if (input.passwordHash !== undefined) this.writeCredential({ ...c, passwordHash: input.passwordHash });
+      const now = Date.now();
+      for (let i = 0; i < (input.sessions ?? 0); i++) {
+        const sessionId = newId();
+        this.db
+          .insert(sessions)
+          .values({
+            id: sessionId,
+            applicationId: input.grant.applicationId,
+            tenantId: input.grant.tenantId,
+            epoch: c.sessionEpoch,
+            createdAt: now,
+            lastUsedAt: now,
+            idleTtlMs: input.grant.idleTtlSeconds * 1000,
+            absoluteExpiresAt: now + input.grant.absoluteTtlSeconds * 1000,
+          })
+          .run();
+        this.insertRefreshToken(randomToken(), sessionId, c.refreshEpoch, now);
+      }
+    });
+  }
+
+  /**
+   * Deactivating revokes every session and refresh token and kills every outstanding reset code
+   * (all counters rise) in the same transaction as the status; reactivating restores none of them.
+   */
+  async setStatus(status: Exclude<UserObjectStatus, "DELETED">): Promise<{ outcome: "UPDATED" } | { outcome: "NOT_FOUND" }> {
+    return this.ctx.storage.transactionSync(() => {
+      const c = this.credential();
+      if (!c || c.status === "DELETED") return { outcome: "NOT_FOUND" } as const;
+      if (c.status === status) return { outcome: "UPDATED" } as const;
+      if (status === "ACTIVE") {
+        this.writeCredential({ ...c, status });
+      } else {
+        this.writeCredential({
+          ...c,
+          status,
+          credentialVersion: c.credentialVersion + 1,
+          sessionEpoch: c.sessionEpoch + 1,
+          refreshEpoch: c.refreshEpoch + 1,
+        });
+        this.scheduleHousekeeping();
+      }
+      return { outcome: "UPDATED" } as const;
+    });
+  }
+
+  /**
    * Deletes what the user had (password, sessions, tokens, pending mail) and leaves the DELETED
    * tombstone, with every counter one higher, in one transaction. Idempotent.
    */
@@ -321,6 +403,7 @@ export class UserDurableObject extends DurableObject<Env> {
         credentialVersion: (c?.credentialVersion ?? 0) + 1,
         sessionEpoch: (c?.sessionEpoch ?? 0) + 1,
         refreshEpoch: (c?.refreshEpoch ?? 0) + 1,
+        changedByCode: null,
       });
       this.db.delete(refreshTokens).run();
       this.db.delete(sessions).run();
@@ -332,12 +415,54 @@ export class UserDurableObject extends DurableObject<Env> {
   /** Delivers queued emails to the D1 outbox, then sweeps rows that epochs and expiry made dead. */
   override async alarm(): Promise<void> {
     if (!this.credential()) return;
+    const relayRetryAt = await this.relayPendingMail();
+    const more = this.sweepDeadRows();
+    await this.wakeBy(more ? Date.now() : earliest(relayRetryAt, this.nextExpiry()));
+  }
+
+  /**
+   * Hands pending mail to the relay (idempotent by message id), then forgets it. A failure is
+   * logged by class and answered with a later retry, never a throw: the platform would give up
+   * on a throwing alarm after a few tries, and the mail would wait for the next change.
+   * Returns when to try again, or null when nothing is left.
+   */
+  private async relayPendingMail(): Promise<number | null> {
     const pending = this.db.select().from(pendingEmails).orderBy(asc(pendingEmails.createdAt)).all();
-    if (pending.length > 0) {
+    if (pending.length === 0) return null;
+    try {
       await insertOutboxEmails(this.env.DB, pending.map((p) => JSON.parse(p.message) as EmailMessage));
-      for (const p of pending) this.db.delete(pendingEmails).where(eq(pendingEmails.id, p.id)).run();
+    } catch (e) {
+      const attempts = Math.max(...pending.map((p) => p.attempts)) + 1;
+      this.db.update(pendingEmails).set({ attempts }).run();
+      console.error(JSON.stringify({ event: "user_object.mail_relay_failed", error: e instanceof Error ? e.name : typeof e, attempts }));
+      return Date.now() + relayRetryDelayMs(attempts, crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32);
     }
-    if (this.sweepDeadRows()) this.scheduleHousekeeping();
+    for (const p of pending) this.db.delete(pendingEmails).where(eq(pendingEmails.id, p.id)).run();
+    return null;
+  }
+
+  /** The next moment a live session ends or a rotated refresh token's reuse window closes. */
+  private nextExpiry(): number | null {
+    const c = this.activeCredential();
+    if (!c) return null;
+    const session = this.db
+      .select({ at: sql<number | null>`min(min(${sessions.absoluteExpiresAt}, ${sessions.lastUsedAt} + ${sessions.idleTtlMs}))` })
+      .from(sessions)
+      .where(and(isNull(sessions.revokedAt), eq(sessions.epoch, c.sessionEpoch)))
+      .get();
+    const rotated = this.db
+      .select({ at: sql<number | null>`min(${refreshTokens.rotatedAt}) + ${ROTATED_TOKEN_RETENTION_MS}` })
+      .from(refreshTokens)
+      .where(isNotNull(refreshTokens.rotatedAt))
+      .get();
+    return earliest(session?.at, rotated?.at);
+  }
+
+  /** Sets the alarm to `at` unless it is already due sooner. */
+  private async wakeBy(at: number | null): Promise<void> {
+    if (at === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 
   private sweepDeadRows(): boolean {
@@ -364,7 +489,7 @@ export class UserDurableObject extends DurableObject<Env> {
     const deadTokens = this.db
       .select({ tokenHash: refreshTokens.tokenHash })
       .from(refreshTokens)
-      .where(ne(refreshTokens.epoch, c.refreshEpoch))
+      .where(or(ne(refreshTokens.epoch, c.refreshEpoch), lte(refreshTokens.rotatedAt, now - ROTATED_TOKEN_RETENTION_MS)))
       .limit(SWEEP_BATCH)
       .all();
     for (const t of deadTokens) this.db.delete(refreshTokens).where(eq(refreshTokens.tokenHash, t.tokenHash)).run();

@@ -11,8 +11,9 @@ import { passwordUpdatedNotice } from "./password-updated-notice";
 export interface PasswordChange {
   newPassword: string;
   suppressPasswordUpdatedEmail: boolean;
-  /** Reset: the credential version the code was issued at. */
+  /** Reset: the credential version the code was issued at, and the code's id. */
   expectedCredentialVersion?: number;
+  codeId?: string;
   /** Change Password: what the user says is current. */
   currentPassword?: string;
 }
@@ -29,6 +30,7 @@ export async function commitPasswordChange(
     newPassword: change.newPassword,
     policy,
     ...(change.expectedCredentialVersion !== undefined ? { expectedCredentialVersion: change.expectedCredentialVersion } : {}),
+    ...(change.codeId !== undefined ? { codeId: change.codeId } : {}),
     ...(change.currentPassword !== undefined ? { currentPassword: change.currentPassword } : {}),
     ...(notification ? { notification } : {}),
   });

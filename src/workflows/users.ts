@@ -1,7 +1,7 @@
 // Creating and deleting users: the D1 directory row and the user's Durable Object move together.
 import type { Database } from "../db/client";
 import { DuplicateError } from "../db/errors";
-import { type User, deleteUserRows, insertUser } from "../directory/users";
+import { type User, deleteUserRows, insertUser, updateUserStatus } from "../directory/users";
 import { callUserObject } from "../user-object/stub";
 
 /**
@@ -33,4 +33,16 @@ export async function createUser(
 export async function deleteUser(env: Env, db: Database, userId: string): Promise<void> {
   await callUserObject(env, userId, "destroy");
   await deleteUserRows(db, userId);
+}
+
+/**
+ * Changes the status in the user's object first, which is what sign-in, refresh and reset obey
+ * (deactivating revokes everything there), then the directory row. A failure between the two is
+ * repaired by retrying. Null when the object no longer holds the user (deleted).
+ */
+export async function setUserStatus(env: Env, db: Database, user: User, status: User["status"]): Promise<User | null> {
+  const { outcome } = await callUserObject(env, user.id, "setStatus", status);
+  if (outcome !== "UPDATED") return null;
+  await updateUserStatus(db, user.id, status);
+  return { ...user, status };
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { DEVELOPMENT_BASE_URL } from "../../src/config/public-origin";
 import { call, callJson } from "../support/api";
 import { createUser, world } from "../support/fixtures";
-import { emailAuthCodeOf, waitForMail } from "../support/mailbox";
+import { waitForMail } from "../support/mailbox";
+import { PageClient, formTokenOf } from "../support/page-client";
 
 const MOUNTED = { env: { BASE_PATH: "/auth" } };
 
@@ -35,13 +36,18 @@ describe("BASE_PATH=/auth", () => {
     // The emailed link points at the mounted hosted page.
     expect(mail.text).toContain(`${DEVELOPMENT_BASE_URL}/auth/reset-password?emailAuthCode=`);
 
-    // Through the API: the hosted reset page is not on main yet (engineer "pages").
-    const reset = await callJson("POST", "/auth/api/v1/password-reset/reset-password", {
-      ...MOUNTED,
-      token: bearer,
-      body: { emailAuthCode: emailAuthCodeOf(mail), newPassword: "password two" },
-    });
-    expect(reset.body).toEqual({ result: "PASSWORD_UPDATED", userId: user.id, tenantId: w.tenantId });
+    // Through the hosted page, as the user who clicked the link: every hop stays under /auth.
+    const browser = new PageClient({}, MOUNTED.env);
+    const link = new URL(/https?:\/\/\S+emailAuthCode=[A-Za-z0-9_-]+/.exec(mail.text)![0]);
+    const opened = await browser.get(`${link.pathname}${link.search}`);
+    expect(opened.status).toBe(303);
+    expect(opened.location).toMatch(/^\/auth\/reset-password/);
+    expect(browser.cookies.get("reset_code")?.attributes).toMatch(/Path=\/auth\/reset-password/i);
+    const page = await browser.follow(opened);
+    expect(page.html).toContain('action="/auth/reset-password');
+    const done = await browser.post("/auth/reset-password", { formToken: formTokenOf(page.html), newPassword: "password two", confirmPassword: "password two" });
+    expect(done.status).toBe(200);
+    expect(done.html).toContain("Your password is changed");
 
     const login = await callJson("POST", "/auth/api/v1/login", {
       ...MOUNTED,
@@ -53,8 +59,8 @@ describe("BASE_PATH=/auth", () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).toEqual(expect.any(String));
 
-    const link = await callJson("POST", "/auth/api/v1/password-reset/create-password-reset-link", { ...MOUNTED, token: bearer, body: { userId: user.id } });
-    expect(link.body.passwordResetLink).toMatch(new RegExp(`^${DEVELOPMENT_BASE_URL}/auth/reset-password\\?passwordResetCode=`));
+    const adminLink = await callJson("POST", "/auth/api/v1/password-reset/create-password-reset-link", { ...MOUNTED, token: bearer, body: { userId: user.id } });
+    expect(adminLink.body.passwordResetLink).toMatch(new RegExp(`^${DEVELOPMENT_BASE_URL}/auth/reset-password\\?passwordResetCode=`));
   });
 
   it("answers 404 outside the prefix, and for a path that only starts like it", async () => {

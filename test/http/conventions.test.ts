@@ -46,7 +46,7 @@ describe("error statuses", () => {
     const res = await callJson("PUT", `/api/v1/users/${user.id}`, { token: w.token, body: { email: "other@example.com" } });
     expectBaseError(res, 405, "method_not_allowed");
     const allow = (res.res.headers.get("Allow") ?? "").split(/,\s*/).sort();
-    expect(allow).toEqual(["DELETE", "GET"]);
+    expect(allow).toEqual(["DELETE", "GET", "PATCH"]);
   });
 
   it("409 for a duplicate email in a tenant", async () => {

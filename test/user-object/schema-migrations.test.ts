@@ -33,9 +33,22 @@ describe("the user object's schema", () => {
     const w = await world();
     const user = await createUser(w, "baseline@example.com", "password one");
     const session = await loginOk(w, "baseline@example.com", "password one");
-    // What the hand-written schema made: the baseline's tables, no later column, no migrations table.
-    await sql(user.id, "DROP TABLE __drizzle_migrations");
-    await sql(user.id, "ALTER TABLE credential DROP COLUMN status");
+    // Rebuild the object as the hand-written schema left it: the baseline's tables and columns
+    // (migration 0000, which never changes), the same rows, and no migrations table.
+    await runInDurableObject(stubOf(user.id), (_i, state) => {
+      const db = state.storage.sql;
+      const baseline = {
+        credential: "id, password_hash, credential_version, session_epoch, refresh_epoch, updated_at",
+        sessions: "id, application_id, tenant_id, epoch, created_at, last_used_at, idle_ttl_ms, absolute_expires_at, revoked_at",
+        refresh_tokens: "token_hash, session_id, epoch, created_at, rotated_at, revoked_at",
+      };
+      const rows = Object.entries(baseline).map(([table, columns]) => ({ table, columns, rows: [...db.exec(`SELECT ${columns} FROM ${table}`).raw()] }));
+      for (const table of ["credential", "sessions", "refresh_tokens", "pending_emails", "__drizzle_migrations"]) db.exec(`DROP TABLE ${table}`);
+      for (const statement of migrations.migrations.m0000!.split("--> statement-breakpoint")) db.exec(statement);
+      for (const { table, columns, rows: values } of rows) {
+        for (const row of values) db.exec(`INSERT INTO ${table} (${columns}) VALUES (${row.map(() => "?").join(", ")})`, ...row);
+      }
+    });
     await evictDurableObject(stubOf(user.id));
 
     expect((await login(w, "baseline@example.com", "password one")).body.result).toBe("SUCCESS");

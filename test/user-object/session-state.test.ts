@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CredentialRow, SessionRow } from "../../src/user-object/schema";
 import { judgeRefresh, sessionActive } from "../../src/user-object/session-state";
 
-const credential: CredentialRow = { id: 1, status: "ACTIVE", passwordHash: "h", credentialVersion: 3, sessionEpoch: 7, refreshEpoch: 9, updatedAt: 0 };
+const credential: CredentialRow = { id: 1, status: "ACTIVE", passwordHash: "h", credentialVersion: 3, sessionEpoch: 7, refreshEpoch: 9, updatedAt: 0, changedByCode: null };
 const session: SessionRow = {
   id: "s",
   applicationId: "a",

@@ -7,7 +7,7 @@ import { resetModeOf } from "../../workflows/password-reset/decide";
 import { requestPasswordReset } from "../../workflows/password-reset/request-password-reset";
 import { resetPassword } from "../../workflows/password-reset/reset-password";
 import type { AppEnv } from "../app-env";
-import { ConstraintViolationsError, forbidden, notFound } from "../errors";
+import { ConstraintViolationsError, conflict, forbidden, notFound } from "../errors";
 import { tenantInBoundary, userInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
@@ -62,15 +62,16 @@ export const passwordResetRoutes = router()
       path: "/password-reset/create-password-reset-link",
       operationId: "createPasswordResetLink",
       summary: "Create an admin password reset link for a user",
-      description: "Application boundary, or Tenant boundary for the token's own tenant. A new link invalidates the user's earlier links.",
+      description: "Application boundary, or Tenant boundary for the token's own tenant. A new link invalidates the user's earlier links. An INACTIVE user gets none (409).",
       security: bearerSecurity,
       middleware: workflow,
       request: jsonBody(CreatePasswordResetLinkBody),
-      responses: { 200: jsonResponse(CreatePasswordResetLinkResponse, "Created."), ...errorResponses(404) },
+      responses: { 200: jsonResponse(CreatePasswordResetLinkResponse, "Created."), ...errorResponses(404, 409) },
     }),
     async (c) => {
       if (c.var.caller.kind !== "client") throw forbidden("This endpoint needs a client token.");
       const user = await userInBoundary(c, c.req.valid("json").userId);
+      if (user.status !== "ACTIVE") throw conflict("The user is inactive; activate the user first.");
       const link = await createPasswordResetLink(workflowDeps(c), user, publicBaseUrl(c.env));
       if (!link) throw notFound("User");
       return c.json(link, 200);

@@ -3,8 +3,8 @@ import { apiRoute } from "../api-route";
 import { listUsers } from "../../directory/users";
 import { policyForTenant } from "../../directory/policies";
 import { passwordViolations } from "../../policy/password-rules";
-import { createUser, deleteUser } from "../../workflows/users";
-import { ConstraintViolationsError } from "../errors";
+import { createUser, deleteUser, setUserStatus } from "../../workflows/users";
+import { ConstraintViolationsError, notFound } from "../errors";
 import { tenantInBoundary, userInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
@@ -12,13 +12,15 @@ import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from 
 
 const Email = z.email().max(320).openapi({ example: "alice@example.com" });
 
+const UserStatus = z.enum(["ACTIVE", "INACTIVE"]).openapi({ description: "INACTIVE users cannot log in, refresh, change the password or reset it." });
+
 const User = z
   .object({
     id: Id,
     applicationId: Id,
     tenantId: Id,
     email: z.string(),
-    status: z.enum(["ACTIVE", "INACTIVE"]),
+    status: UserStatus,
     createdAt: z.string(),
   })
   .openapi("User");
@@ -28,7 +30,7 @@ export const CreateUserBody = z
     tenantId: Id,
     email: Email,
     password: z.string().min(1).max(1024).optional().openapi({ description: "Checked against the tenant's password length policy." }),
-    status: z.enum(["ACTIVE", "INACTIVE"]).optional().openapi({ description: "Default ACTIVE." }),
+    status: UserStatus.optional().openapi({ description: "Default ACTIVE." }),
   })
   .strict();
 
@@ -84,6 +86,29 @@ export const userRoutes = router()
       responses: { 200: jsonResponse(User, "The user."), ...errorResponses(404) },
     }),
     async (c) => c.json(presentUser(await userInBoundary(c, c.req.valid("param").userId)), 200),
+  )
+  .openapi(
+    apiRoute({
+      method: "patch",
+      path: "/users/{userId}",
+      operationId: "updateUserStatus",
+      summary: "Change a user's status",
+      description:
+        "INACTIVE: the user can no longer log in, refresh, change the password or spend a reset code, and request-password-reset answers as for an unknown email. Deactivating revokes every session and refresh token and invalidates every outstanding reset code. ACTIVE: the user can log in again with the same password; nothing revoked comes back.",
+      security: bearerSecurity,
+      middleware: [requireCaller({ permission: "user:write", admin: "allowed" })] as const,
+      request: {
+        params: z.object({ userId: Id }),
+        ...jsonBody(z.object({ status: UserStatus }).strict().openapi("UserStatusChange")),
+      },
+      responses: { 200: jsonResponse(User, "The user, with the new status."), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const user = await userInBoundary(c, c.req.valid("param").userId);
+      const updated = await setUserStatus(c.env, c.var.db, user, c.req.valid("json").status);
+      if (!updated) throw notFound("User");
+      return c.json(presentUser(updated), 200);
+    },
   )
   .openapi(
     apiRoute({

@@ -26,6 +26,7 @@ export const PolicyPatch = z
     sendPasswordUpdatedEmail: z.boolean().openapi({ description: "Default true." }),
     sessionIdleTtlSeconds: int(300, 90 * 86400, "A session unused this long ends. Default 7 days."),
     sessionAbsoluteTtlSeconds: int(300, 365 * 86400, "A session ends this long after login. Default 30 days."),
+    forgotPasswordTurnstile: z.boolean().openapi({ description: "A Cloudflare Turnstile challenge on the hosted forgot-password form (needs TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY). Default false." }),
   })
   .partial()
   .strict();
@@ -53,5 +54,6 @@ export const EffectivePolicy = z
     sendPasswordUpdatedEmail: z.boolean(),
     sessionIdleTtlSeconds: z.number().int(),
     sessionAbsoluteTtlSeconds: z.number().int(),
+    forgotPasswordTurnstile: z.boolean(),
   })
   .openapi("EffectivePasswordResetPolicy");

@@ -24,7 +24,7 @@ export interface CodeRow {
  * another kind or of another application all read as INVALID_CODE, indistinguishably.
  * "VERIFY" means the OTP's verificationCode must still be checked; "SPEND" that the code is good.
  */
-export function judgeCode(row: CodeRow | null, mode: ResetMode, applicationId: string, now: number) {
+export function judgeCode(row: CodeRow | null, mode: Pick<ResetMode, "kind">, applicationId: string, now: number) {
   if (!row || row.kind !== mode.kind || row.applicationId !== applicationId) return "INVALID_CODE" as const;
   if (row.consumedAt !== null || row.supersededAt !== null) return "INVALID_CODE" as const;
   if (now >= row.expiresAt) return "EXPIRED_CODE" as const;

@@ -44,10 +44,11 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode
   return "OK" as const;
 }
 
-export async function resetPassword(deps: WorkflowDeps, applicationId: string, input: ResetPasswordInput): Promise<ResetPasswordAnswer> {
+/** `applicationId`: the calling application's; null for the hosted pages, which serve every application's codes. */
+export async function resetPassword(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput): Promise<ResetPasswordAnswer> {
   const { db, env } = deps;
   const row = await findCode(db, await codeHash(env.SECRET_HASH_KEY, input.mode.code));
-  const verdict = judgeCode(row, input.mode, applicationId, Date.now());
+  const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", Date.now());
   if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
   const code = row!; // judgeCode reads a missing row as INVALID_CODE
   if (input.mode.kind === "EMAIL_OTP") {
@@ -61,6 +62,7 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string, i
     newPassword: input.newPassword,
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail,
     expectedCredentialVersion: code.credentialVersion,
+    codeId: code.id,
   });
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CODE" };

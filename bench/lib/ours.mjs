@@ -1,0 +1,141 @@
+// The service's side of the bench: provisioning through its public API (and the dev-only bench
+// routes for bulk rows), and one function per measured call that checks the answer it got.
+import { expectStatus, postForm, postJson, request } from "./http.mjs";
+
+const PERMISSIONS = [
+  "password-reset-workflow:execute",
+  "login:execute",
+  "user:write",
+  "user:read",
+  "tenant:read",
+  "tenant:write",
+];
+
+export class Ours {
+  constructor(base, adminToken) {
+    this.base = base;
+    this.admin = { authorization: `Bearer ${adminToken}` };
+  }
+
+  async provision(name) {
+    const app = expectStatus(await postJson(`${this.base}/api/v1/applications`, { name }, this.admin), 201, "application").json();
+    const tenant = expectStatus(await postJson(`${this.base}/api/v1/tenants`, { applicationId: app.id, name: `${name}-tenant` }, this.admin), 201, "tenant").json();
+    const client = expectStatus(
+      await postJson(`${this.base}/api/v1/applications/${app.id}/clients`, { name: `${name}-backend`, permissions: PERMISSIONS }, this.admin),
+      201,
+      "client",
+    ).json();
+    this.applicationId = app.id;
+    this.tenantId = tenant.id;
+    this.basic = { authorization: `Basic ${Buffer.from(`${client.id}:${client.clientSecret}`).toString("base64")}` };
+    await this.refreshClientToken();
+  }
+
+  /** A fresh 15-minute M2M token; the bench takes a new one before each phase. */
+  async refreshClientToken() {
+    const res = expectStatus(await postForm(`${this.base}/api/v1/oauth2/token`, { grant_type: "client_credentials" }, this.basic), 200, "token");
+    this.bearer = { authorization: `Bearer ${res.json().access_token}` };
+  }
+
+  /** Users `<prefix>-<i>@bench.invalid` with one password (dev-only route: one derivation for all). */
+  async users(prefix, count, password) {
+    const res = await postJson(`${this.base}/dev/bench/${this.tenantId}/users`, { prefix, count, password }, this.admin);
+    return expectStatus(res, 201, "bench users").json().users;
+  }
+
+  async filler(rows) {
+    expectStatus(await postJson(`${this.base}/dev/bench/${this.tenantId}/filler`, rows, this.admin), 204, "filler rows");
+  }
+
+  async sessions(userId, count) {
+    expectStatus(await postJson(`${this.base}/dev/bench/users/${userId}/sessions`, { count }, this.admin), 204, "bench sessions");
+  }
+
+  /** An admin reset link's passwordResetCode, issued through the API. */
+  async resetCode(userId) {
+    const res = expectStatus(await postJson(`${this.base}/api/v1/password-reset/create-password-reset-link`, { userId }, this.bearer), 200, "reset link");
+    return new URL(res.json().passwordResetLink).searchParams.get("passwordResetCode");
+  }
+
+  async reset(code, newPassword) {
+    const res = await postJson(`${this.base}/api/v1/password-reset/reset-password`, { passwordResetCode: code, newPassword }, this.bearer);
+    const body = expectStatus(res, 200, "reset-password").json();
+    if (body.result !== "PASSWORD_UPDATED") throw new Error(`reset-password: ${body.result}`);
+  }
+
+  async requestReset(email) {
+    const res = await postJson(`${this.base}/api/v1/password-reset/request-password-reset`, { tenantId: this.tenantId, email }, this.bearer);
+    expectStatus(res, 200, "request-password-reset");
+  }
+
+  /** Login; `expect` is SUCCESS or INVALID_CREDENTIALS. Returns the tokens on success. */
+  async login(email, password, expect) {
+    const res = await postJson(`${this.base}/api/v1/login`, { tenantId: this.tenantId, email, password }, this.bearer);
+    const body = expectStatus(res, 200, "login").json();
+    if (body.result !== expect) throw new Error(`login: ${body.result}, expected ${expect}`);
+    return body;
+  }
+
+  async refresh(refreshToken) {
+    const res = await postForm(`${this.base}/api/v1/oauth2/token`, { grant_type: "refresh_token", refresh_token: refreshToken }, this.basic);
+    return expectStatus(res, 200, "refresh").json().refresh_token;
+  }
+
+  async introspect(token) {
+    const res = await postForm(`${this.base}/api/v1/oauth2/introspect`, { token }, this.basic);
+    if (!expectStatus(res, 200, "introspect").json().active) throw new Error("introspect: inactive");
+  }
+
+  async jwks() {
+    expectStatus(await request(`${this.base}/.well-known/jwks.json`), 200, "jwks");
+  }
+}
+
+export class Floor {
+  constructor(base) {
+    this.base = base;
+  }
+
+  async derive() {
+    expectStatus(await request(`${this.base}/derive`, { method: "POST" }), 200, "derive");
+  }
+
+  async empty() {
+    expectStatus(await request(`${this.base}/`), 200, "empty Worker");
+  }
+}
+
+export class Peer {
+  constructor(base) {
+    this.base = base;
+    this.origin = { origin: base };
+  }
+
+  async hash() {
+    expectStatus(await request(`${this.base}/bench/hash`, { method: "POST" }), 200, "peer hash");
+  }
+
+  async users(prefix, n, password) {
+    const q = new URLSearchParams({ prefix, n: String(n), password });
+    return expectStatus(await request(`${this.base}/bench/users?${q}`, { method: "POST" }), 201, "peer users").json().emails;
+  }
+
+  async requestReset(email) {
+    const res = await postJson(`${this.base}/api/auth/request-password-reset`, { email, redirectTo: `${this.base}/reset` }, this.origin);
+    expectStatus(res, 200, "peer request-password-reset");
+  }
+
+  async token(email) {
+    return expectStatus(await request(`${this.base}/bench/token?${new URLSearchParams({ email })}`), 200, "peer token").json().token;
+  }
+
+  async reset(token, newPassword) {
+    const res = await postJson(`${this.base}/api/auth/reset-password`, { token, newPassword }, this.origin);
+    expectStatus(res, 200, "peer reset-password");
+  }
+
+  async login(email, password, expectOk) {
+    const res = await postJson(`${this.base}/api/auth/sign-in/email`, { email, password }, this.origin);
+    expectStatus(res, expectOk ? 200 : 401, "peer sign-in");
+  }
+}

@@ -1,0 +1,106 @@
+// Starting and stopping what the bench measures. Each server runs in its own process group, and
+// stopping it kills the whole group: `wrangler dev` does not exit on SIGTERM.
+import { spawn, spawnSync } from "node:child_process";
+import { openSync } from "node:fs";
+import net from "node:net";
+import { request } from "./http.mjs";
+
+/** Environment of `npm start`: offline, no Request.cf lookup, no metrics. */
+export const WRANGLER_ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" };
+
+/**
+ * A port below the ephemeral range that nothing listens on now. Ports the OS hands out for
+ * `listen(0)` can be handed again to another server starting at the same moment (a wrangler dev's
+ * internal sockets), so the bench draws its own.
+ */
+export async function freePort() {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise((resolve) => {
+      const server = net.createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error("no free port found between 20000 and 30000");
+}
+
+const running = new Set();
+
+function startGroup(command, args, { cwd, env, logFile }) {
+  const log = openSync(logFile, "a");
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ["ignore", log, log] });
+  const handle = {
+    child,
+    exited: false,
+    stop() {
+      if (handle.exited) return;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+      handle.exited = true;
+      running.delete(handle);
+    },
+  };
+  child.on("exit", () => {
+    handle.exited = true;
+    running.delete(handle);
+  });
+  running.add(handle);
+  return handle;
+}
+
+export function stopAll() {
+  for (const h of [...running]) h.stop();
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    stopAll();
+    process.exit(130);
+  });
+}
+process.on("exit", stopAll);
+
+async function waitFor(url, handle, what, logFile, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (handle.exited) throw new Error(`${what} exited before answering; see ${logFile}`);
+    try {
+      const res = await request(url);
+      if (res.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not answer on ${url} within ${timeoutMs / 1000} s; see ${logFile}`);
+}
+
+/** `wrangler d1 migrations apply DB --local`, as `npm start` does, into the bench's own state folder. */
+export function migrate({ cwd, persistTo, logFile }) {
+  const out = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
+    cwd,
+    env: { ...WRANGLER_ENV, CI: "true" },
+    encoding: "utf8",
+  });
+  if (out.status !== 0) throw new Error(`migrations failed:\n${out.stdout}\n${out.stderr}`);
+}
+
+/** `wrangler dev` with `npm start`'s flags on a port of its own; answers once `probePath` does. */
+export async function startWrangler({ cwd, config, port, persistTo, logFile, probePath, name, vars = {} }) {
+  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
+  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
+  if (config) args.push("--config", config);
+  if (persistTo) args.push("--persist-to", persistTo);
+  const handle = startGroup("wrangler", args, { cwd, env: WRANGLER_ENV, logFile });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}${probePath}`, handle, name, logFile);
+  return { base, stop: handle.stop };
+}
+
+/** The peer's server on the machine's Node 20. */
+export async function startPeer({ node, cwd, port, dbFile, logFile }) {
+  const handle = startGroup(node, ["server.mjs", String(port), dbFile], { cwd, env: { ...process.env, NODE_ENV: "production" }, logFile });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/bench/token?email=nobody`, handle, "the peer", logFile, 60_000);
+  return { base, stop: handle.stop };
+}

@@ -1,0 +1,272 @@
+// `npm run bench`: what a reset, a login and the cheap endpoints cost, against the hashing floor
+// and the runtime's own ceiling measured in the same run, beside a real peer (Better Auth).
+// Starts the service under local workerd the way `npm start` does (its own port and state folder),
+// provisions everything before timing, prints a table and writes bench/results.json.
+// Absolute figures drift on a shared machine: the ratios, measured in the same run, are the result.
+// BENCH_QUICK=1 runs a tenth of the requests (a smoke run; its figures are not for the README).
+// BENCH_PEER=0 leaves the peer out (for profiling the service alone).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadDevVars } from "../scripts/dev-vars.mjs";
+import { closeConnections } from "./lib/http.mjs";
+import { drive, range, round, summarize } from "./lib/load.mjs";
+import { Floor, Ours, Peer } from "./lib/ours.mjs";
+import { gitDescribe, installPeer, peerVersions } from "./lib/peer-install.mjs";
+import { renderTable, updateReadme } from "./lib/report.mjs";
+import { freePort, migrate, startPeer, startWrangler, stopAll } from "./lib/servers.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const peerDir = path.join(root, "bench", "peer");
+const quick = process.env.BENCH_QUICK === "1";
+const scale = (n, min = 1) => (quick ? Math.max(min, Math.round(n / 10)) : n);
+
+/** Request counts. Every loop in the bench is bounded by one of these. */
+const N = {
+  resets: { 1: scale(100, 10), 4: scale(300, 16), 16: scale(800, 32), 64: scale(800, 64) },
+  peerResets: { 1: scale(30, 4), 4: scale(40, 8), 16: scale(64, 16), 64: scale(128, 64) },
+  requestReset: scale(1200, 64),
+  peerRequestReset: scale(1000, 64),
+  login: scale(320, 32),
+  peerLogin: scale(96, 32),
+  refresh: scale(1000, 32),
+  introspect: scale(1000, 32),
+  empty: scale(3000, 200),
+  deriveSequential: scale(40, 5),
+  deriveParallel: scale(160, 16),
+  peerHashSequential: scale(12, 3),
+  peerHashParallel: scale(48, 8),
+  scalingSamples: scale(20, 5),
+  fillerRows: quick ? 10_000 : 100_000,
+  knownUsers: 64,
+};
+const DERIVATIONS_PER_RESET = 2; // the same_as_current check, then the new hash (the user has a password)
+const PEER_HASHES_PER_RESET = 1; // Better Auth hashes the new password and checks nothing against the old
+const PASSWORD = "the bench password 0";
+
+const started = new Date();
+const log = (msg) => console.error(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(3)} s] ${msg}`);
+const stateDir = mkdtempSync(path.join(os.tmpdir(), "edge-password-reset-bench-"));
+const logFile = (name) => path.join(stateDir, `${name}.log`);
+const results = { cases: {} };
+const record = (key, run, extra = {}) => {
+  results.cases[key] = { ...summarize(run), ...extra, latenciesMs: run.latencies.map((x) => round(x, 2)) };
+  return results.cases[key];
+};
+
+async function main() {
+  const vars = loadDevVars(root);
+  if (vars.ENVIRONMENT !== "development") throw new Error(".dev.vars must set ENVIRONMENT=development: the bench provisions through /dev routes");
+
+  // The peer's first install builds better-sqlite3 (minutes): it runs while our servers start.
+  const peerInstall =
+    process.env.BENCH_PEER === "0"
+      ? Promise.reject(new Error("left out (BENCH_PEER=0)"))
+      : (log("installing the peer (Better Auth) with the machine's Node, unless cached"), installPeer(peerDir, logFile("peer-install")));
+  peerInstall.catch(() => {});
+
+  log("starting the floor Worker and the service");
+  const [floorPort, servicePort, peerPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const servicePersist = path.join(stateDir, "service-state");
+  migrate({ cwd: root, persistTo: servicePersist });
+  const [floorServer, service] = await Promise.all([
+    startWrangler({ cwd: path.join(root, "bench", "floor"), port: floorPort, persistTo: path.join(stateDir, "floor-state"), logFile: logFile("floor"), probePath: "/", name: "the floor Worker" }),
+    startWrangler({
+      cwd: root,
+      port: servicePort,
+      persistTo: servicePersist,
+      logFile: logFile("service"),
+      probePath: "/.well-known/jwks.json",
+      name: "the service",
+      // As `npm start`: without PUBLIC_BASE_URL in .dev.vars, emailed links point where this server listens.
+      vars: vars.PUBLIC_BASE_URL ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${servicePort}` },
+    }),
+  ]);
+
+  let peerInfo = null;
+  try {
+    peerInfo = await peerInstall;
+    log(`peer on ${peerInfo.node} ${peerInfo.version}, install ${peerInfo.installed}`);
+  } catch (e) {
+    results.peerUnavailable = String(e.message);
+    log(`peer unavailable, continuing without it: ${e.message}`);
+  }
+  const peerServer = peerInfo
+    ? await startPeer({ node: peerInfo.node, cwd: peerDir, port: peerPort, dbFile: path.join(stateDir, "peer.sqlite"), logFile: logFile("peer") })
+    : null;
+  const floor = new Floor(floorServer.base);
+  const ours = new Ours(service.base, vars.ADMIN_TOKEN);
+  const peer = peerServer ? new Peer(peerServer.base) : null;
+
+  log("provisioning the scaling users (10 in D1)");
+  await ours.provision("bench");
+  const scaleUsers = await ours.users("scale", 10, PASSWORD);
+  await scaling("small", scaleUsers, { withSessions: true });
+
+  log(`provisioning ${Object.values(N.resets).reduce((a, b) => a + b)} reset users, ${N.knownUsers} login users and one code per reset`);
+  const resetUsers = {};
+  for (const c of Object.keys(N.resets)) resetUsers[c] = await ours.users(`reset-c${c}`, N.resets[c], PASSWORD);
+  const knownUsers = await ours.users("known", N.knownUsers, PASSWORD);
+  const resetCodes = {};
+  for (const c of Object.keys(N.resets)) {
+    const codes = new Array(resetUsers[c].length);
+    await drive(resetUsers[c], 8, async (u, i) => (codes[i] = await ours.resetCode(u.id)));
+    resetCodes[c] = codes;
+  }
+  const peerTokens = {};
+  let peerKnown = [];
+  if (peer) {
+    log("provisioning the peer's users and one reset token per reset");
+    for (const c of Object.keys(N.peerResets)) {
+      const emails = await peer.users(`reset${c}x`, N.peerResets[c], PASSWORD);
+      await drive(emails, 8, (email) => peer.requestReset(email));
+      peerTokens[c] = [];
+      for (const email of emails) peerTokens[c].push(await peer.token(email));
+    }
+    peerKnown = await peer.users("known", N.knownUsers, PASSWORD);
+  }
+
+  await floors("before");
+
+  for (const c of Object.keys(N.resets).map(Number)) {
+    log(`reset-password at concurrency ${c}`);
+    await ours.refreshClientToken();
+    record(`reset.c${c}`, await drive(resetCodes[c], c, (code, i) => ours.reset(code, `a new bench password ${i}`)));
+    if (peer) record(`peer.reset.c${c}`, await drive(peerTokens[c], c, (token, i) => peer.reset(token, `a new bench password ${i}`)));
+  }
+
+  log("request-password-reset at concurrency 16, known and unknown emails interleaved");
+  await ours.refreshClientToken();
+  await knownUnknown("requestReset", ours, N.requestReset, (i) => knownUsers[(i / 2) % knownUsers.length | 0].email, (email) => ours.requestReset(email));
+  if (peer) await knownUnknown("peer.requestReset", peer, N.peerRequestReset, (i) => peerKnown[(i / 2) % peerKnown.length | 0], (email) => peer.requestReset(email));
+
+  log("login at concurrency 16, known (right password) and unknown emails interleaved");
+  const sessions = [];
+  await knownUnknown("login", ours, N.login, (i) => knownUsers[(i / 2) % knownUsers.length | 0].email, async (email, known) => {
+    const body = await ours.login(email, known ? PASSWORD : "a wrong password", known ? "SUCCESS" : "INVALID_CREDENTIALS");
+    if (known && sessions.length < 16 && !sessions.some((s) => s.userId === body.userId)) sessions.push(body);
+  });
+  if (peer) await knownUnknown("peer.login", peer, N.peerLogin, (i) => peerKnown[(i / 2) % peerKnown.length | 0], (email, known) => peer.login(email, known ? PASSWORD : "a wrong password", known));
+
+  log("refresh (16 sessions, each rotating its own token) and introspect, at concurrency 16");
+  const refreshTokens = sessions.map((s) => s.refreshToken);
+  record("refresh", await drive(range(N.refresh), refreshTokens.length, async (_, __, caller) => (refreshTokens[caller] = await ours.refresh(refreshTokens[caller]))));
+  record("introspect", await drive(range(N.introspect), 16, (i) => ours.introspect(sessions[i % sessions.length].accessToken)));
+
+  await floors("after");
+
+  log(`filling D1 with ${N.fillerRows} more users and ${N.fillerRows} open reset codes`);
+  await ours.filler({ users: N.fillerRows, openCodes: N.fillerRows });
+  await scaling("large", scaleUsers, { withSessions: false });
+
+  floorServer.stop();
+  service.stop();
+  peerServer?.stop();
+  closeConnections();
+
+  results.machine = machine();
+  results.versions = versions(peerInfo);
+  results.date = started.toISOString();
+  results.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
+  results.config = { quick, counts: N, derivationsPerReset: DERIVATIONS_PER_RESET, peerHashesPerReset: PEER_HASHES_PER_RESET };
+  const table = renderTable(results);
+  console.log(table);
+  writeFileSync(path.join(root, "bench", "results.json"), `${JSON.stringify(results, null, 1)}\n`);
+  if (!quick && !results.peerUnavailable) updateReadme(path.join(root, "README.md"), table, results);
+  log(`done in ${results.durationSeconds} s; bench/results.json written${quick ? " (quick run: README left alone)" : ", README updated"}`);
+
+  async function floors(when) {
+    log(`floors (${when}): one derivation sequential and 8 in parallel, the empty Worker at concurrency 16`);
+    if (when === "before") {
+      await drive(range(4), 1, () => floor.derive()); // warm the isolate
+      record("floor.derive.sequential", await drive(range(N.deriveSequential), 1, () => floor.derive()));
+      await drive(range(200), 16, () => floor.empty());
+      record("floor.jwks", await drive(range(N.empty), 16, () => ours.jwks()));
+    }
+    record(`floor.derive.parallel.${when}`, await drive(range(N.deriveParallel), 8, () => floor.derive()));
+    record(`floor.empty.${when}`, await drive(range(N.empty), 16, () => floor.empty()));
+    if (peer) {
+      if (when === "before") {
+        await drive(range(2), 1, () => peer.hash());
+        record("peer.floor.hash.sequential", await drive(range(N.peerHashSequential), 1, () => peer.hash()));
+      }
+      record(`peer.floor.hash.parallel.${when}`, await drive(range(N.peerHashParallel), 8, () => peer.hash()));
+    }
+  }
+
+  /** Alternates known and unknown emails in one run, so that drift hits both alike; both medians kept. */
+  async function knownUnknown(key, _side, n, knownEmail, call) {
+    const items = range(n).map((i) => (i % 2 === 0 ? { email: knownEmail(i), known: true } : { email: `nobody-${key}-${i}@bench.invalid`, known: false }));
+    const run = await drive(items, 16, (item) => call(item.email, item.known));
+    const of = (known) => run.latencies.filter((_, i) => items[i].known === known);
+    const median = (xs) => summarize({ ...run, latencies: xs }).p50;
+    record(key, run, { p50Known: median(of(true)), p50Unknown: median(of(false)) });
+  }
+
+  /**
+   * Sequential samples, each with its code issued (and its sessions seeded) just before, outside
+   * the timing: reset with 1 against 1,000 sessions (interleaved), reset and request-reset with the
+   * D1 tables small ("small") against filled with filler rows ("large").
+   */
+  async function scaling(size, users, { withSessions }) {
+    log(`scaling cases (${size} D1)`);
+    await ours.refreshClientToken();
+    const [oneSession, thousandSessions, directoryUser, requester] = users;
+    const timings = { "sessions.1": [], "sessions.1000": [], [`users.${size}`]: [], [`codes.${size}`]: [] };
+    const timedReset = async (user, sessionsToSeed, key, i) => {
+      await ours.sessions(user.id, sessionsToSeed);
+      const code = await ours.resetCode(user.id);
+      const t = performance.now();
+      await ours.reset(code, `scaling ${size} ${key} ${i}`);
+      timings[key].push(performance.now() - t);
+    };
+    for (let i = 0; i < N.scalingSamples; i++) {
+      if (withSessions) {
+        await timedReset(oneSession, 1, "sessions.1", i);
+        await timedReset(thousandSessions, 1000, "sessions.1000", i);
+      }
+      await timedReset(directoryUser, 1, `users.${size}`, i);
+      const t = performance.now();
+      await ours.requestReset(requester.email);
+      timings[`codes.${size}`].push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20)); // lets the request's work after the response finish
+    }
+    for (const [key, latencies] of Object.entries(timings)) {
+      if (latencies.length) record(`scaling.${key}`, { n: latencies.length, concurrency: 1, wallMs: latencies.reduce((a, b) => a + b, 0), perSecond: NaN, latencies });
+    }
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memoryGiB: round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
+    shared: "shared with other work: compare ratios from one run, not absolute figures across runs",
+  };
+}
+
+function versions(peerInfo) {
+  const pkg = (p) => JSON.parse(readFileSync(path.join(root, "node_modules", p, "package.json"), "utf8")).version;
+  return {
+    commit: gitDescribe(root),
+    node: process.version,
+    wrangler: pkg("wrangler"),
+    workerd: pkg("workerd"),
+    ...(peerInfo ? { peerNode: peerInfo.version, ...peerVersions(peerDir) } : {}),
+  };
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`bench failed: ${e.stack ?? e}\nserver logs are in ${stateDir}`);
+  process.exitCode = 1;
+} finally {
+  stopAll();
+  if (process.exitCode !== 1) rmSync(stateDir, { recursive: true, force: true });
+}

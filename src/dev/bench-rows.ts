@@ -1,0 +1,72 @@
+// Development only, for `npm run bench`: provisioning that would otherwise cost one PBKDF2
+// derivation or one request per row, so that it stays cheap and outside the timing.
+import { sql } from "drizzle-orm";
+import { hashPassword } from "../crypto/password-hash";
+import type { Database } from "../db/client";
+import type { Tenant } from "../directory/tenants";
+import type { User } from "../directory/users";
+import { POLICY_DEFAULTS } from "../policy/password-reset-policy";
+import { callUserObject } from "../user-object/stub";
+import { createUser } from "../workflows/users";
+
+/** How many users one call creates at most, and how many filler rows one call writes at most. */
+export const BENCH_MAX_USERS = 5_000;
+export const BENCH_MAX_FILLER_ROWS = 200_000;
+export const BENCH_MAX_SESSIONS = 10_000;
+
+const grantOf = (tenant: Tenant) => ({
+  applicationId: tenant.applicationId,
+  tenantId: tenant.id,
+  idleTtlSeconds: POLICY_DEFAULTS.sessionIdleTtlSeconds,
+  absoluteTtlSeconds: POLICY_DEFAULTS.sessionAbsoluteTtlSeconds,
+});
+
+/** Users `<prefix>-<i>@bench.invalid` sharing one password, hashed once with the service's own function. */
+export async function benchUsers(env: Env, db: Database, tenant: Tenant, prefix: string, count: number, password: string): Promise<User[]> {
+  const passwordHash = await hashPassword(password, env.PASSWORD_PEPPER);
+  const created: User[] = [];
+  for (let start = 0; start < count; start += 50) {
+    const chunk = Array.from({ length: Math.min(50, count - start) }, (_, k) => start + k);
+    created.push(
+      ...(await Promise.all(
+        chunk.map(async (i) => {
+          const email = `${prefix}-${i}@bench.invalid`;
+          const user = await createUser(env, db, { applicationId: tenant.applicationId, tenantId: tenant.id, email, password: null });
+          await callUserObject(env, user.id, "seedForBench", { passwordHash, grant: grantOf(tenant) });
+          return user;
+        }),
+      )),
+    );
+  }
+  return created;
+}
+
+/** Adds live sessions, each with a refresh token nobody holds, to one user's object. */
+export async function benchSessions(env: Env, user: User, tenant: Tenant, count: number): Promise<void> {
+  await callUserObject(env, user.id, "seedForBench", { sessions: count, grant: grantOf(tenant) });
+}
+
+/**
+ * Directory rows with no Durable Object behind them (users nobody can log in as) and open reset
+ * codes nobody holds, each written by one INSERT … SELECT over a recursive count.
+ */
+export async function benchFiller(db: Database, tenant: Tenant, rows: { users: number; openCodes: number }, now = Date.now()): Promise<void> {
+  const tag = crypto.randomUUID().slice(0, 8);
+  if (rows.users > 0) {
+    await db.run(sql`
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows.users})
+      INSERT INTO users (id, application_id, tenant_id, email, email_key, status, created_at)
+      SELECT 'filler' || ${tag} || printf('%012d', i), ${tenant.applicationId}, ${tenant.id},
+             'filler-' || ${tag} || '-' || i || '@bench.invalid', 'filler-' || ${tag} || '-' || i || '@bench.invalid', 'ACTIVE', ${now}
+      FROM n`);
+  }
+  if (rows.openCodes > 0) {
+    await db.run(sql`
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows.openCodes})
+      INSERT INTO reset_codes (id, application_id, tenant_id, user_id, subject_key, kind, code_hash, verification_hash,
+                               credential_version, attempts, max_attempts, expires_at, created_at)
+      SELECT 'filler' || ${tag} || printf('%012d', i), ${tenant.applicationId}, ${tenant.id}, NULL, hex(randomblob(32)), 'EMAIL_LINK',
+             hex(randomblob(32)), NULL, 0, 0, 0, ${now + 3_600_000}, ${now}
+      FROM n`);
+  }
+}

@@ -1,0 +1,54 @@
+// The hosted pages: server-rendered HTML, no client script, no third-party assets. Each response
+// is uncacheable, unframeable and referrer-free, with a CSP that allows only its own nonce'd
+// stylesheet; form POSTs pass hono's Origin / Sec-Fetch-Site check and a per-form token.
+import { Hono } from "hono";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import { NONCE, secureHeaders } from "hono/secure-headers";
+import { publicBaseUrl } from "../../config/public-origin";
+import { isStorageFailure } from "../../db/errors";
+import type { AppEnv } from "../app-env";
+import { noStore } from "../middleware/no-store";
+import { forgotPasswordPage } from "./forgot-password";
+import { renderEnding } from "./outcome";
+import { PAGES } from "./page-paths";
+import { neutralView } from "./page-view";
+import { resetPasswordPage } from "./reset-password";
+import { resetPasswordOtpPage } from "./reset-password-otp";
+import { TURNSTILE_ORIGIN } from "./turnstile";
+
+export const pageRoutes = new Hono<AppEnv>();
+
+const POLICY = {
+  defaultSrc: ["'none'"],
+  styleSrc: [NONCE],
+  // Logos are the tenant's own https images; nothing else is loaded.
+  imgSrc: ["'self'", "https:"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+};
+const pageHeaders = secureHeaders({ contentSecurityPolicy: POLICY, referrerPolicy: "no-referrer", xFrameOptions: "DENY" });
+/** The forgot-password form may load Turnstile's script and frame, and nothing else besides. */
+const forgotPasswordHeaders = secureHeaders({
+  contentSecurityPolicy: { ...POLICY, scriptSrc: [NONCE, TURNSTILE_ORIGIN], frameSrc: [TURNSTILE_ORIGIN] },
+  referrerPolicy: "no-referrer",
+  xFrameOptions: "DENY",
+});
+// The allowed origin is the configured one: the request's Host is the sender's to choose.
+const sameOrigin = csrf({ origin: (origin, c) => origin === new URL(publicBaseUrl(c.env)).origin });
+
+// Only the pages' own paths: these routes are mounted beside the API.
+pageRoutes.use(PAGES.resetPassword, pageHeaders, noStore, sameOrigin);
+pageRoutes.use(PAGES.resetPasswordOtp, pageHeaders, noStore, sameOrigin);
+pageRoutes.use(PAGES.forgotPassword, forgotPasswordHeaders, noStore, sameOrigin);
+
+pageRoutes.route(PAGES.resetPasswordOtp, resetPasswordOtpPage);
+pageRoutes.route(PAGES.resetPassword, resetPasswordPage);
+pageRoutes.route(PAGES.forgotPassword, forgotPasswordPage);
+
+pageRoutes.onError((err, c) => {
+  if (err instanceof HTTPException && err.status === 403) return renderEnding(c, neutralView(c), "FORM_EXPIRED");
+  console.error(JSON.stringify({ requestId: c.get("requestId"), status: 503, error: err.name, storage: isStorageFailure(err) }));
+  return renderEnding(c, neutralView(c), "UNAVAILABLE");
+});

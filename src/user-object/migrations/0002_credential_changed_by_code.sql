@@ -1,0 +1,1 @@
+ALTER TABLE `credential` ADD `changed_by_code` text;

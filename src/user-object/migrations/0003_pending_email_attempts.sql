@@ -1,0 +1,1 @@
+ALTER TABLE `pending_emails` ADD `attempts` integer DEFAULT 0 NOT NULL;

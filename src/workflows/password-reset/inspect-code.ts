@@ -1,0 +1,25 @@
+// What the hosted pages show before anyone types a password: whether a code could still be
+// used. It only reads: loading a link any number of times spends, attempts and counts nothing.
+import type { WorkflowDeps } from "../deps";
+import { codeHash, findCode } from "./code-store";
+import { type CodeKind, judgeCode } from "./decide";
+
+/** Where the code belongs, when it is known at all: the page then wears its tenant's branding. */
+interface Owner {
+  applicationId: string;
+  tenantId: string;
+}
+
+export type CodeStanding =
+  | ({ state: "USABLE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" } & Owner)
+  | { state: "INVALID_CODE"; owner: Owner | null };
+
+/** The same judgement Reset Password makes, for the code's own application, without acting on it. */
+export async function inspectCode({ env, db }: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
+  const row = await findCode(db, await codeHash(env.SECRET_HASH_KEY, code));
+  if (!row) return { state: "INVALID_CODE", owner: null };
+  const where = { applicationId: row.applicationId, tenantId: row.tenantId };
+  const verdict = judgeCode(row, { kind }, row.applicationId, Date.now());
+  if (verdict === "INVALID_CODE") return { state: "INVALID_CODE", owner: where };
+  return verdict === "VERIFY" || verdict === "SPEND" ? { state: "USABLE", ...where } : { state: verdict, ...where };
+}

@@ -1,0 +1,133 @@
+// The user object cleans up after itself: an alarm at the next expiry deletes rotated and expired
+// refresh tokens and ended sessions, also when no password ever changes; and the mail relay in
+// the alarm never gives up on a D1 failure, backing off instead of throwing.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ROTATED_TOKEN_RETENTION_MS, RELAY_RETRY_CEILING_MS, RELAY_RETRY_FIRST_MS, relayRetryDelayMs } from "../../src/user-object/housekeeping";
+import { clockAt, setPolicy } from "../support/codes";
+import { createUser, world } from "../support/fixtures";
+import { mailbox } from "../support/mailbox";
+import { adminLinkCode, reset } from "../support/reset";
+import { loginOk, refresh } from "../support/sessions";
+
+const stubOf = (userId: string) => env.USERS.get(env.USERS.idFromName(userId));
+
+function rows(userId: string) {
+  return runInDurableObject(stubOf(userId), async (_i, state) => ({
+    sessions: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sessions").one().n,
+    refreshTokens: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM refresh_tokens").one().n,
+    pending: state.storage.sql.exec<{ attempts: number }>("SELECT attempts FROM pending_emails").toArray(),
+    alarm: await state.storage.getAlarm(),
+  }));
+}
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await env.DB.exec("DROP TRIGGER IF EXISTS block_outbox");
+});
+
+describe("the user object's alarm", () => {
+  it("deletes rotated refresh tokens once their reuse window has passed, with no password change", async () => {
+    const w = await world();
+    const start = Date.now();
+    const user = await createUser(w, "rotate@example.com", "password one");
+    let token = (await loginOk(w, "rotate@example.com", "password one")).refreshToken;
+    for (let i = 0; i < 10; i++) token = (await refresh(w, token)).body.refresh_token;
+
+    const before = await rows(user.id);
+    expect(before.refreshTokens).toBe(11);
+    // Armed for the first rotated token's window, not left unset.
+    expect(before.alarm).not.toBeNull();
+    expect(before.alarm!).toBeLessThanOrEqual(Date.now() + ROTATED_TOKEN_RETENTION_MS);
+
+    const clientToken = await clockAt(w, start + ROTATED_TOKEN_RETENTION_MS + 60_000);
+    expect(await runDurableObjectAlarm(stubOf(user.id))).toBe(true);
+    const after = await rows(user.id);
+    expect(after.refreshTokens).toBe(1);
+    expect(after.sessions).toBe(1);
+    // The live token still works.
+    expect((await refresh({ ...w, token: clientToken }, token)).status).toBe(200);
+  });
+
+  it("deletes a session, with its tokens, once it ended by idleness", async () => {
+    const w = await world();
+    await setPolicy(w, { sessionIdleTtlSeconds: 300, sessionAbsoluteTtlSeconds: 3600 });
+    const start = Date.now();
+    const user = await createUser(w, "idle@example.com", "password one");
+    await loginOk(w, "idle@example.com", "password one");
+    const armed = (await rows(user.id)).alarm;
+    expect(armed).not.toBeNull();
+    expect(armed!).toBeLessThanOrEqual(start + 300_000 + 5_000);
+
+    await clockAt(w, start + 301_000 + 5_000);
+    expect(await runDurableObjectAlarm(stubOf(user.id))).toBe(true);
+    expect(await rows(user.id)).toMatchObject({ sessions: 0, refreshTokens: 0, alarm: null });
+  });
+
+  it("keeps a rotated token inside its window: presenting it again is reuse, which ends the session", async () => {
+    const w = await world();
+    const user = await createUser(w, "reuse@example.com", "password one");
+    const first = (await loginOk(w, "reuse@example.com", "password one")).refreshToken;
+    const second = (await refresh(w, first)).body.refresh_token;
+    expect(await runDurableObjectAlarm(stubOf(user.id))).toBe(true);
+    expect((await rows(user.id)).refreshTokens).toBe(2);
+    expect((await refresh(w, first)).status).toBe(400);
+    expect((await refresh(w, second)).status).toBe(400);
+  });
+});
+
+describe("the mail relay in the alarm", () => {
+  async function changedWithOutboxDown(email: string) {
+    const w = await world();
+    const user = await createUser(w, email, "password one");
+    await env.DB.exec("CREATE TRIGGER block_outbox BEFORE INSERT ON outbox_emails BEGIN SELECT RAISE(ABORT, 'injected'); END");
+    const code = await adminLinkCode(w, user.id);
+    expect((await reset(w.token, { passwordResetCode: code, newPassword: "password two" })).body.result).toBe("PASSWORD_UPDATED");
+    return user;
+  }
+
+  it("re-arms itself with a growing backoff on a D1 failure instead of throwing, and delivers once D1 is back", async () => {
+    const user = await changedWithOutboxDown("relay@example.com");
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      // Resolves: the alarm handled the failure rather than throwing it to the platform.
+      await runDurableObjectAlarm(stubOf(user.id));
+      const state = await rows(user.id);
+      expect(state.pending).toEqual([{ attempts: i + 1 }]);
+      expect(state.alarm).not.toBeNull();
+      waits.push(state.alarm! - before);
+    }
+    expect(waits[0]).toBeGreaterThanOrEqual(RELAY_RETRY_FIRST_MS);
+    expect(waits[1]).toBeGreaterThan(waits[0]!);
+    expect(waits[2]).toBeGreaterThan(waits[1]!);
+    expect(await mailbox("relay@example.com")).toEqual([]);
+
+    await env.DB.exec("DROP TRIGGER block_outbox");
+    await runDurableObjectAlarm(stubOf(user.id));
+    expect((await rows(user.id)).pending).toEqual([]);
+    expect((await mailbox("relay@example.com")).map((m) => m.template)).toEqual(["PASSWORD_UPDATED"]);
+  });
+
+  it("delivers a message once even when an earlier attempt had already delivered it", async () => {
+    const user = await changedWithOutboxDown("twice@example.com");
+    await env.DB.exec("DROP TRIGGER block_outbox");
+    // The pending message reached D1 before, but the object never learned it (a crash in between).
+    const message = await runInDurableObject(stubOf(user.id), (_i, state) => state.storage.sql.exec<{ message: string }>("SELECT message FROM pending_emails").one().message);
+    const m = JSON.parse(message);
+    await env.DB.prepare("INSERT INTO outbox_emails (id, application_id, to_address, template, subject, text_body, html_body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(m.id, m.applicationId, m.to, m.template, m.subject, m.text, m.html, m.createdAt)
+      .run();
+    await runDurableObjectAlarm(stubOf(user.id));
+    expect((await rows(user.id)).pending).toEqual([]);
+    expect((await mailbox("twice@example.com")).map((x) => x.template)).toEqual(["PASSWORD_UPDATED"]);
+  });
+
+  it("backs off from 10 s, doubling, to at most an hour, whatever the number of failures", () => {
+    expect(relayRetryDelayMs(1, 0)).toBe(RELAY_RETRY_FIRST_MS);
+    expect(relayRetryDelayMs(2, 0)).toBe(2 * RELAY_RETRY_FIRST_MS);
+    expect(relayRetryDelayMs(50, 0)).toBe(RELAY_RETRY_CEILING_MS);
+    expect(relayRetryDelayMs(1_000_000, 0.999)).toBeLessThan(RELAY_RETRY_CEILING_MS * 1.25);
+  });
+});
