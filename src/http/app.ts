@@ -16,6 +16,7 @@ import { pageRoutes } from "./pages/routes";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
 import { brandingRoutes } from "./routes/branding";
+import { docsRoutes } from "./routes/docs";
 import { changePasswordRoutes } from "./routes/change-password";
 import { clientRoutes } from "./routes/clients";
 import { loginRoutes } from "./routes/login";
@@ -73,6 +74,7 @@ export function createApp() {
   app.doc31(OPENAPI_PATH, openApiDocument);
 
   app.route("/", pageRoutes);
+  app.route("/docs", docsRoutes);
   app.route("/dev", devRoutes);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(handleError);
