@@ -60,8 +60,10 @@ export const requireClientAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (mediaType(c.req) !== "application/x-www-form-urlencoded") {
     throw new OAuthError(400, "invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
   }
-  // The body is cached by Hono, so the route's form validator reads it again.
-  const credentials = presentedCredentials(c.req.header("Authorization"), new URLSearchParams(await c.req.text()));
+  // The body is cached by Hono, so the route's form validator reads it again. Decoded from bytes:
+  // workerd warns on every .text() of a form body.
+  const form = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
+  const credentials = presentedCredentials(c.req.header("Authorization"), form);
   const client = credentials && (await authenticateClient(c.var.db, c.env.SECRET_HASH_KEY, credentials.id, credentials.secret));
   if (!client) throw new OAuthError(401, "invalid_client", "Client authentication failed.");
   c.set("client", client);
