@@ -4,6 +4,11 @@ import { TEST_SECRETS } from "./test/secrets.ts";
 
 const PROJECT = "edge-password-reset";
 
+// Wrangler reads wrangler.toml once per test file; at its default level it would announce
+// "Using secrets defined in .dev.vars" each time (tests use test/secrets.ts, not .dev.vars).
+process.env.WRANGLER_LOG ??= "warn";
+process.env.WRANGLER_SEND_METRICS ??= "false";
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {

@@ -1,7 +1,11 @@
 // `npm run demo`, against a running `npm start`: the whole reset flow, step by step.
+import { existsSync, readFileSync } from "node:fs";
 import { loadDevVars } from "./dev-vars.mjs";
 
-const base = process.env.BASE_URL || `http://localhost:${process.env.PORT || "8787"}`;
+// Where `npm start` said it listens (.wrangler/npm-start-url), unless BASE_URL or PORT says otherwise.
+const RUNNING_AT = ".wrangler/npm-start-url";
+const started = existsSync(RUNNING_AT) ? readFileSync(RUNNING_AT, "utf8").trim() : "";
+const base = process.env.BASE_URL || (process.env.PORT ? `http://localhost:${process.env.PORT}` : started || "http://localhost:8787");
 const vars = loadDevVars();
 const TENANT = "demotenant0000000000000000";
 let step = 0;

@@ -1,9 +1,11 @@
 // `npm start`: migrate local D1, run `wrangler dev` offline, seed the demo, print how to call it.
 import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadDevVars } from "./dev-vars.mjs";
 
 const port = process.env.PORT || "8787";
 const base = `http://localhost:${port}`;
+const RUNNING_AT = ".wrangler/npm-start-url";
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "" };
 const vars = loadDevVars();
 // PERSIST_TO keeps local D1 and Durable Objects in another folder (the browser tests use a fresh one).
@@ -37,6 +39,10 @@ async function waitForServer() {
 }
 
 await waitForServer();
+// `npm run demo` reads where this run listens, whatever PORT it was given.
+mkdirSync(".wrangler", { recursive: true });
+writeFileSync(RUNNING_AT, `${base}\n`);
+process.on("exit", () => rmSync(RUNNING_AT, { force: true }));
 const seed = await fetch(`${base}/dev/seed`, { method: "POST", headers: { Authorization: `Bearer ${vars.ADMIN_TOKEN}` } });
 if (!seed.ok) {
   console.error(`Seeding failed: ${seed.status} ${await seed.text()}`);
