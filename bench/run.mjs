@@ -26,13 +26,13 @@ const scale = (n, min = 1) => (quick ? Math.max(min, Math.round(n / 10)) : n);
 const N = {
   resets: { 1: scale(100, 10), 4: scale(300, 16), 16: scale(800, 32), 64: scale(800, 64) },
   peerResets: { 1: scale(30, 4), 4: scale(40, 8), 16: scale(64, 16), 64: scale(128, 64) },
-  requestReset: scale(1200, 64),
-  peerRequestReset: scale(1000, 64),
+  requestReset: scale(1000, 64),
+  peerRequestReset: scale(600, 64),
   login: scale(320, 32),
-  peerLogin: scale(96, 32),
-  refresh: scale(1000, 32),
-  introspect: scale(1000, 32),
-  empty: scale(3000, 200),
+  peerLogin: scale(64, 32),
+  refresh: scale(600, 32),
+  introspect: scale(600, 32),
+  empty: scale(2000, 200),
   deriveSequential: scale(40, 5),
   deriveParallel: scale(160, 16),
   peerHashSequential: scale(12, 3),
@@ -70,19 +70,25 @@ async function main() {
   const [floorPort, servicePort, peerPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const servicePersist = path.join(stateDir, "service-state");
   migrate({ cwd: root, persistTo: servicePersist });
-  const [floorServer, service] = await Promise.all([
-    startWrangler({ cwd: path.join(root, "bench", "floor"), port: floorPort, persistTo: path.join(stateDir, "floor-state"), logFile: logFile("floor"), probePath: "/", name: "the floor Worker" }),
-    startWrangler({
-      cwd: root,
-      port: servicePort,
-      persistTo: servicePersist,
-      logFile: logFile("service"),
-      probePath: "/.well-known/jwks.json",
-      name: "the service",
-      // As `npm start`: without PUBLIC_BASE_URL in .dev.vars, emailed links point where this server listens.
-      vars: vars.PUBLIC_BASE_URL ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${servicePort}` },
-    }),
-  ]);
+  // One after the other: two wrangler dev starting at once can draw the same internal port.
+  const floorServer = await startWrangler({
+    cwd: path.join(root, "bench", "floor"),
+    port: floorPort,
+    persistTo: path.join(stateDir, "floor-state"),
+    logFile: logFile("floor"),
+    probePath: "/",
+    name: "the floor Worker",
+  });
+  const service = await startWrangler({
+    cwd: root,
+    port: servicePort,
+    persistTo: servicePersist,
+    logFile: logFile("service"),
+    probePath: "/.well-known/jwks.json",
+    name: "the service",
+    // As `npm start`: without PUBLIC_BASE_URL in .dev.vars, emailed links point where this server listens.
+    vars: vars.PUBLIC_BASE_URL ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${servicePort}` },
+  });
 
   let peerInfo = null;
   try {
@@ -105,15 +111,9 @@ async function main() {
   await scaling("small", scaleUsers, { withSessions: true });
 
   log(`provisioning ${Object.values(N.resets).reduce((a, b) => a + b)} reset users, ${N.knownUsers} login users and one code per reset`);
-  const resetUsers = {};
-  for (const c of Object.keys(N.resets)) resetUsers[c] = await ours.users(`reset-c${c}`, N.resets[c], PASSWORD);
-  const knownUsers = await ours.users("known", N.knownUsers, PASSWORD);
   const resetCodes = {};
-  for (const c of Object.keys(N.resets)) {
-    const codes = new Array(resetUsers[c].length);
-    await drive(resetUsers[c], 8, async (u, i) => (codes[i] = await ours.resetCode(u.id)));
-    resetCodes[c] = codes;
-  }
+  for (const c of Object.keys(N.resets)) resetCodes[c] = (await ours.users(`reset-c${c}`, N.resets[c], PASSWORD, { withResetCodes: true })).map((u) => u.passwordResetCode);
+  const knownUsers = await ours.users("known", N.knownUsers, PASSWORD);
   const peerTokens = {};
   let peerKnown = [];
   if (peer) {

@@ -37,9 +37,12 @@ export class Ours {
     this.bearer = { authorization: `Bearer ${res.json().access_token}` };
   }
 
-  /** Users `<prefix>-<i>@bench.invalid` with one password (dev-only route: one derivation for all). */
-  async users(prefix, count, password) {
-    const res = await postJson(`${this.base}/dev/bench/${this.tenantId}/users`, { prefix, count, password }, this.admin);
+  /**
+   * Users `<prefix>-<i>@bench.invalid` with one password (dev-only route: one derivation for all),
+   * each with an admin reset code issued by the service's own workflow if asked.
+   */
+  async users(prefix, count, password, { withResetCodes = false } = {}) {
+    const res = await postJson(`${this.base}/dev/bench/${this.tenantId}/users`, { prefix, count, password, withResetCodes }, this.admin);
     return expectStatus(res, 201, "bench users").json().users;
   }
 

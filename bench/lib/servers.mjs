@@ -86,8 +86,8 @@ export function migrate({ cwd, persistTo, logFile }) {
 }
 
 /** `wrangler dev` with `npm start`'s flags on a port of its own; answers once `probePath` does. */
-export async function startWrangler({ cwd, config, port, persistTo, logFile, probePath, name, vars = {} }) {
-  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
+export async function startWrangler({ cwd, config, port, persistTo, logFile, probePath, name, vars = {}, extraArgs = [] }) {
+  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false", ...extraArgs];
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
   if (config) args.push("--config", config);
   if (persistTo) args.push("--persist-to", persistTo);

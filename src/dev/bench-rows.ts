@@ -7,6 +7,8 @@ import type { Tenant } from "../directory/tenants";
 import type { User } from "../directory/users";
 import { POLICY_DEFAULTS } from "../policy/password-reset-policy";
 import { callUserObject } from "../user-object/stub";
+import type { WorkflowDeps } from "../workflows/deps";
+import { createPasswordResetLink } from "../workflows/password-reset/create-password-reset-link";
 import { createUser } from "../workflows/users";
 
 /** How many users one call creates at most, and how many filler rows one call writes at most. */
@@ -21,10 +23,25 @@ const grantOf = (tenant: Tenant) => ({
   absoluteTtlSeconds: POLICY_DEFAULTS.sessionAbsoluteTtlSeconds,
 });
 
-/** Users `<prefix>-<i>@bench.invalid` sharing one password, hashed once with the service's own function. */
-export async function benchUsers(env: Env, db: Database, tenant: Tenant, prefix: string, count: number, password: string): Promise<User[]> {
+export interface BenchUser {
+  user: User;
+  /** An admin link's code, issued by the service's own workflow, when asked for. */
+  passwordResetCode?: string;
+}
+
+/**
+ * Users `<prefix>-<i>@bench.invalid` sharing one password, hashed once with the service's own
+ * function; with `withResetCodes`, each also gets an admin reset link as the API would issue it.
+ */
+export async function benchUsers(
+  deps: WorkflowDeps,
+  tenant: Tenant,
+  u: { prefix: string; count: number; password: string; withResetCodes: boolean; baseUrl: string },
+): Promise<BenchUser[]> {
+  const { env, db } = deps;
+  const { prefix, count, password } = u;
   const passwordHash = await hashPassword(password, env.PASSWORD_PEPPER);
-  const created: User[] = [];
+  const created: BenchUser[] = [];
   for (let start = 0; start < count; start += 50) {
     const chunk = Array.from({ length: Math.min(50, count - start) }, (_, k) => start + k);
     created.push(
@@ -33,7 +50,9 @@ export async function benchUsers(env: Env, db: Database, tenant: Tenant, prefix:
           const email = `${prefix}-${i}@bench.invalid`;
           const user = await createUser(env, db, { applicationId: tenant.applicationId, tenantId: tenant.id, email, password: null });
           await callUserObject(env, user.id, "seedForBench", { passwordHash, grant: grantOf(tenant) });
-          return user;
+          if (!u.withResetCodes) return { user };
+          const link = await createPasswordResetLink(deps, user, u.baseUrl);
+          return { user, passwordResetCode: new URL(link!.passwordResetLink).searchParams.get("passwordResetCode")! };
         }),
       )),
     );

@@ -1,10 +1,12 @@
 // Development-only routes. They answer 404, as if absent, unless ENVIRONMENT=development.
 import { Hono } from "hono";
+import { publicBaseUrl } from "../config/public-origin";
 import { secretsEqual } from "../crypto/constant-time";
 import { readOutbox } from "../email/outbox";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, forbidden, missingToken, notFound } from "../http/errors";
 import { bearerToken } from "../http/middleware/authenticate";
+import { workflowDeps } from "../http/workflow-deps";
 import { getTenant } from "../directory/tenants";
 import { getUser } from "../directory/users";
 import { BENCH_MAX_FILLER_ROWS, BENCH_MAX_SESSIONS, BENCH_MAX_USERS, benchFiller, benchSessions, benchUsers } from "./bench-rows";
@@ -54,11 +56,17 @@ export const devRoutes = new Hono<AppEnv>()
     requireAdmin(c.req.header("Authorization"), c.env);
     const tenant = await getTenant(c.var.db, c.req.param("tenantId"));
     if (!tenant) throw notFound("Tenant");
-    const body = await c.req.json<{ prefix?: unknown; count?: unknown; password?: unknown }>();
+    const body = await c.req.json<{ prefix?: unknown; count?: unknown; password?: unknown; withResetCodes?: unknown }>();
     if (typeof body.prefix !== "string" || !/^[a-z0-9-]{1,40}$/.test(body.prefix)) throw new ApiError(400, "invalid_prefix", "prefix: [a-z0-9-]{1,40}");
     if (typeof body.password !== "string" || body.password.length < 8) throw new ApiError(400, "invalid_password", "password: 8 characters or more");
-    const users = await benchUsers(c.env, c.var.db, tenant, body.prefix, count(body.count, BENCH_MAX_USERS), body.password);
-    return c.json({ users: users.map((u) => ({ id: u.id, email: u.email })) }, 201);
+    const users = await benchUsers(workflowDeps(c), tenant, {
+      prefix: body.prefix,
+      count: count(body.count, BENCH_MAX_USERS),
+      password: body.password,
+      withResetCodes: body.withResetCodes === true,
+      baseUrl: publicBaseUrl(c.env),
+    });
+    return c.json({ users: users.map((u) => ({ id: u.user.id, email: u.user.email, passwordResetCode: u.passwordResetCode })) }, 201);
   })
   .post("/bench/:tenantId/filler", async (c) => {
     requireAdmin(c.req.header("Authorization"), c.env);

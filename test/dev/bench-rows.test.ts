@@ -44,6 +44,16 @@ describe("bench provisioning routes", () => {
     expect((await reset(w.token, { passwordResetCode: code, newPassword: "the bench password" })).body.result).toBe("PASSWORD_UPDATED");
   });
 
+  it("issue each user an admin reset code when asked, as the API would", async () => {
+    const w = await world("bench-codes");
+    const res = await callJson("POST", usersRoute(w.tenantId), { token: ADMIN, body: { prefix: "c", count: 2, password: "a bench password", withResetCodes: true } });
+    const [first, second] = res.body.users;
+    expect(first.passwordResetCode).not.toBe(second.passwordResetCode);
+    expect((await reset(w.token, { passwordResetCode: second.passwordResetCode, newPassword: "the bench password" })).body.result).toBe("PASSWORD_UPDATED");
+    expect((await reset(w.token, { passwordResetCode: second.passwordResetCode, newPassword: "another bench password" })).body.result).toBe("INVALID_CODE");
+    await loginOk(w, "c-1@bench.invalid", "the bench password");
+  });
+
   it("add live sessions that a reset revokes", async () => {
     const w = await world("bench-sessions");
     const [user] = (await callJson("POST", usersRoute(w.tenantId), { token: ADMIN, body: { prefix: "s", count: 1, password: "a bench password" } })).body.users;
