@@ -13,6 +13,7 @@ import { OPENAPI_PATH, openApiDocument } from "./openapi-document";
 import { pageRoutes } from "./pages/routes";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
+import { authorizationServerMetadataRoutes } from "./routes/authorization-server-metadata";
 import { brandingRoutes } from "./routes/branding";
 import { changePasswordRoutes } from "./routes/change-password";
 import { clientRoutes } from "./routes/clients";
@@ -49,6 +50,7 @@ export function createApp() {
   app.use("/api/v1/*", async (c, next) => (c.req.path.startsWith("/api/v1/oauth2/") ? next() : requireJsonBody(c, next)));
 
   app.route("/", wellKnownRoutes);
+  app.route("/", authorizationServerMetadataRoutes);
   app.route("/api/v1", oauth2Routes);
   app.route("/api/v1", applicationRoutes);
   app.route("/api/v1", tenantRoutes);
