@@ -3,6 +3,7 @@
 import { type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import { z } from "zod";
 import { newId } from "../crypto/random";
+import { type IssuerConfig, serviceIssuer } from "./issuer";
 import { signingKey } from "./signing-key";
 
 export const ACCEPTED_ALGORITHMS = ["ES256", "RS256", "EdDSA"];
@@ -44,7 +45,7 @@ function remoteKeySet(url: string): JWTVerifyGetKey {
 }
 
 export async function issueAccessToken(
-  env: Pick<Env, "JWT_SIGNING_KEY" | "TOKEN_ISSUER" | "TOKEN_AUDIENCE">,
+  env: Pick<Env, "JWT_SIGNING_KEY" | "TOKEN_AUDIENCE"> & IssuerConfig,
   claims: AccessTokenClaims,
   ttlSeconds: number,
 ): Promise<string> {
@@ -53,7 +54,7 @@ export async function issueAccessToken(
   // RFC 9068 §2.2.3: `scope` carries the permissions, space-separated; `permissions` stays for callers that read it.
   return new SignJWT({ ...rest, scope: claims.permissions.join(" ") })
     .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: key.kid })
-    .setIssuer(env.TOKEN_ISSUER)
+    .setIssuer(serviceIssuer(env))
     .setAudience(env.TOKEN_AUDIENCE)
     .setSubject(sub)
     .setIssuedAt()
@@ -66,7 +67,7 @@ export type VerifiedAccessToken = AccessTokenClaims & { exp: number; iat?: numbe
 
 /** Verifies signature, algorithm, issuer, audience, expiry and `typ`; returns null for any failure. */
 export async function verifyAccessToken(
-  env: Pick<Env, "JWT_SIGNING_KEY" | "TOKEN_ISSUER" | "TOKEN_AUDIENCE" | "TRUSTED_ISSUERS">,
+  env: Pick<Env, "JWT_SIGNING_KEY" | "TOKEN_AUDIENCE" | "TRUSTED_ISSUERS"> & IssuerConfig,
   token: string,
 ): Promise<VerifiedAccessToken | null> {
   let issuer: string | undefined;
@@ -77,7 +78,7 @@ export async function verifyAccessToken(
   }
   let keys: JWTVerifyGetKey;
   let audience = env.TOKEN_AUDIENCE;
-  if (issuer === env.TOKEN_ISSUER) {
+  if (issuer === serviceIssuer(env)) {
     keys = (await signingKey(env)).keySet;
   } else {
     const external = configuredIssuers(env.TRUSTED_ISSUERS).find((t) => t.issuer === issuer);

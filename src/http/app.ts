@@ -15,6 +15,7 @@ import { pathWithinBase } from "./base-path-routing";
 import { pageRoutes } from "./pages/routes";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
+import { authorizationServerMetadataRoutes } from "./routes/authorization-server-metadata";
 import { brandingRoutes } from "./routes/branding";
 import { docsRoutes } from "./routes/docs";
 import { changePasswordRoutes } from "./routes/change-password";
@@ -57,6 +58,7 @@ export function createApp() {
   app.use("/api/v1/*", async (c, next) => (c.req.path.startsWith("/api/v1/oauth2/") ? next() : requireJsonBody(c, next)));
 
   app.route("/", wellKnownRoutes);
+  app.route("/", authorizationServerMetadataRoutes);
   app.route("/api/v1", oauth2Routes);
   app.route("/api/v1", applicationRoutes);
   app.route("/api/v1", tenantRoutes);

@@ -73,6 +73,17 @@ describe("BASE_PATH=/auth", () => {
     expect((await call("GET", "/auth/.well-known/jwks.json", MOUNTED)).status).toBe(200);
   });
 
+  it("publishes RFC 8414 metadata under the prefix, with the prefix in the issuer and every endpoint", async () => {
+    const meta = await callJson("GET", "/auth/.well-known/oauth-authorization-server", MOUNTED);
+    expect(meta.status).toBe(200);
+    const issuer = `${DEVELOPMENT_BASE_URL}/auth`;
+    expect(meta.body.issuer).toBe(issuer);
+    for (const field of ["token_endpoint", "jwks_uri", "revocation_endpoint", "introspection_endpoint"]) {
+      expect(meta.body[field], field).toMatch(new RegExp(`^${issuer}/`));
+    }
+    expect((await call("GET", "/.well-known/oauth-authorization-server", MOUNTED)).status).toBe(404);
+  });
+
   it("puts the prefix in the OpenAPI server, and keeps 405 and its Allow header", async () => {
     const doc = await callJson("GET", "/auth/api/v1/openapi.json", MOUNTED);
     expect(doc.body.servers).toEqual([expect.objectContaining({ url: `${DEVELOPMENT_BASE_URL}/auth` })]);

@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
+import { DEVELOPMENT_BASE_URL } from "../../src/config/public-origin";
 import { ADMIN, call, callJson, form } from "../support/api";
 import { world } from "../support/fixtures";
 
@@ -42,7 +43,7 @@ describe("POST /api/v1/oauth2/token", () => {
       expect(decodeProtectedHeader(access_token)).toMatchObject({ alg: "ES256", typ: "at+jwt", kid: expect.any(String) });
       const claims = decodeJwt(access_token);
       expect(claims).toMatchObject({
-        iss: "urn:edge-password-reset",
+        iss: DEVELOPMENT_BASE_URL,
         aud: "urn:edge-password-reset:api",
         sub: client.id,
         client_id: client.id,

@@ -1,9 +1,20 @@
 // Provisions applications, tenants, clients and users through the public API, as a host would.
 import { PERMISSIONS } from "../../src/auth/permissions";
-import { ADMIN, callJson, form } from "./api";
+import { ADMIN, call, callJson, form } from "./api";
 
 export async function clientToken(id: string, secret: string): Promise<string> {
   const res = await form("/api/v1/oauth2/token", { grant_type: "client_credentials" }, { id, secret });
+  if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * A client token from the service run with `env` changed. A token names its issuer, which is
+ * PUBLIC_BASE_URL: one minted under another configuration is not this service's.
+ */
+export async function clientTokenUnder(env: Partial<Env>, id: string, secret: string): Promise<string> {
+  const body = new URLSearchParams({ grant_type: "client_credentials", client_id: id, client_secret: secret }).toString();
+  const res = await call("POST", "/api/v1/oauth2/token", { env, body, headers: { "Content-Type": "application/x-www-form-urlencoded" } });
   if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }

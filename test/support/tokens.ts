@@ -1,6 +1,7 @@
 // Crafts access tokens by hand, to check what the service accepts and rejects.
 import { env } from "cloudflare:workers";
 import { type CryptoKey, type JWK, SignJWT, base64url, importJWK } from "jose";
+import { serviceIssuer } from "../../src/auth/issuer";
 import { TEST_SECRETS } from "../secrets";
 
 /** The service's private signing key, as the test runtime is configured with it. */
@@ -35,7 +36,7 @@ export async function signAccessToken(claims: AccessClaims, f: Forgery = {}): Pr
   const exp = now + (f.expiresIn ?? 300);
   return new SignJWT(rest)
     .setProtectedHeader({ alg: f.alg ?? "ES256", typ: f.typ ?? "at+jwt", kid: f.kid ?? SERVICE_JWK.kid })
-    .setIssuer(f.iss ?? env.TOKEN_ISSUER)
+    .setIssuer(f.iss ?? serviceIssuer(env))
     .setAudience(f.aud ?? env.TOKEN_AUDIENCE)
     .setSubject(sub)
     .setIssuedAt(Math.min(now, exp - 60))
@@ -47,7 +48,7 @@ export async function signAccessToken(claims: AccessClaims, f: Forgery = {}): Pr
 export function unsignedAccessToken(claims: AccessClaims): string {
   const now = Math.floor(Date.now() / 1000);
   const header = { alg: "none", typ: "at+jwt", kid: SERVICE_JWK.kid };
-  const payload = { ...claims, iss: env.TOKEN_ISSUER, aud: env.TOKEN_AUDIENCE, iat: now, exp: now + 300 };
+  const payload = { ...claims, iss: serviceIssuer(env), aud: env.TOKEN_AUDIENCE, iat: now, exp: now + 300 };
   const part = (o: object) => base64url.encode(JSON.stringify(o));
   return `${part(header)}.${part(payload)}.`;
 }

@@ -2,6 +2,7 @@
 // introspection (RFC 7662). A client acts only on tokens of its own application (and tenant,
 // when it is tenant-scoped); anything else reads as an invalid token.
 import { CLIENT_TOKEN_TTL_SECONDS, USER_TOKEN_TTL_SECONDS, type VerifiedAccessToken, issueAccessToken } from "../../auth/access-token";
+import { serviceIssuer } from "../../auth/issuer";
 import { verifyLiveAccessToken } from "../../auth/live-access-token";
 import type { M2mClient } from "../../directory/clients";
 import { denyAccessToken } from "../../directory/revoked-access-tokens";
@@ -79,7 +80,7 @@ export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToke
  */
 async function ownAccessToken(deps: WorkflowDeps, client: M2mClient, token: string): Promise<VerifiedAccessToken | null> {
   const claims = await verifyLiveAccessToken(deps.env, deps.db, token);
-  if (!claims || claims.iss !== deps.env.TOKEN_ISSUER || !clientMayAct(client, claims.app_id, claims.tnt_id)) return null;
+  if (!claims || claims.iss !== serviceIssuer(deps.env) || !clientMayAct(client, claims.app_id, claims.tnt_id)) return null;
   return claims;
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { DEVELOPMENT_BASE_URL } from "../../../src/config/public-origin";
 import { callJson } from "../../support/api";
-import { createUser, world } from "../../support/fixtures";
+import { type World, clientTokenUnder, createUser, world } from "../../support/fixtures";
 import { waitForMail } from "../../support/mailbox";
 import { boundWorld, rpc } from "../../support/rpc";
 
@@ -44,10 +44,11 @@ describe("the public origin of links", () => {
   it("uses the configured PUBLIC_BASE_URL in production", async () => {
     const w = await world();
     const user = await createUser(w, "configured-origin@example.com");
+    const env = { ENVIRONMENT: "production", PUBLIC_BASE_URL: "https://reset.example.com/" };
     const res = await callJson("POST", "/api/v1/password-reset/create-password-reset-link", {
       ...FORGED,
-      env: { ENVIRONMENT: "production", PUBLIC_BASE_URL: "https://reset.example.com/" },
-      token: w.token,
+      env,
+      token: await clientTokenUnder(env, w.clientId, w.clientSecret),
       body: { userId: user.id },
     });
     expect(res.body.passwordResetLink).toMatch(/^https:\/\/reset\.example\.com\/reset-password\?passwordResetCode=/);
@@ -77,8 +78,13 @@ describe("the public origin of links", () => {
 });
 
 describe("policy page URLs", () => {
-  const patch = (w: { tenantId: string; token: string }, body: unknown, overrides?: Partial<Env>) =>
-    callJson("PATCH", `/api/v1/tenants/${w.tenantId}/password-reset-policy`, { token: w.token, body, ...(overrides ? { env: overrides } : {}) });
+  // Under other settings the service is another issuer, so the token is minted under them too.
+  const patch = async (w: World, body: unknown, overrides?: Partial<Env>) =>
+    callJson("PATCH", `/api/v1/tenants/${w.tenantId}/password-reset-policy`, {
+      token: overrides ? await clientTokenUnder(overrides, w.clientId, w.clientSecret) : w.token,
+      body,
+      ...(overrides ? { env: overrides } : {}),
+    });
   const PRODUCTION = { ENVIRONMENT: "production", PUBLIC_BASE_URL: "https://reset.example.com" };
 
   it("must be https outside development: 400 https_required, nothing saved", async () => {

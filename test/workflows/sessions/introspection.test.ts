@@ -2,6 +2,7 @@
 import { env } from "cloudflare:workers";
 import { type JWK, SignJWT, decodeJwt, importJWK } from "jose";
 import { describe, expect, it } from "vitest";
+import { serviceIssuer } from "../../../src/auth/issuer";
 import { EXTERNAL_IDP_KEY } from "../../secrets";
 import { createUser, world } from "../../support/fixtures";
 import { introspect, loginOk } from "../../support/sessions";
@@ -16,7 +17,7 @@ describe("introspection of an access token (RFC 7662)", () => {
       client_id: w.clientId,
       scope: claims.scope,
       sub: w.clientId,
-      iss: env.TOKEN_ISSUER,
+      iss: serviceIssuer(env),
       aud: env.TOKEN_AUDIENCE,
       exp: claims.exp,
       iat: claims.iat,
@@ -37,7 +38,7 @@ describe("introspection of an access token (RFC 7662)", () => {
       scope: "change-password-workflow:execute",
       sub: user.id,
       sid: s.sessionId,
-      iss: env.TOKEN_ISSUER,
+      iss: serviceIssuer(env),
       aud: env.TOKEN_AUDIENCE,
       exp: claims.exp,
       iat: claims.iat,
