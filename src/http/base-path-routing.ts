@@ -5,6 +5,7 @@ import { getPath } from "hono/utils/url";
 import { basePath } from "../config/base-path";
 
 const OUTSIDE = "/\u0000outside-base-path";
+const METADATA = "/.well-known/oauth-authorization-server";
 
 export function pathWithinBase(request: Request, options?: { env?: unknown }): string {
   const path = getPath(request);
@@ -16,5 +17,8 @@ export function pathWithinBase(request: Request, options?: { env?: unknown }): s
   }
   if (prefix === "") return path;
   if (path === prefix) return "/";
+  // RFC 8414 §3.1: for the issuer https://host/auth, clients look for the metadata at
+  // https://host/.well-known/oauth-authorization-server/auth (a second route sends it here).
+  if (path === `${METADATA}${prefix}`) return METADATA;
   return path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : OUTSIDE;
 }

@@ -82,6 +82,9 @@ describe("BASE_PATH=/auth", () => {
       expect(meta.body[field], field).toMatch(new RegExp(`^${issuer}/`));
     }
     expect((await call("GET", "/.well-known/oauth-authorization-server", MOUNTED)).status).toBe(404);
+    // RFC 8414 §3.1: the path-inserted location of an issuer with a path.
+    const inserted = await callJson("GET", "/.well-known/oauth-authorization-server/auth", MOUNTED);
+    expect(inserted.body).toEqual(meta.body);
   });
 
   it("puts the prefix in the OpenAPI server, and keeps 405 and its Allow header", async () => {

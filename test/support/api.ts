@@ -20,7 +20,7 @@ export interface CallOptions {
 /** Sends a request to the Worker; a response of a documented operation must match the OpenAPI document. */
 async function send(request: Request, overrides?: Partial<Env>): Promise<Response> {
   const res = overrides ? await fetchWithEnv(request, overrides) : await exports.default.fetch(request);
-  await assertConforms(request.method, request.url, res);
+  await assertConforms(request.method, request.url, res, overrides?.BASE_PATH ?? "");
   return res;
 }
 

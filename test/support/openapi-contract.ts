@@ -55,9 +55,10 @@ export function openApiContract(prefix = ""): Promise<Contract> {
   return contract;
 }
 
-export function operationOf(c: Contract, method: string, requestPath: string): Operation | null {
-  if (!requestPath.startsWith(c.prefix)) return null;
-  const path = requestPath.slice(c.prefix.length);
+/** The documented operation a request reaches, given the BASE_PATH it runs under. */
+export function operationOf(c: Contract, method: string, requestPath: string, prefix = c.prefix): Operation | null {
+  if (prefix && !requestPath.startsWith(`${prefix}/`)) return null;
+  const path = requestPath.slice(prefix.length);
   return c.matchers.find((m) => m.op.method === method.toLowerCase() && m.pattern.test(path))?.op ?? null;
 }
 
@@ -94,8 +95,8 @@ export async function contractViolations(c: Contract, op: Operation, res: Respon
 
 /** Throws when a response of a documented operation does not match the document. */
 export async function assertConforms(method: string, url: string, res: Response, prefix = ""): Promise<void> {
-  const c = await openApiContract(prefix);
-  const op = operationOf(c, method, new URL(url).pathname);
+  const c = await openApiContract();
+  const op = operationOf(c, method, new URL(url).pathname, prefix);
   if (!op) return;
   const problems = await contractViolations(c, op, res);
   if (problems.length) throw new Error(`The response does not match the OpenAPI document:\n${problems.join("\n")}`);
