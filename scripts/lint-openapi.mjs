@@ -10,8 +10,14 @@ import { unstable_startWorker } from "wrangler";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 process.env.WRANGLER_SEND_METRICS = "false";
 
+// The document as a deployment serves it: production, a public https origin (whatever .dev.vars says).
 const worker = await unstable_startWorker({
   config: "wrangler.toml",
+  envFiles: [],
+  bindings: {
+    ENVIRONMENT: { type: "plain_text", value: "production" },
+    PUBLIC_BASE_URL: { type: "plain_text", value: "https://password-reset.invalid" },
+  },
   dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, logLevel: "error", watch: false },
 });
 let document;
