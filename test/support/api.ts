@@ -37,7 +37,7 @@ export function call(method: string, path: string, opts: CallOptions = {}): Prom
 }
 
 /** The same Worker, run with some configuration changed. */
-async function fetchWithEnv(request: Request, overrides: Partial<Env>): Promise<Response> {
+export async function fetchWithEnv(request: Request, overrides: Partial<Env>): Promise<Response> {
   const ctx = createExecutionContext();
   const res = await worker.fetch(request, { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
