@@ -57,6 +57,10 @@ export const refreshTokens = sqliteTable(
     createdAt: integer("created_at").notNull(),
     rotatedAt: integer("rotated_at"),
     revokedAt: integer("revoked_at"),
+    /** The client it was issued to (RFC 7662 `client_id`); null on rows older than the column. */
+    clientId: text("client_id"),
+    /** The successor's hash once rotated, so a retry within the grace is told apart from reuse. */
+    replacedBy: text("replaced_by"),
   },
   (t) => [index("refresh_tokens_session").on(t.sessionId)],
 );

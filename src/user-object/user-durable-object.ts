@@ -11,7 +11,7 @@ import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../
 import { ROTATED_TOKEN_RETENTION_MS, earliest, relayRetryDelayMs } from "./housekeeping";
 import { migrateUserObject } from "./migrate";
 import { type CredentialRow, type RefreshTokenRow, type SessionRow, credential, pendingEmails, refreshTokens, sessions } from "./schema";
-import { judgeRefresh, sessionActive } from "./session-state";
+import { judgeRefresh, sessionActive, sessionExpiresAt } from "./session-state";
 
 /** How many dead session and refresh-token rows one alarm run deletes. */
 const SWEEP_BATCH = 500;
@@ -23,6 +23,8 @@ export type UserObjectStatus = CredentialRow["status"];
 export interface SessionGrant {
   applicationId: string;
   tenantId: string;
+  /** The M2M client logging the user in: the refresh token is issued to it. */
+  clientId: string;
   idleTtlSeconds: number;
   absoluteTtlSeconds: number;
 }
@@ -56,6 +58,19 @@ export type LoginOutcome =
 export type RefreshOutcome =
   | { outcome: "ROTATED"; sessionId: string; applicationId: string; tenantId: string; refreshToken: string }
   | { outcome: "INVALID" };
+
+export type RefreshTokenStatus =
+  | { active: false }
+  | {
+      active: true;
+      sessionId: string;
+      applicationId: string;
+      tenantId: string;
+      clientId: string | null;
+      issuedAt: number;
+      /** When the session ends if nothing uses it; the token cannot outlive it. */
+      expiresAt: number;
+    };
 
 export interface SessionView {
   sessionId: string;
@@ -227,14 +242,15 @@ export class UserDurableObject extends DurableObject<Env> {
           absoluteExpiresAt: now + grant.absoluteTtlSeconds * 1000,
         })
         .run();
-      this.insertRefreshToken(tokenHash, sessionId, c.refreshEpoch, now);
+      this.insertRefreshToken(tokenHash, sessionId, c.refreshEpoch, now, grant.clientId);
       return { outcome: "SUCCESS", sessionId, refreshToken: secret } as const;
     });
     if (outcome.outcome === "SUCCESS") await this.wakeBy(this.nextExpiry());
     return outcome;
   }
 
-  async refresh(secret: string): Promise<RefreshOutcome> {
+  /** Rotates the refresh token for `clientId`; see judgeRefresh for reuse and the grace of a lost response. */
+  async refresh(secret: string, clientId: string): Promise<RefreshOutcome> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
     const nextSecret = randomToken();
     const nextHash = await keyedHash(this.env.SECRET_HASH_KEY, nextSecret);
@@ -243,12 +259,19 @@ export class UserDurableObject extends DurableObject<Env> {
       const token = c && this.refreshTokenRow(tokenHash);
       if (!c || !token) return { outcome: "INVALID" } as const;
       const session = this.session(token.sessionId);
+      const successor = token.replacedBy === null ? null : (this.refreshTokenRow(token.replacedBy) ?? null);
       const now = Date.now();
-      const verdict = judgeRefresh(token, session, c, now);
+      const verdict = judgeRefresh(token, successor, session, c, now);
       if (verdict === "REUSED") this.revokeSessionRows(token.sessionId, now);
-      if (verdict !== "ROTATE" || !session) return { outcome: "INVALID" } as const;
-      this.db.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.tokenHash, tokenHash)).run();
-      this.insertRefreshToken(nextHash, session.id, c.refreshEpoch, now);
+      if ((verdict !== "ROTATE" && verdict !== "GRACE") || !session) return { outcome: "INVALID" } as const;
+      if (verdict === "GRACE" && token.replacedBy !== null) {
+        // The successor never reached the client: spend it, so presenting it later reads as reuse.
+        this.db.update(refreshTokens).set({ rotatedAt: now }).where(eq(refreshTokens.tokenHash, token.replacedBy)).run();
+      }
+      // The grace runs from the first rotation: a retry moves the link, not the clock.
+      const spent = verdict === "ROTATE" ? { rotatedAt: now, replacedBy: nextHash } : { replacedBy: nextHash };
+      this.db.update(refreshTokens).set(spent).where(eq(refreshTokens.tokenHash, tokenHash)).run();
+      this.insertRefreshToken(nextHash, session.id, c.refreshEpoch, now, clientId);
       this.db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, session.id)).run();
       return {
         outcome: "ROTATED",
@@ -264,14 +287,23 @@ export class UserDurableObject extends DurableObject<Env> {
   }
 
   /** Introspection of a refresh token: alive, unrotated and of a live session. Does not rotate. */
-  async refreshTokenStatus(secret: string): Promise<{ active: false } | { active: true; sessionId: string; applicationId: string; tenantId: string }> {
+  async refreshTokenStatus(secret: string): Promise<RefreshTokenStatus> {
     const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
     const c = this.activeCredential();
     const token = c && this.refreshTokenRow(tokenHash);
     if (!c || !token) return { active: false };
     const session = this.session(token.sessionId);
-    if (!session || judgeRefresh(token, session, c, Date.now()) !== "ROTATE") return { active: false };
-    return { active: true, sessionId: session.id, applicationId: session.applicationId, tenantId: session.tenantId };
+    // A rotated token is never active here, even within the grace: only the current one is.
+    if (!session || judgeRefresh(token, null, session, c, Date.now()) !== "ROTATE") return { active: false };
+    return {
+      active: true,
+      sessionId: session.id,
+      applicationId: session.applicationId,
+      tenantId: session.tenantId,
+      clientId: token.clientId,
+      issuedAt: token.createdAt,
+      expiresAt: sessionExpiresAt(session),
+    };
   }
 
   /** Whether the session is alive now; access tokens are only as good as their session. */
@@ -335,7 +367,7 @@ export class UserDurableObject extends DurableObject<Env> {
    * hash and `sessions` live sessions, each with a refresh token, so that provisioning thousands of
    * users or sessions costs no derivation or login each and stays outside the timing.
    */
-  async seedForBench(input: { passwordHash?: string; sessions?: number; grant: SessionGrant }): Promise<void> {
+  async seedForBench(input: { passwordHash?: string; sessions?: number; grant: Omit<SessionGrant, "clientId"> }): Promise<void> {
     if (this.env.ENVIRONMENT !== "development") throw new Error("seedForBench exists only in development");
     await this.createStorage();
     this.ctx.storage.transactionSync(() => {
@@ -358,7 +390,7 @@ export class UserDurableObject extends DurableObject<Env> {
             absoluteExpiresAt: now + input.grant.absoluteTtlSeconds * 1000,
           })
           .run();
-        this.insertRefreshToken(randomToken(), sessionId, c.refreshEpoch, now);
+        this.insertRefreshToken(randomToken(), sessionId, c.refreshEpoch, now, null);
       }
     });
   }
@@ -513,8 +545,8 @@ export class UserDurableObject extends DurableObject<Env> {
       .run();
   }
 
-  private insertRefreshToken(tokenHash: string, sessionId: string, epoch: number, now: number): void {
-    this.db.insert(refreshTokens).values({ tokenHash, sessionId, epoch, createdAt: now }).run();
+  private insertRefreshToken(tokenHash: string, sessionId: string, epoch: number, now: number, clientId: string | null): void {
+    this.db.insert(refreshTokens).values({ tokenHash, sessionId, epoch, createdAt: now, clientId }).run();
   }
 
   private queueEmail(message: EmailMessage): void {

@@ -37,8 +37,8 @@ describe("which calls are idempotent", () => {
     expect(isIdempotent("changePassword", [{ newPassword: "p", policy, currentPassword: "q" }])).toBe(false);
   });
   it("not login, refresh (rotation) or initialize; reads, revocations of one session, status and delete are", () => {
-    expect(isIdempotent("login", ["p", { applicationId: "a", tenantId: "t", idleTtlSeconds: 1, absoluteTtlSeconds: 1 }])).toBe(false);
-    expect(isIdempotent("refresh", ["secret"])).toBe(false);
+    expect(isIdempotent("login", ["p", { applicationId: "a", tenantId: "t", clientId: "c", idleTtlSeconds: 1, absoluteTtlSeconds: 1 }])).toBe(false);
+    expect(isIdempotent("refresh", ["secret", "c"])).toBe(false);
     expect(isIdempotent("initialize", [null, "ACTIVE"])).toBe(false);
     expect(isIdempotent("sessionStatus", ["s"])).toBe(true);
     expect(isIdempotent("revokeSession", ["s"])).toBe(true);

@@ -10,7 +10,7 @@ import { loginOk } from "../support/sessions";
 
 const stubOf = (userId: string) => env.USERS.get(env.USERS.idFromName(userId));
 const POLICY = { passwordMinLength: 8, passwordMaxLength: 256 };
-const GRANT = { applicationId: "a", tenantId: "t", idleTtlSeconds: 600, absoluteTtlSeconds: 3600 };
+const GRANT = { applicationId: "a", tenantId: "t", clientId: "c", idleTtlSeconds: 600, absoluteTtlSeconds: 3600 };
 
 function storage(userId: string) {
   return runInDurableObject(stubOf(userId), (_i, state) => ({
@@ -37,7 +37,7 @@ describe("an object no user creation initialised", () => {
     expect(await stub.login("any password", GRANT)).toEqual({ outcome: "INVALID_CREDENTIALS" });
     expect((await stub.changePassword({ newPassword: "a new password", policy: POLICY, expectedCredentialVersion: 0 })).outcome).not.toBe("UPDATED");
     expect((await stub.changePassword({ newPassword: "a new password", policy: POLICY, currentPassword: "x" })).outcome).not.toBe("UPDATED");
-    expect(await stub.refresh("secret")).toEqual({ outcome: "INVALID" });
+    expect(await stub.refresh("secret", "c")).toEqual({ outcome: "INVALID" });
     expect(await stub.refreshTokenStatus("secret")).toEqual({ active: false });
     expect(await stub.sessionStatus("session")).toEqual({ active: false });
     expect(await stub.listSessions()).toEqual([]);

@@ -24,6 +24,7 @@ export async function login({ env, db }: WorkflowDeps, clientId: string, tenant:
   const outcome = await callUserObject(env, user.id, "login", password, {
     applicationId: user.applicationId,
     tenantId: user.tenantId,
+    clientId,
     idleTtlSeconds: policy.sessionIdleTtlSeconds,
     absoluteTtlSeconds: policy.sessionAbsoluteTtlSeconds,
   });

@@ -3,6 +3,7 @@
 // when it is tenant-scoped); anything else reads as an invalid token.
 import { CLIENT_TOKEN_TTL_SECONDS, USER_TOKEN_TTL_SECONDS, type VerifiedAccessToken, issueAccessToken } from "../../auth/access-token";
 import { serviceIssuer } from "../../auth/issuer";
+import { END_USER_PERMISSIONS } from "../../auth/permissions";
 import { verifyLiveAccessToken } from "../../auth/live-access-token";
 import type { M2mClient } from "../../directory/clients";
 import { denyAccessToken } from "../../directory/revoked-access-tokens";
@@ -55,7 +56,7 @@ export async function clientCredentials({ env }: WorkflowDeps, client: M2mClient
 export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
   const owner = await refreshOwner(deps, client, refreshToken);
   if (!owner) return null;
-  const rotated = await callUserObject(deps.env, owner.user.id, "refresh", owner.secret);
+  const rotated = await callUserObject(deps.env, owner.user.id, "refresh", owner.secret, client.id);
   if (rotated.outcome !== "ROTATED") return null;
   return {
     access_token: await userAccessToken(deps.env, {
@@ -105,7 +106,20 @@ export async function introspect(deps: WorkflowDeps, client: M2mClient, token: s
   if (owner) {
     const status = await callUserObject(deps.env, owner.user.id, "refreshTokenStatus", owner.secret);
     if (!status.active) return { active: false };
-    return { active: true, token_type: "refresh_token", sub: owner.user.id, sid: status.sessionId, app_id: status.applicationId, tnt_id: status.tenantId };
+    return {
+      active: true,
+      // Not an RFC 6749 §7.1 access token type: a refresh token is never sent as a Bearer.
+      token_type: "refresh_token",
+      ...(status.clientId ? { client_id: status.clientId } : {}),
+      scope: END_USER_PERMISSIONS.join(" "),
+      sub: owner.user.id,
+      iss: serviceIssuer(deps.env),
+      exp: Math.floor(status.expiresAt / 1000),
+      iat: Math.floor(status.issuedAt / 1000),
+      sid: status.sessionId,
+      app_id: status.applicationId,
+      tnt_id: status.tenantId,
+    };
   }
   const claims = await ownAccessToken(deps, client, token);
   if (!claims) return { active: false };

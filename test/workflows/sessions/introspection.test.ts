@@ -48,6 +48,31 @@ describe("introspection of an access token (RFC 7662)", () => {
     });
   });
 
+  it("answers a refresh token with token_type refresh_token, the client it was issued to, exp and iat", async () => {
+    const w = await world();
+    const user = await createUser(w, "introspect-refresh@example.com", "password one");
+    const before = Math.floor(Date.now() / 1000);
+    const s = await loginOk(w, "introspect-refresh@example.com", "password one");
+    const answer = await introspect(w, s.refreshToken);
+    expect(answer).toEqual({
+      active: true,
+      token_type: "refresh_token",
+      client_id: w.clientId,
+      scope: "change-password-workflow:execute",
+      sub: user.id,
+      sid: s.sessionId,
+      iss: serviceIssuer(env),
+      exp: expect.any(Number),
+      iat: expect.any(Number),
+      app_id: w.applicationId,
+      tnt_id: w.tenantId,
+    });
+    expect(answer.iat).toBeGreaterThanOrEqual(before);
+    // The session's idle lifetime bounds it: 7 days by default.
+    expect(answer.exp as number).toBeLessThanOrEqual((answer.iat as number) + 7 * 24 * 3600 + 1);
+    expect(answer.exp as number).toBeGreaterThan((answer.iat as number) + 7 * 24 * 3600 - 5);
+  });
+
   it("reads a trusted external issuer's token as inactive: only tokens this service issued are introspected", async () => {
     const w = await world();
     const external = await new SignJWT({ app_id: w.applicationId, permissions: ["tenant:read"], client_id: "external-service" })
