@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, asc, desc, eq, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
+import { serviceConfig } from "../config/service-config";
 import { keyedHash } from "../crypto/keyed-hash";
 import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto/password-hash";
 import { newId, randomToken } from "../crypto/random";
@@ -112,6 +113,14 @@ export class UserDurableObject extends DurableObject<Env> {
   }
 
   /** The credential row; null while the object was never initialised. */
+  private async pepper(): Promise<string> {
+    return (await serviceConfig(this.env)).passwordPeppers[0]!.secret;
+  }
+
+  private async hashKey(): Promise<string> {
+    return (await serviceConfig(this.env)).secretHashKeys[0]!.secret;
+  }
+
   private credential(): CredentialRow | null {
     if (!this.hasStorage) return null;
     return this.db.select().from(credential).where(eq(credential.id, 1)).get() ?? null;
@@ -147,7 +156,7 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /** Creates the user's storage with the first password; only user creation calls it, once. */
   async initialize(password: string | null, status: Exclude<UserObjectStatus, "DELETED">): Promise<InitializeOutcome> {
-    const hash = password === null ? null : await hashPassword(password, this.env.PASSWORD_PEPPER);
+    const hash = password === null ? null : await hashPassword(password, (await this.pepper()));
     await this.createStorage();
     return this.ctx.storage.transactionSync(() => {
       // A tombstone, or a user already made: an id is initialised at most once.
@@ -162,7 +171,7 @@ export class UserDurableObject extends DurableObject<Env> {
    * the current password, then the policy (lengths, then same_as_current), then commits.
    */
   async changePassword(input: ChangePasswordInput): Promise<ChangePasswordOutcome> {
-    const pepper = this.env.PASSWORD_PEPPER;
+    const pepper = (await this.pepper());
     const start = this.activeCredential();
     if (!start) return { outcome: "NOT_ACTIVE" };
     if (input.expectedCredentialVersion !== undefined && start.credentialVersion !== input.expectedCredentialVersion) {
@@ -210,18 +219,18 @@ export class UserDurableObject extends DurableObject<Env> {
     const hash = start.passwordHash;
     if (input.codeId === undefined || start.changedByCode !== input.codeId || hash === null) return null;
     if (start.credentialVersion !== (input.expectedCredentialVersion ?? Number.NaN) + 1) return null;
-    if (!(await verifyPassword(input.newPassword, hash, this.env.PASSWORD_PEPPER)).valid) return null;
+    if (!(await verifyPassword(input.newPassword, hash, (await this.pepper()))).valid) return null;
     if (this.activeCredential()?.credentialVersion !== start.credentialVersion) return null;
     return { outcome: "UPDATED", credentialVersion: start.credentialVersion };
   }
 
   async login(password: string, grant: SessionGrant): Promise<LoginOutcome> {
     const start = this.activeCredential();
-    const check = await verifyPassword(password, start?.passwordHash ?? DECOY_PASSWORD_HASH, this.env.PASSWORD_PEPPER);
+    const check = await verifyPassword(password, start?.passwordHash ?? DECOY_PASSWORD_HASH, (await this.pepper()));
     if (!start?.passwordHash || !check.valid) return { outcome: "INVALID_CREDENTIALS" };
-    const upgraded = check.needsRehash ? await hashPassword(password, this.env.PASSWORD_PEPPER) : null;
+    const upgraded = check.needsRehash ? await hashPassword(password, (await this.pepper())) : null;
     const secret = randomToken();
-    const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
+    const tokenHash = await keyedHash((await this.hashKey()), secret);
     const outcome = this.ctx.storage.transactionSync(() => {
       const c = this.activeCredential();
       // The password changed, or the user was deleted, while we verified: no session opens.
@@ -251,9 +260,9 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /** Rotates the refresh token for `clientId`; see judgeRefresh for reuse and the grace of a lost response. */
   async refresh(secret: string, clientId: string): Promise<RefreshOutcome> {
-    const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
+    const tokenHash = await keyedHash((await this.hashKey()), secret);
     const nextSecret = randomToken();
-    const nextHash = await keyedHash(this.env.SECRET_HASH_KEY, nextSecret);
+    const nextHash = await keyedHash((await this.hashKey()), nextSecret);
     const outcome = this.ctx.storage.transactionSync(() => {
       const c = this.activeCredential();
       const token = c && this.refreshTokenRow(tokenHash);
@@ -288,7 +297,7 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /** Introspection of a refresh token: alive, unrotated and of a live session. Does not rotate. */
   async refreshTokenStatus(secret: string): Promise<RefreshTokenStatus> {
-    const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
+    const tokenHash = await keyedHash((await this.hashKey()), secret);
     const c = this.activeCredential();
     const token = c && this.refreshTokenRow(tokenHash);
     if (!c || !token) return { active: false };
@@ -335,7 +344,7 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /** RFC 7009: revoking a refresh token ends its whole family, which is its session. */
   async revokeRefreshToken(secret: string): Promise<void> {
-    const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
+    const tokenHash = await keyedHash((await this.hashKey()), secret);
     const token = this.credential() && this.refreshTokenRow(tokenHash);
     if (token) this.revokeSessionRows(token.sessionId, Date.now());
   }

@@ -8,7 +8,7 @@ import type { WorkflowDeps } from "../deps";
 import { resetLink } from "../reset-link";
 import { codeHash, issueCode, subjectKey } from "./code-store";
 
-export async function createPasswordResetLink({ env, db }: WorkflowDeps, user: User, baseUrl: string) {
+export async function createPasswordResetLink({ env, config, db }: WorkflowDeps, user: User, baseUrl: string) {
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const code = randomToken();
   const credentialVersion = await callUserObject(env, user.id, "credentialVersion");
@@ -22,9 +22,9 @@ export async function createPasswordResetLink({ env, db }: WorkflowDeps, user: U
       applicationId: user.applicationId,
       tenantId: user.tenantId,
       userId: user.id,
-      subjectKey: await subjectKey(env.SECRET_HASH_KEY, user.tenantId, emailKey(user.email)),
+      subjectKey: await subjectKey(config.secretHashKeys[0]!.secret, user.tenantId, emailKey(user.email)),
       kind: "ADMIN_LINK",
-      codeHash: await codeHash(env.SECRET_HASH_KEY, code),
+      codeHash: await codeHash(config.secretHashKeys[0]!.secret, code),
       verificationHash: null,
       credentialVersion,
       maxAttempts: 0,

@@ -15,8 +15,8 @@ export type CodeStanding =
   | { state: "INVALID_CODE"; owner: Owner | null };
 
 /** The same judgement Reset Password makes, for the code's own application, without acting on it. */
-export async function inspectCode({ env, db }: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
-  const row = await findCode(db, await codeHash(env.SECRET_HASH_KEY, code));
+export async function inspectCode({ config, db }: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
+  const row = await findCode(db, await codeHash(config.secretHashKeys[0]!.secret, code));
   if (!row) return { state: "INVALID_CODE", owner: null };
   const where = { applicationId: row.applicationId, tenantId: row.tenantId };
   const verdict = judgeCode(row, { kind }, row.applicationId, Date.now());

@@ -59,14 +59,14 @@ interface Issue {
  * An unknown or inactive email under OTP still gets a stored decoy (no user, so it can never
  * succeed), so that its requestCode locks after the same number of wrong guesses as a real one.
  */
-async function issueEmailCode({ env, db }: WorkflowDeps, i: Issue): Promise<void> {
+async function issueEmailCode({ env, config, db }: WorkflowDeps, i: Issue): Promise<void> {
   const otp = i.policy.emailVerificationStrategy === "OTP";
   const credentialVersion = i.user ? await callUserObject(env, i.user.id, "credentialVersion") : null;
   // The object refuses resets (deleted, or not yet initialised): handled like an unknown email.
   const user = credentialVersion === null ? null : i.user;
   if (!user && !otp) return;
   const id = newId();
-  const key = env.SECRET_HASH_KEY;
+  const key = config.secretHashKeys[0]!.secret;
   const verificationCode = randomDigits(i.policy.otpLength);
   const ttlSeconds = otp ? i.policy.otpTtlSeconds : i.policy.emailLinkTtlSeconds;
   const email = user

@@ -38,7 +38,7 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode
   if (!(await reserveAttempt(db, row.id))) return "TOO_MANY_ATTEMPTS" as const;
   const failureId = await reserveSubjectFailure(db, row.subjectKey, USER_CODE_FAILURES_PER_HOUR, Date.now());
   if (failureId === null) return "TOO_MANY_ATTEMPTS" as const;
-  const presented = await verificationHash(env.SECRET_HASH_KEY, row.id, verificationCode);
+  const presented = await verificationHash(deps.config.secretHashKeys[0]!.secret, row.id, verificationCode);
   if (!row.verificationHash || !secretsEqual(presented, row.verificationHash)) return "INVALID_CODE" as const;
   await refundAttempt(db, row.id, failureId);
   return "OK" as const;
@@ -47,7 +47,7 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode
 /** `applicationId`: the calling application's; null for the hosted pages, which serve every application's codes. */
 export async function resetPassword(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput): Promise<ResetPasswordAnswer> {
   const { db, env } = deps;
-  const row = await findCode(db, await codeHash(env.SECRET_HASH_KEY, input.mode.code));
+  const row = await findCode(db, await codeHash(deps.config.secretHashKeys[0]!.secret, input.mode.code));
   const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", Date.now());
   if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
   const code = row!; // judgeCode reads a missing row as INVALID_CODE
