@@ -3,8 +3,9 @@
 // the edge answers with 503 `misconfigured` before any route runs. Code that needs a secret reads
 // it from here, never from env directly.
 import { type IssuerConfig, serviceIssuer } from "../auth/issuer";
+import { Keyring } from "../crypto/keyring";
 import { parseAdminToken } from "./admin-token";
-import { type KeyEntry, parseKeyList } from "./key-list";
+import { parseKeyList } from "./key-list";
 import { Misconfigured } from "./misconfigured";
 import { type SigningKeys, loadSigningKeys } from "./signing-keys";
 import { type TrustedIssuer, parseTrustedIssuers } from "./trusted-issuers";
@@ -14,10 +15,10 @@ export interface ServiceConfig {
   /** PUBLIC_BASE_URL: the `iss` of this service's tokens. */
   tokenIssuer: string;
   tokenAudience: string;
-  /** Current first. */
-  passwordPeppers: KeyEntry[];
-  /** Current first. */
-  secretHashKeys: KeyEntry[];
+  /** PASSWORD_PEPPER, current key first. */
+  passwordPeppers: Keyring;
+  /** SECRET_HASH_KEY, current key first: one HKDF subkey per purpose. */
+  secretHashKeys: Keyring;
   signingKeys: SigningKeys;
   trustedIssuers: TrustedIssuer[];
 }
@@ -37,8 +38,8 @@ async function load(env: ConfigEnv): Promise<ServiceConfig> {
     adminToken: parseAdminToken(env.ADMIN_TOKEN),
     tokenIssuer,
     tokenAudience: required("TOKEN_AUDIENCE", env.TOKEN_AUDIENCE),
-    passwordPeppers: parseKeyList("PASSWORD_PEPPER", env.PASSWORD_PEPPER),
-    secretHashKeys: parseKeyList("SECRET_HASH_KEY", env.SECRET_HASH_KEY),
+    passwordPeppers: new Keyring(parseKeyList("PASSWORD_PEPPER", env.PASSWORD_PEPPER)),
+    secretHashKeys: new Keyring(parseKeyList("SECRET_HASH_KEY", env.SECRET_HASH_KEY)),
     signingKeys: await loadSigningKeys(env.JWT_SIGNING_KEY),
     trustedIssuers: parseTrustedIssuers(env.TRUSTED_ISSUERS, tokenIssuer),
   };

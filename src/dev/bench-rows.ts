@@ -40,7 +40,7 @@ export async function benchUsers(
 ): Promise<BenchUser[]> {
   const { env, config, db } = deps;
   const { prefix, count, password } = u;
-  const passwordHash = await hashPassword(password, config.passwordPeppers[0]!.secret);
+  const passwordHash = await hashPassword(password, config.passwordPeppers);
   const created: BenchUser[] = [];
   for (let start = 0; start < count; start += 50) {
     const chunk = Array.from({ length: Math.min(50, count - start) }, (_, k) => start + k);

@@ -23,7 +23,7 @@ export async function seedDemo(env: Env, config: ServiceConfig, db: Database) {
     await createUser(env, db, { applicationId: DEMO.applicationId, tenantId: DEMO.tenantId, email: DEMO.aliceEmail, password: null });
   }
   if (!(await clientOfApplication(db, env.DEV_CLIENT_ID, DEMO.applicationId))) {
-    await createClient(db, config.secretHashKeys[0]!.secret, {
+    await createClient(db, config.secretHashKeys, {
       id: env.DEV_CLIENT_ID,
       secret: env.DEV_CLIENT_SECRET,
       applicationId: DEMO.applicationId,
@@ -33,7 +33,7 @@ export async function seedDemo(env: Env, config: ServiceConfig, db: Database) {
     });
   } else {
     // .dev.vars may have been edited since the last start: the secret in it wins.
-    await resetClientSecret(db, config.secretHashKeys[0]!.secret, env.DEV_CLIENT_ID, env.DEV_CLIENT_SECRET, [...PERMISSIONS]);
+    await resetClientSecret(db, config.secretHashKeys, env.DEV_CLIENT_ID, env.DEV_CLIENT_SECRET, [...PERMISSIONS]);
   }
   return { ...DEMO, clientId: env.DEV_CLIENT_ID };
 }

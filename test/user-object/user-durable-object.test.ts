@@ -37,7 +37,7 @@ describe("the user's Durable Object", () => {
   it("upgrades a hash made with older parameters on a successful login", async () => {
     const w = await world();
     const user = await createUser(w, "old@example.com", "password one");
-    const weak = await hashPassword("password one", (await serviceConfig(env)).passwordPeppers[0]!.secret, 1_000);
+    const weak = await hashPassword("password one", (await serviceConfig(env)).passwordPeppers, 1_000);
     await runInDurableObject(stubOf(user.id), (_i, state) => {
       state.storage.sql.exec("UPDATE credential SET password_hash = ?", weak);
     });

@@ -62,7 +62,7 @@ export const requireClientAuth = createMiddleware<AppEnv>(async (c, next) => {
   }
   // The body is cached by Hono, so the route's form validator reads it again.
   const credentials = presentedCredentials(c.req.header("Authorization"), new URLSearchParams(await c.req.text()));
-  const client = credentials && (await authenticateClient(c.var.db, c.var.config.secretHashKeys[0]!.secret, credentials.id, credentials.secret));
+  const client = credentials && (await authenticateClient(c.var.db, c.var.config.secretHashKeys, credentials.id, credentials.secret));
   if (!client) throw new OAuthError(401, "invalid_client", "Client authentication failed.");
   c.set("client", client);
   await next();

@@ -6,7 +6,7 @@ import { type User, emailKey } from "../../directory/users";
 import { callUserObject } from "../../user-object/stub";
 import type { WorkflowDeps } from "../deps";
 import { resetLink } from "../reset-link";
-import { codeHash, issueCode, subjectKey } from "./code-store";
+import { codeHashes, issueCode, subjectKeys } from "./code-store";
 
 export async function createPasswordResetLink({ env, config, db }: WorkflowDeps, user: User, baseUrl: string) {
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
@@ -22,9 +22,9 @@ export async function createPasswordResetLink({ env, config, db }: WorkflowDeps,
       applicationId: user.applicationId,
       tenantId: user.tenantId,
       userId: user.id,
-      subjectKey: await subjectKey(config.secretHashKeys[0]!.secret, user.tenantId, emailKey(user.email)),
+      subjectKey: (await subjectKeys(config.secretHashKeys, user.tenantId, emailKey(user.email)))[0]!,
       kind: "ADMIN_LINK",
-      codeHash: await codeHash(config.secretHashKeys[0]!.secret, code),
+      codeHash: (await codeHashes(config.secretHashKeys, code))[0]!,
       verificationHash: null,
       credentialVersion,
       maxAttempts: 0,

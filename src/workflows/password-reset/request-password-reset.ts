@@ -13,7 +13,7 @@ import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
 import { callUserObject } from "../../user-object/stub";
 import { type WorkflowDeps, logBackgroundFailure } from "../deps";
 import { resetLink } from "../reset-link";
-import { codeHash, issueCode, subjectKey, verificationHash } from "./code-store";
+import { codeHashes, issueCode, subjectKeys, verificationHash } from "./code-store";
 
 export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } | { emailVerificationStrategy: "OTP"; requestCode: string };
 
@@ -66,7 +66,8 @@ async function issueEmailCode({ env, config, db }: WorkflowDeps, i: Issue): Prom
   const user = credentialVersion === null ? null : i.user;
   if (!user && !otp) return;
   const id = newId();
-  const key = config.secretHashKeys[0]!.secret;
+  const keys = config.secretHashKeys;
+  const subjects = await subjectKeys(keys, i.tenant.id, emailKey(i.email));
   const verificationCode = randomDigits(i.policy.otpLength);
   const ttlSeconds = otp ? i.policy.otpTtlSeconds : i.policy.emailLinkTtlSeconds;
   const email = user
@@ -89,14 +90,15 @@ async function issueEmailCode({ env, config, db }: WorkflowDeps, i: Issue): Prom
       applicationId: i.tenant.applicationId,
       tenantId: i.tenant.id,
       userId: user?.id ?? null,
-      subjectKey: await subjectKey(key, i.tenant.id, emailKey(i.email)),
+      subjectKey: subjects[0]!,
       kind: otp ? "EMAIL_OTP" : "EMAIL_LINK",
-      codeHash: await codeHash(key, i.code),
-      verificationHash: otp ? await verificationHash(key, id, verificationCode) : null,
+      codeHash: (await codeHashes(keys, i.code))[0]!,
+      verificationHash: otp ? await verificationHash(keys, id, verificationCode) : null,
       credentialVersion,
       maxAttempts: i.policy.otpMaxAttempts,
       expiresAt: Date.now() + ttlSeconds * 1000,
     },
     email,
+    subjects,
   );
 }

@@ -19,7 +19,7 @@ export type LoginAnswer =
 export async function login({ env, config, db }: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
-    await verifyPassword(password, DECOY_PASSWORD_HASH, config.passwordPeppers[0]!.secret);
+    await verifyPassword(password, DECOY_PASSWORD_HASH, config.passwordPeppers);
     return { result: "INVALID_CREDENTIALS" };
   }
   const outcome = await callUserObject(env, user.id, "login", password, {
