@@ -12,8 +12,8 @@ import { type TrustedIssuer, parseTrustedIssuers } from "./trusted-issuers";
 
 export interface ServiceConfig {
   adminToken: string;
-  /** PUBLIC_BASE_URL: the `iss` of this service's tokens. */
-  tokenIssuer: string;
+  /** PUBLIC_BASE_URL: the `iss` of this service's tokens. Throws Misconfigured without one. */
+  readonly tokenIssuer: string;
   tokenAudience: string;
   /** PASSWORD_PEPPER, current key first. */
   passwordPeppers: Keyring;
@@ -32,16 +32,27 @@ function required(variable: string, raw: string | undefined): string {
   return value;
 }
 
+/** The issuer if PUBLIC_BASE_URL resolves; otherwise the routes that need it answer 503 themselves. */
+function resolvableIssuer(env: ConfigEnv): string | null {
+  try {
+    return serviceIssuer(env);
+  } catch {
+    return null;
+  }
+}
+
 async function load(env: ConfigEnv): Promise<ServiceConfig> {
-  const tokenIssuer = serviceIssuer(env);
   return {
     adminToken: parseAdminToken(env.ADMIN_TOKEN),
-    tokenIssuer,
+    // Resolved on use: a missing PUBLIC_BASE_URL fails what issues or checks tokens, not every route.
+    get tokenIssuer() {
+      return serviceIssuer(env);
+    },
     tokenAudience: required("TOKEN_AUDIENCE", env.TOKEN_AUDIENCE),
     passwordPeppers: new Keyring(parseKeyList("PASSWORD_PEPPER", env.PASSWORD_PEPPER)),
     secretHashKeys: new Keyring(parseKeyList("SECRET_HASH_KEY", env.SECRET_HASH_KEY)),
     signingKeys: await loadSigningKeys(env.JWT_SIGNING_KEY),
-    trustedIssuers: parseTrustedIssuers(env.TRUSTED_ISSUERS, tokenIssuer),
+    trustedIssuers: parseTrustedIssuers(env.TRUSTED_ISSUERS, resolvableIssuer(env)),
   };
 }
 

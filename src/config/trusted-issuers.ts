@@ -23,7 +23,7 @@ export type TrustedIssuer = z.infer<typeof trustedIssuer>;
 
 const EXAMPLE = '[{"issuer","jwksUrl","applicationId","tenantId"?,"permissions":[…],"audience"?}]';
 
-export function parseTrustedIssuers(raw: string | undefined, ownIssuer: string): TrustedIssuer[] {
+export function parseTrustedIssuers(raw: string | undefined, ownIssuer: string | null): TrustedIssuer[] {
   const value = raw?.trim() || "[]";
   let json: unknown;
   try {
