@@ -2,8 +2,8 @@
 export const TEST_SECRETS = {
   ENVIRONMENT: "development",
   ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
-  PASSWORD_PEPPER: "test-pepper-0123456789abcdef0123456789",
-  SECRET_HASH_KEY: "test-secret-hash-key-0123456789abcdef",
+  PASSWORD_PEPPER: "p1:test-pepper-0123456789abcdef0123456789",
+  SECRET_HASH_KEY: "h1:test-secret-hash-key-0123456789abcdef",
   JWT_SIGNING_KEY: JSON.stringify({
     kty: "EC",
     x: "IAtbRBIqbXjjwjEr7WsePNQLYZeBtOKwxBB39u4iuDg",
@@ -13,8 +13,11 @@ export const TEST_SECRETS = {
     kid: "test-es256-1",
     alg: "ES256",
   }),
-  // An external issuer trusted by JWKS URL; its keys are served by test/fixtures/host-app.js.
-  TRUSTED_ISSUERS: JSON.stringify([{ issuer: "https://idp.example", jwksUrl: "https://idp.example/idp/jwks.json" }]),
+  // An external issuer trusted by JWKS URL; its keys are served by test/fixtures/host-app.js. It is
+  // bound to an application no test creates: test/auth/external-issuer.test.ts binds it per test.
+  TRUSTED_ISSUERS: JSON.stringify([
+    { issuer: "https://idp.example", jwksUrl: "https://idp.example/idp/jwks.json", applicationId: "unboundapplication000000000", permissions: [] },
+  ]),
   DEV_CLIENT_ID: "democlient0000000000000000",
   DEV_CLIENT_SECRET: "test-dev-client-secret-0123456789",
   // Cloudflare's Turnstile test keys: this site key always hands out the dummy token, this secret always passes it.

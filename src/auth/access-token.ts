@@ -1,10 +1,12 @@
 // Access tokens: `typ: at+jwt` JWTs (RFC 9068). The service signs its own with ES256; tokens from
-// external issuers configured in TRUSTED_ISSUERS are verified against their JWKS URL.
+// external issuers configured in TRUSTED_ISSUERS are verified against their JWKS URL and then held
+// to the application, tenant and permissions that issuer is trusted for.
 import { type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import { z } from "zod";
+import type { ServiceConfig } from "../config/service-config";
+import type { TrustedIssuer } from "../config/trusted-issuers";
 import { newId } from "../crypto/random";
-import { type IssuerConfig, serviceIssuer } from "./issuer";
-import { signingKey } from "./signing-key";
+import { judgeIssuerBinding } from "./issuer-binding";
 
 export const ACCEPTED_ALGORITHMS = ["ES256", "RS256", "EdDSA"];
 
@@ -19,19 +21,6 @@ export const accessTokenClaims = z.object({
 });
 export type AccessTokenClaims = z.infer<typeof accessTokenClaims>;
 
-const trustedIssuer = z.object({ issuer: z.string().min(1), jwksUrl: z.url(), audience: z.string().min(1).optional() });
-const trustedIssuers = z.array(trustedIssuer);
-
-/** A malformed TRUSTED_ISSUERS trusts no one (fail closed) rather than failing every request. */
-function configuredIssuers(json: string): z.infer<typeof trustedIssuers> {
-  try {
-    const parsed = trustedIssuers.safeParse(JSON.parse(json || "[]"));
-    return parsed.success ? parsed.data : [];
-  } catch {
-    return [];
-  }
-}
-
 // Module scope, so each remote key set's cache lives as long as the isolate.
 const remoteKeySets = new Map<string, JWTVerifyGetKey>();
 
@@ -44,18 +33,14 @@ function remoteKeySet(url: string): JWTVerifyGetKey {
   return set;
 }
 
-export async function issueAccessToken(
-  env: Pick<Env, "JWT_SIGNING_KEY" | "TOKEN_AUDIENCE"> & IssuerConfig,
-  claims: AccessTokenClaims,
-  ttlSeconds: number,
-): Promise<string> {
-  const key = await signingKey(env);
+export async function issueAccessToken(config: ServiceConfig, claims: AccessTokenClaims, ttlSeconds: number): Promise<string> {
+  const key = config.signingKeys.current;
   const { sub, ...rest } = claims;
   // RFC 9068 §2.2.3: `scope` carries the permissions, space-separated; `permissions` stays for callers that read it.
   return new SignJWT({ ...rest, scope: claims.permissions.join(" ") })
     .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: key.kid })
-    .setIssuer(serviceIssuer(env))
-    .setAudience(env.TOKEN_AUDIENCE)
+    .setIssuer(config.tokenIssuer)
+    .setAudience(config.tokenAudience)
     .setSubject(sub)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
@@ -63,13 +48,21 @@ export async function issueAccessToken(
     .sign(key.privateKey);
 }
 
-export type VerifiedAccessToken = AccessTokenClaims & { exp: number; iat?: number; jti?: string; iss: string };
+export type VerifiedAccessToken = AccessTokenClaims & {
+  exp: number;
+  iat?: number;
+  jti?: string;
+  iss: string;
+  /** Permissions the token claims beyond its external issuer's ceiling; empty for this service's own tokens. */
+  beyondCeiling: string[];
+};
 
-/** Verifies signature, algorithm, issuer, audience, expiry and `typ`; returns null for any failure. */
-export async function verifyAccessToken(
-  env: Pick<Env, "JWT_SIGNING_KEY" | "TOKEN_AUDIENCE" | "TRUSTED_ISSUERS"> & IssuerConfig,
-  token: string,
-): Promise<VerifiedAccessToken | null> {
+/**
+ * Verifies signature, algorithm, issuer, audience, expiry and `typ`, then an external issuer's
+ * binding; returns null for any failure. Tokens signed by a previous service key verify until
+ * they expire, because every configured key is in the local key set.
+ */
+export async function verifyAccessToken(config: ServiceConfig, token: string): Promise<VerifiedAccessToken | null> {
   let issuer: string | undefined;
   try {
     issuer = decodeJwt(token).iss;
@@ -77,15 +70,18 @@ export async function verifyAccessToken(
     return null;
   }
   let keys: JWTVerifyGetKey;
-  let audience = env.TOKEN_AUDIENCE;
-  if (issuer === serviceIssuer(env)) {
-    keys = (await signingKey(env)).keySet;
+  let audience = config.tokenAudience;
+  let external: TrustedIssuer | undefined;
+  if (issuer === config.tokenIssuer) {
+    keys = config.signingKeys.keySet;
   } else {
-    const external = configuredIssuers(env.TRUSTED_ISSUERS).find((t) => t.issuer === issuer);
+    external = config.trustedIssuers.find((t) => t.issuer === issuer);
     if (!external) return null;
     keys = remoteKeySet(external.jwksUrl);
     audience = external.audience ?? audience;
   }
+  let claims: AccessTokenClaims;
+  let times: { exp: number; iat?: number; jti?: string };
   try {
     const { payload } = await jwtVerify(token, keys, {
       algorithms: ACCEPTED_ALGORITHMS,
@@ -94,11 +90,16 @@ export async function verifyAccessToken(
       typ: "at+jwt",
       requiredClaims: ["exp", "sub"],
     });
-    const claims = accessTokenClaims.safeParse(payload);
-    return claims.success ? { ...claims.data, exp: payload.exp!, iat: payload.iat, jti: payload.jti, iss: issuer! } : null;
+    const parsed = accessTokenClaims.safeParse(payload);
+    if (!parsed.success) return null;
+    claims = parsed.data;
+    times = { exp: payload.exp!, iat: payload.iat, jti: payload.jti };
   } catch {
     return null;
   }
+  const binding = external ? judgeIssuerBinding(external, claims) : { verdict: "WITHIN" as const, beyondCeiling: [] };
+  if (binding.verdict === "OUTSIDE") return null;
+  return { ...claims, ...times, iss: issuer!, beyondCeiling: binding.beyondCeiling };
 }
 
 /** Machine-to-machine tokens from client_credentials. */

@@ -2,13 +2,14 @@
 // live. An end user's token lives as long as its session (in the user's object); a client's token
 // until it expires or its `jti` is revoked (the D1 deny-list). Every place that accepts an access
 // token (Bearer authentication, introspection, revocation) goes through here.
+import type { ServiceConfig } from "../config/service-config";
 import type { Database } from "../db/client";
 import { isAccessTokenDenied } from "../directory/revoked-access-tokens";
 import { callUserObject } from "../user-object/stub";
 import { type VerifiedAccessToken, verifyAccessToken } from "./access-token";
 
-export async function verifyLiveAccessToken(env: Env, db: Database, token: string): Promise<VerifiedAccessToken | null> {
-  const claims = await verifyAccessToken(env, token);
+export async function verifyLiveAccessToken(env: Env, config: ServiceConfig, db: Database, token: string): Promise<VerifiedAccessToken | null> {
+  const claims = await verifyAccessToken(config, token);
   if (!claims) return null;
   if (claims.sid !== undefined) {
     const { active } = await callUserObject(env, claims.sub, "sessionStatus", claims.sid);

@@ -12,3 +12,12 @@ export class Misconfigured extends Error {
     super(`${variable} ${problem}.`);
   }
 }
+
+const reported = new Set<string>();
+
+/** One log line per problem per isolate, not one per request. The message never holds a value. */
+export function reportMisconfigured(e: Misconfigured): void {
+  if (reported.has(e.message)) return;
+  reported.add(e.message);
+  console.error(JSON.stringify({ event: "misconfigured", variable: e.variable, problem: e.message }));
+}

@@ -45,7 +45,7 @@ export const m2mClients = sqliteTable("m2m_clients", {
   /** Set for a client at Tenant boundary; null for Application boundary. */
   tenantId: text("tenant_id").references(() => tenants.id),
   name: text("name").notNull(),
-  /** Keyed hash (HMAC-SHA256, CODE_HASH_KEY) of the client secret; the secret itself is never stored. */
+  /** Keyed hash (HMAC-SHA256 under a SECRET_HASH_KEY subkey, with its kid) of the client secret; the secret itself is never stored. */
   secretHash: text("secret_hash").notNull(),
   permissions: text("permissions", { mode: "json" }).$type<string[]>().notNull(),
   createdAt: createdAt(),

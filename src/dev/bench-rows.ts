@@ -38,9 +38,9 @@ export async function benchUsers(
   tenant: Tenant,
   u: { prefix: string; count: number; password: string; withResetCodes: boolean; baseUrl: string },
 ): Promise<BenchUser[]> {
-  const { env, db } = deps;
+  const { env, config, db } = deps;
   const { prefix, count, password } = u;
-  const passwordHash = await hashPassword(password, env.PASSWORD_PEPPER);
+  const passwordHash = await hashPassword(password, config.passwordPeppers);
   const created: BenchUser[] = [];
   for (let start = 0; start < count; start += 50) {
     const chunk = Array.from({ length: Math.min(50, count - start) }, (_, k) => start + k);

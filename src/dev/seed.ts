@@ -2,6 +2,7 @@
 // (no password until she resets it) and an M2M client with every permission at Application
 // boundary, whose id and secret come from DEV_CLIENT_ID / DEV_CLIENT_SECRET.
 import { PERMISSIONS } from "../auth/permissions";
+import type { ServiceConfig } from "../config/service-config";
 import type { Database } from "../db/client";
 import { createApplication, getApplication } from "../directory/applications";
 import { clientOfApplication, createClient, resetClientSecret } from "../directory/clients";
@@ -15,14 +16,14 @@ export const DEMO = {
   aliceEmail: "alice@example.com",
 } as const;
 
-export async function seedDemo(env: Env, db: Database) {
+export async function seedDemo(env: Env, config: ServiceConfig, db: Database) {
   if (!(await getApplication(db, DEMO.applicationId))) await createApplication(db, "demo", DEMO.applicationId);
   if (!(await getTenant(db, DEMO.tenantId))) await createTenant(db, DEMO.applicationId, "demo", DEMO.tenantId);
   if (!(await findUserByEmail(db, DEMO.tenantId, DEMO.aliceEmail))) {
     await createUser(env, db, { applicationId: DEMO.applicationId, tenantId: DEMO.tenantId, email: DEMO.aliceEmail, password: null });
   }
   if (!(await clientOfApplication(db, env.DEV_CLIENT_ID, DEMO.applicationId))) {
-    await createClient(db, env.SECRET_HASH_KEY, {
+    await createClient(db, config.secretHashKeys, {
       id: env.DEV_CLIENT_ID,
       secret: env.DEV_CLIENT_SECRET,
       applicationId: DEMO.applicationId,
@@ -32,7 +33,7 @@ export async function seedDemo(env: Env, db: Database) {
     });
   } else {
     // .dev.vars may have been edited since the last start: the secret in it wins.
-    await resetClientSecret(db, env.SECRET_HASH_KEY, env.DEV_CLIENT_ID, env.DEV_CLIENT_SECRET, [...PERMISSIONS]);
+    await resetClientSecret(db, config.secretHashKeys, env.DEV_CLIENT_ID, env.DEV_CLIENT_SECRET, [...PERMISSIONS]);
   }
   return { ...DEMO, clientId: env.DEV_CLIENT_ID };
 }

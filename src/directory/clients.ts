@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { secretsEqual } from "../crypto/constant-time";
-import { keyedHash } from "../crypto/keyed-hash";
+import type { Keyring } from "../crypto/keyring";
 import { newId, randomToken } from "../crypto/random";
 import type { Database } from "../db/client";
 import { m2mClients } from "../db/schema";
@@ -9,7 +8,7 @@ export type M2mClient = typeof m2mClients.$inferSelect;
 
 export async function createClient(
   db: Database,
-  hashKey: string,
+  keys: Keyring,
   c: { applicationId: string; tenantId: string | null; name: string; permissions: string[]; id?: string; secret?: string },
 ): Promise<{ client: M2mClient; clientSecret: string }> {
   const clientSecret = c.secret ?? randomToken();
@@ -18,7 +17,7 @@ export async function createClient(
     applicationId: c.applicationId,
     tenantId: c.tenantId,
     name: c.name,
-    secretHash: await keyedHash(hashKey, clientSecret),
+    secretHash: await keys.hash("client-secret", clientSecret),
     permissions: c.permissions,
     createdAt: Date.now(),
   };
@@ -26,12 +25,22 @@ export async function createClient(
   return { client, clientSecret };
 }
 
-/** The client, if the secret matches its stored keyed hash (compared in constant time). */
-export async function authenticateClient(db: Database, hashKey: string, id: string, secret: string): Promise<M2mClient | null> {
+/**
+ * The client, if the secret matches its stored keyed hash (compared in constant time). A hash made
+ * under an older SECRET_HASH_KEY is replaced by one under the current key on use.
+ */
+export async function authenticateClient(db: Database, keys: Keyring, id: string, secret: string): Promise<M2mClient | null> {
   const client = await db.select().from(m2mClients).where(eq(m2mClients.id, id)).get();
-  const presented = await keyedHash(hashKey, secret);
-  if (!client) return null;
-  return secretsEqual(presented, client.secretHash) ? client : null;
+  // One HMAC either way, so an unknown id answers like a wrong secret.
+  const check = await keys.verify("client-secret", secret, client?.secretHash ?? "");
+  if (!client || !check.valid) return null;
+  if (!check.stale) return client;
+  const secretHash = await keys.hash("client-secret", secret);
+  await db
+    .update(m2mClients)
+    .set({ secretHash })
+    .where(and(eq(m2mClients.id, client.id), eq(m2mClients.secretHash, client.secretHash)));
+  return { ...client, secretHash };
 }
 
 export async function getClient(db: Database, id: string): Promise<M2mClient | null> {
@@ -43,6 +52,6 @@ export async function clientOfApplication(db: Database, id: string, applicationI
 }
 
 /** Sets a client's secret (stored as its keyed hash) and permissions. */
-export async function resetClientSecret(db: Database, hashKey: string, id: string, secret: string, permissions: string[]): Promise<void> {
-  await db.update(m2mClients).set({ secretHash: await keyedHash(hashKey, secret), permissions }).where(eq(m2mClients.id, id));
+export async function resetClientSecret(db: Database, keys: Keyring, id: string, secret: string, permissions: string[]): Promise<void> {
+  await db.update(m2mClients).set({ secretHash: await keys.hash("client-secret", secret), permissions }).where(eq(m2mClients.id, id));
 }

@@ -1,6 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { serviceConfig } from "../config/service-config";
 import { database } from "../db/client";
 import { devRoutes } from "../dev/routes";
 import { ApiError } from "./errors";
@@ -52,6 +53,8 @@ export function createApp() {
   app.use("/api/v1/*", noStore);
   app.use("/dev/*", noStore);
   app.use("*", async (c, next) => {
+    // Before any route: a missing or malformed secret answers 503 misconfigured, whatever was asked.
+    c.set("config", await serviceConfig(c.env));
     c.set("db", database(c.env));
     await next();
   });

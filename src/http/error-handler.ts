@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { Misconfigured } from "../config/misconfigured";
+import { Misconfigured, reportMisconfigured } from "../config/misconfigured";
 import { DependencyUnavailable, DuplicateError, isStorageFailure } from "../db/errors";
 import type { AppEnv } from "./app-env";
 import { ApiError, ConstraintViolationsError, conflict, constraintViolationsBody, errorBody, unavailable } from "./errors";
@@ -56,7 +56,7 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ConstraintViolationsError) return c.json(constraintViolationsBody(err.code, err.message, err.violations), 400);
   let api: ApiError | null = err instanceof ApiError ? err : null;
   if (err instanceof Misconfigured) {
-    console.error(JSON.stringify({ requestId: c.get("requestId"), status: 503, error: "Misconfigured", variable: err.variable }));
+    reportMisconfigured(err);
     api = new ApiError(503, "misconfigured", `The service is misconfigured: ${err.message} Nothing was changed.`);
   }
   if (err instanceof DuplicateError) api = conflict(err.message);

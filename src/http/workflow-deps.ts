@@ -3,5 +3,5 @@ import type { WorkflowDeps } from "../workflows/deps";
 import type { AppEnv } from "./app-env";
 
 export function workflowDeps(c: Context<AppEnv>): WorkflowDeps {
-  return { env: c.env, db: c.var.db, waitUntil: (p) => c.executionCtx.waitUntil(p) };
+  return { env: c.env, config: c.var.config, db: c.var.db, waitUntil: (p) => c.executionCtx.waitUntil(p) };
 }

@@ -11,6 +11,7 @@ import { END_USER_PERMISSIONS } from "../auth/permissions";
 import { type Caller, hasPermission } from "../auth/caller";
 import { grantedScope } from "../auth/scope";
 import { publicBaseUrl } from "../config/public-origin";
+import { serviceConfig } from "../config/service-config";
 import { database } from "../db/client";
 import { type M2mClient, clientOfApplication, getClient } from "../directory/clients";
 import { policyForTenant } from "../directory/policies";
@@ -100,7 +101,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       if (typeof userAccessToken !== "string" || userAccessToken === "") throw unauthorized("The end user's access token is required.");
       const body = parse(ChangePasswordBody, rest);
       // Self boundary, as over HTTP, and only for a user of the bound application.
-      const user = await authenticate(s.env, s.db, userAccessToken, undefined);
+      const user = await authenticate(s.env, s.config, s.db, userAccessToken, undefined);
       if (user.kind !== "user" || user.userId !== body.userId || user.applicationId !== s.client.applicationId) {
         throw forbidden("Change Password needs the user's own access token.");
       }
@@ -204,6 +205,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   /** The bound client, the permission check, then the method; every failure as one error class. */
   private async run<T>(permission: string | null, method: (s: Scope) => Promise<T>): Promise<T> {
     try {
+      const config = await serviceConfig(this.env);
       const db = database(this.env);
       const clientId = this.ctx.props?.clientId;
       const client = typeof clientId === "string" ? await getClient(db, clientId) : null;
@@ -211,7 +213,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       const caller = { kind: "client" as const, clientId: client.id, applicationId: client.applicationId, tenantId: client.tenantId, permissions: client.permissions };
       if (permission && !hasPermission(caller, permission)) throw forbidden(`The bound client lacks the permission ${permission}.`);
       const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);
-      return await method({ env: this.env, db, waitUntil, client, var: { db, caller } });
+      return await method({ env: this.env, config, db, waitUntil, client, var: { db, caller } });
     } catch (e) {
       throw toServiceError(e, (status, err) => console.error(JSON.stringify({ rpc: true, status, error: err instanceof Error ? err.name : typeof err })));
     }

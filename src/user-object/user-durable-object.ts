@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { and, asc, desc, eq, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
-import { keyedHash } from "../crypto/keyed-hash";
+import { serviceConfig } from "../config/service-config";
+import type { Keyring } from "../crypto/keyring";
 import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto/password-hash";
 import { newId, randomToken } from "../crypto/random";
 import { insertOutboxEmails } from "../email/outbox";
@@ -112,6 +113,14 @@ export class UserDurableObject extends DurableObject<Env> {
   }
 
   /** The credential row; null while the object was never initialised. */
+  private async peppers(): Promise<Keyring> {
+    return (await serviceConfig(this.env)).passwordPeppers;
+  }
+
+  private async secretHashKeys(): Promise<Keyring> {
+    return (await serviceConfig(this.env)).secretHashKeys;
+  }
+
   private credential(): CredentialRow | null {
     if (!this.hasStorage) return null;
     return this.db.select().from(credential).where(eq(credential.id, 1)).get() ?? null;
@@ -147,7 +156,7 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /** Creates the user's storage with the first password; only user creation calls it, once. */
   async initialize(password: string | null, status: Exclude<UserObjectStatus, "DELETED">): Promise<InitializeOutcome> {
-    const hash = password === null ? null : await hashPassword(password, this.env.PASSWORD_PEPPER);
+    const hash = password === null ? null : await hashPassword(password, (await this.peppers()));
     await this.createStorage();
     return this.ctx.storage.transactionSync(() => {
       // A tombstone, or a user already made: an id is initialised at most once.
@@ -162,7 +171,7 @@ export class UserDurableObject extends DurableObject<Env> {
    * the current password, then the policy (lengths, then same_as_current), then commits.
    */
   async changePassword(input: ChangePasswordInput): Promise<ChangePasswordOutcome> {
-    const pepper = this.env.PASSWORD_PEPPER;
+    const pepper = (await this.peppers());
     const start = this.activeCredential();
     if (!start) return { outcome: "NOT_ACTIVE" };
     if (input.expectedCredentialVersion !== undefined && start.credentialVersion !== input.expectedCredentialVersion) {
@@ -210,18 +219,18 @@ export class UserDurableObject extends DurableObject<Env> {
     const hash = start.passwordHash;
     if (input.codeId === undefined || start.changedByCode !== input.codeId || hash === null) return null;
     if (start.credentialVersion !== (input.expectedCredentialVersion ?? Number.NaN) + 1) return null;
-    if (!(await verifyPassword(input.newPassword, hash, this.env.PASSWORD_PEPPER)).valid) return null;
+    if (!(await verifyPassword(input.newPassword, hash, (await this.peppers()))).valid) return null;
     if (this.activeCredential()?.credentialVersion !== start.credentialVersion) return null;
     return { outcome: "UPDATED", credentialVersion: start.credentialVersion };
   }
 
   async login(password: string, grant: SessionGrant): Promise<LoginOutcome> {
     const start = this.activeCredential();
-    const check = await verifyPassword(password, start?.passwordHash ?? DECOY_PASSWORD_HASH, this.env.PASSWORD_PEPPER);
+    const check = await verifyPassword(password, start?.passwordHash ?? DECOY_PASSWORD_HASH, (await this.peppers()));
     if (!start?.passwordHash || !check.valid) return { outcome: "INVALID_CREDENTIALS" };
-    const upgraded = check.needsRehash ? await hashPassword(password, this.env.PASSWORD_PEPPER) : null;
+    const upgraded = check.needsRehash ? await hashPassword(password, (await this.peppers())) : null;
     const secret = randomToken();
-    const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
+    const tokenHash = await (await this.secretHashKeys()).hash("refresh-token", secret);
     const outcome = this.ctx.storage.transactionSync(() => {
       const c = this.activeCredential();
       // The password changed, or the user was deleted, while we verified: no session opens.
@@ -251,15 +260,16 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /** Rotates the refresh token for `clientId`; see judgeRefresh for reuse and the grace of a lost response. */
   async refresh(secret: string, clientId: string): Promise<RefreshOutcome> {
-    const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
+    // Under every configured key: a token issued before a key rotation still finds its row.
+    const tokenHashes = await (await this.secretHashKeys()).hashes("refresh-token", secret);
     const nextSecret = randomToken();
-    const nextHash = await keyedHash(this.env.SECRET_HASH_KEY, nextSecret);
+    const nextHash = await (await this.secretHashKeys()).hash("refresh-token", nextSecret);
     const outcome = this.ctx.storage.transactionSync(() => {
       const c = this.activeCredential();
-      const token = c && this.refreshTokenRow(tokenHash);
+      const token = c && this.refreshTokenRow(tokenHashes);
       if (!c || !token) return { outcome: "INVALID" } as const;
       const session = this.session(token.sessionId);
-      const successor = token.replacedBy === null ? null : (this.refreshTokenRow(token.replacedBy) ?? null);
+      const successor = token.replacedBy === null ? null : (this.refreshTokenRow([token.replacedBy]) ?? null);
       const now = Date.now();
       const verdict = judgeRefresh(token, successor, session, c, now);
       if (verdict === "REUSED") this.revokeSessionRows(token.sessionId, now);
@@ -270,7 +280,7 @@ export class UserDurableObject extends DurableObject<Env> {
       }
       // The grace runs from the first rotation: a retry moves the link, not the clock.
       const spent = verdict === "ROTATE" ? { rotatedAt: now, replacedBy: nextHash } : { replacedBy: nextHash };
-      this.db.update(refreshTokens).set(spent).where(eq(refreshTokens.tokenHash, tokenHash)).run();
+      this.db.update(refreshTokens).set(spent).where(eq(refreshTokens.tokenHash, token.tokenHash)).run();
       this.insertRefreshToken(nextHash, session.id, c.refreshEpoch, now, clientId);
       this.db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, session.id)).run();
       return {
@@ -288,9 +298,10 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /** Introspection of a refresh token: alive, unrotated and of a live session. Does not rotate. */
   async refreshTokenStatus(secret: string): Promise<RefreshTokenStatus> {
-    const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
+    // Under every configured key: a token issued before a key rotation still finds its row.
+    const tokenHashes = await (await this.secretHashKeys()).hashes("refresh-token", secret);
     const c = this.activeCredential();
-    const token = c && this.refreshTokenRow(tokenHash);
+    const token = c && this.refreshTokenRow(tokenHashes);
     if (!c || !token) return { active: false };
     const session = this.session(token.sessionId);
     // A rotated token is never active here, even within the grace: only the current one is.
@@ -335,8 +346,9 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /** RFC 7009: revoking a refresh token ends its whole family, which is its session. */
   async revokeRefreshToken(secret: string): Promise<void> {
-    const tokenHash = await keyedHash(this.env.SECRET_HASH_KEY, secret);
-    const token = this.credential() && this.refreshTokenRow(tokenHash);
+    // Under every configured key: a token issued before a key rotation still finds its row.
+    const tokenHashes = await (await this.secretHashKeys()).hashes("refresh-token", secret);
+    const token = this.credential() && this.refreshTokenRow(tokenHashes);
     if (token) this.revokeSessionRows(token.sessionId, Date.now());
   }
 
@@ -528,8 +540,8 @@ export class UserDurableObject extends DurableObject<Env> {
     return deadSessions.length === SWEEP_BATCH || deadTokens.length === SWEEP_BATCH;
   }
 
-  private refreshTokenRow(tokenHash: string): RefreshTokenRow | undefined {
-    return this.db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).get();
+  private refreshTokenRow(tokenHashes: string[]): RefreshTokenRow | undefined {
+    return this.db.select().from(refreshTokens).where(inArray(refreshTokens.tokenHash, tokenHashes)).get();
   }
 
   private session(sessionId: string): SessionRow | null {

@@ -1,8 +1,10 @@
+import type { ServiceConfig } from "../config/service-config";
 import type { Database } from "../db/client";
 
 /** What a workflow needs from its host, whether HTTP or RPC. */
 export interface WorkflowDeps {
   env: Env;
+  config: ServiceConfig;
   db: Database;
   /** Work that continues after the answer is sent (ExecutionContext.waitUntil). */
   waitUntil(promise: Promise<unknown>): void;

@@ -1,5 +1,6 @@
 // Calls the service over RPC the way a host application does: from the second Worker of
 // test/fixtures/host-app.js, through its service binding, typed by the package's `./rpc` export.
+import { serviceConfig } from "../../src/config/service-config";
 import { env } from "cloudflare:workers";
 import type { PasswordResetRpc, PasswordResetServiceErrorShape } from "edge-password-reset/rpc";
 import { PERMISSIONS } from "../../src/auth/permissions";
@@ -41,7 +42,7 @@ export function boundWorld(): Promise<World> {
   bound ??= (async () => {
     const app = await callJson("POST", "/api/v1/applications", { token: ADMIN, body: { name: "rpc-host" } });
     const tenant = await callJson("POST", "/api/v1/tenants", { token: ADMIN, body: { applicationId: app.body.id, name: "rpc-host-tenant" } });
-    const { clientSecret } = await createClient(database(env), env.SECRET_HASH_KEY, {
+    const { clientSecret } = await createClient(database(env), (await serviceConfig(env)).secretHashKeys, {
       id: RPC_CLIENT_ID,
       applicationId: app.body.id,
       tenantId: null,

@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { serviceConfig } from "../../src/config/service-config";
 import { hashPassword, parsePasswordHash } from "../../src/crypto/password-hash";
 import { callJson } from "../support/api";
 import { createUser, world } from "../support/fixtures";
@@ -36,7 +37,7 @@ describe("the user's Durable Object", () => {
   it("upgrades a hash made with older parameters on a successful login", async () => {
     const w = await world();
     const user = await createUser(w, "old@example.com", "password one");
-    const weak = await hashPassword("password one", env.PASSWORD_PEPPER, 1_000);
+    const weak = await hashPassword("password one", (await serviceConfig(env)).passwordPeppers, 1_000);
     await runInDurableObject(stubOf(user.id), (_i, state) => {
       state.storage.sql.exec("UPDATE credential SET password_hash = ?", weak);
     });

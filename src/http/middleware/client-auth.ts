@@ -64,7 +64,7 @@ export const requireClientAuth = createMiddleware<AppEnv>(async (c, next) => {
   // workerd warns on every .text() of a form body.
   const form = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
   const credentials = presentedCredentials(c.req.header("Authorization"), form);
-  const client = credentials && (await authenticateClient(c.var.db, c.env.SECRET_HASH_KEY, credentials.id, credentials.secret));
+  const client = credentials && (await authenticateClient(c.var.db, c.var.config.secretHashKeys, credentials.id, credentials.secret));
   if (!client) throw new OAuthError(401, "invalid_client", "Client authentication failed.");
   c.set("client", client);
   await next();

@@ -3,8 +3,7 @@
 // site can neither read it nor compute it.
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { secretsEqual } from "../../crypto/constant-time";
-import { keyedHash } from "../../crypto/keyed-hash";
+import { serviceConfig } from "../../config/service-config";
 import { randomToken } from "../../crypto/random";
 import type { AppEnv } from "../app-env";
 
@@ -13,13 +12,14 @@ export type FormName = "reset-password" | "reset-password-otp" | "forgot-passwor
 export const FORM_TOKEN_FIELD = "formToken";
 const NONCE = "form_nonce";
 
-export function formToken(env: Env, form: FormName, binding: string): Promise<string> {
-  return keyedHash(env.SECRET_HASH_KEY, `form:${form}:${binding}`);
+export async function formToken(env: Env, form: FormName, binding: string): Promise<string> {
+  return (await serviceConfig(env)).secretHashKeys.hash("form-token", `${form}:${binding}`);
 }
 
+/** A token made under a previous SECRET_HASH_KEY still verifies, so a rotation does not break an open form. */
 export async function formTokenValid(env: Env, form: FormName, binding: string, presented: unknown): Promise<boolean> {
   if (typeof presented !== "string" || presented.length === 0) return false;
-  return secretsEqual(await formToken(env, form, binding), presented);
+  return (await (await serviceConfig(env)).secretHashKeys.verify("form-token", `${form}:${binding}`, presented)).valid;
 }
 
 /** A random per-browser binding for forms that have no code cookie, set on the GET that shows the form. */

@@ -59,7 +59,7 @@ export const clientRoutes = router().openapi(
       }
     }
     if (body.tenantId && (await tenantInBoundary(c, body.tenantId)).applicationId !== applicationId) throw notFound("Tenant");
-    const { client, clientSecret } = await createClient(c.var.db, c.env.SECRET_HASH_KEY, {
+    const { client, clientSecret } = await createClient(c.var.db, c.var.config.secretHashKeys, {
       applicationId,
       tenantId: body.tenantId ?? null,
       name: body.name,

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
-import { signingKey } from "../../auth/signing-key";
 import { router } from "../router";
 
 export const wellKnownRoutes = router().openapi(
@@ -16,6 +15,6 @@ export const wellKnownRoutes = router().openapi(
   }),
   async (c) => {
     c.header("Cache-Control", "public, max-age=300");
-    return c.json({ keys: [(await signingKey(c.env)).publicJwk as Record<string, unknown>] }, 200);
+    return c.json({ keys: c.var.config.signingKeys.publicJwks as Record<string, unknown>[] }, 200);
   },
 );

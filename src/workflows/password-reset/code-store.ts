@@ -1,7 +1,7 @@
 // D1 storage steps for reset codes. Single statements and db.batch are atomic on D1; there are no
 // interactive transactions, so every check-and-set is a guarded statement.
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
-import { keyedHash } from "../../crypto/keyed-hash";
+import type { Keyring } from "../../crypto/keyring";
 import type { Database } from "../../db/client";
 import { codeFailures, resetCodes } from "../../db/schema";
 import { outboxInsert } from "../../email/outbox";
@@ -11,18 +11,26 @@ import type { CodeKind } from "./decide";
 
 export type ResetCodeRow = typeof resetCodes.$inferSelect;
 
-
-/** Keyed hash binding the per-user limit to tenant and email, so decoys and real users count alike. */
-export function subjectKey(hashKey: string, tenantId: string, emailKey: string): Promise<string> {
-  return keyedHash(hashKey, `subject:${tenantId}:${emailKey}`);
+/**
+ * Keyed hashes binding the per-user limit and supersession to tenant and email, so decoys and real
+ * users count alike. Under every configured key, current first: the first is stored, all are matched.
+ */
+export function subjectKeys(keys: Keyring, tenantId: string, emailKey: string): Promise<string[]> {
+  return keys.hashes("subject", `${tenantId}:${emailKey}`);
 }
 
-export function codeHash(hashKey: string, code: string): Promise<string> {
-  return keyedHash(hashKey, `code:${code}`);
+/** A code's hash under every configured key, current first: the first is stored, all are looked up. */
+export function codeHashes(keys: Keyring, code: string): Promise<string[]> {
+  return keys.hashes("reset-code", code);
 }
 
-export function verificationHash(hashKey: string, codeId: string, verificationCode: string): Promise<string> {
-  return keyedHash(hashKey, `otp:${codeId}:${verificationCode}`);
+/** Bound to the code's id, so a verificationCode is worth nothing with another requestCode. */
+export function verificationHash(keys: Keyring, codeId: string, verificationCode: string): Promise<string> {
+  return keys.hash("otp", `${codeId}:${verificationCode}`);
+}
+
+export async function verificationCodeMatches(keys: Keyring, row: Pick<ResetCodeRow, "id" | "verificationHash">, verificationCode: string): Promise<boolean> {
+  return (await keys.verify("otp", `${row.id}:${verificationCode}`, row.verificationHash ?? "")).valid;
 }
 
 export interface NewCode {
@@ -43,14 +51,15 @@ export interface NewCode {
  * Stores a code, supersedes the earlier open codes of its family and queues its email, all in one
  * batch: none of it happens without the rest. Email codes supersede by subject (tenant and email),
  * which decoys share with real users, so a decoy is superseded exactly like a real code; admin
- * links supersede the user's earlier admin links.
+ * links supersede the user's earlier admin links. `subjects`: the subject under every configured key,
+ * so that codes issued before a key rotation are superseded too.
  */
-export async function issueCode(db: Database, code: NewCode, email: EmailMessage | null): Promise<void> {
+export async function issueCode(db: Database, code: NewCode, email: EmailMessage | null, subjects: string[] = [code.subjectKey]): Promise<void> {
   const now = Date.now();
   const family =
     code.kind === "ADMIN_LINK"
       ? and(eq(resetCodes.userId, code.userId!), eq(resetCodes.kind, "ADMIN_LINK"))
-      : and(eq(resetCodes.subjectKey, code.subjectKey), inArray(resetCodes.kind, ["EMAIL_LINK", "EMAIL_OTP"]));
+      : and(inArray(resetCodes.subjectKey, subjects), inArray(resetCodes.kind, ["EMAIL_LINK", "EMAIL_OTP"]));
   const supersede = db
     .update(resetCodes)
     .set({ supersededAt: now })
@@ -59,8 +68,8 @@ export async function issueCode(db: Database, code: NewCode, email: EmailMessage
   await (email ? db.batch([supersede, insert, outboxInsert(db, email)]) : db.batch([supersede, insert]));
 }
 
-export async function findCode(db: Database, hash: string): Promise<ResetCodeRow | null> {
-  return (await db.select().from(resetCodes).where(eq(resetCodes.codeHash, hash)).get()) ?? null;
+export async function findCode(db: Database, hashes: string[]): Promise<ResetCodeRow | null> {
+  return (await db.select().from(resetCodes).where(inArray(resetCodes.codeHash, hashes)).get()) ?? null;
 }
 
 /** Takes one of the OTP request's attempts, if any is left. Concurrent guesses cannot share one. */

@@ -6,9 +6,9 @@ import { type User, emailKey } from "../../directory/users";
 import { callUserObject } from "../../user-object/stub";
 import type { WorkflowDeps } from "../deps";
 import { resetLink } from "../reset-link";
-import { codeHash, issueCode, subjectKey } from "./code-store";
+import { codeHashes, issueCode, subjectKeys } from "./code-store";
 
-export async function createPasswordResetLink({ env, db }: WorkflowDeps, user: User, baseUrl: string) {
+export async function createPasswordResetLink({ env, config, db }: WorkflowDeps, user: User, baseUrl: string) {
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const code = randomToken();
   const credentialVersion = await callUserObject(env, user.id, "credentialVersion");
@@ -22,9 +22,9 @@ export async function createPasswordResetLink({ env, db }: WorkflowDeps, user: U
       applicationId: user.applicationId,
       tenantId: user.tenantId,
       userId: user.id,
-      subjectKey: await subjectKey(env.SECRET_HASH_KEY, user.tenantId, emailKey(user.email)),
+      subjectKey: (await subjectKeys(config.secretHashKeys, user.tenantId, emailKey(user.email)))[0]!,
       kind: "ADMIN_LINK",
-      codeHash: await codeHash(env.SECRET_HASH_KEY, code),
+      codeHash: (await codeHashes(config.secretHashKeys, code))[0]!,
       verificationHash: null,
       credentialVersion,
       maxAttempts: 0,

@@ -1,7 +1,7 @@
 // What the hosted pages show before anyone types a password: whether a code could still be
 // used. It only reads: loading a link any number of times spends, attempts and counts nothing.
 import type { WorkflowDeps } from "../deps";
-import { codeHash, findCode } from "./code-store";
+import { codeHashes, findCode } from "./code-store";
 import { type CodeKind, judgeCode } from "./decide";
 
 /** Where the code belongs, when it is known at all: the page then wears its tenant's branding. */
@@ -15,8 +15,8 @@ export type CodeStanding =
   | { state: "INVALID_CODE"; owner: Owner | null };
 
 /** The same judgement Reset Password makes, for the code's own application, without acting on it. */
-export async function inspectCode({ env, db }: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
-  const row = await findCode(db, await codeHash(env.SECRET_HASH_KEY, code));
+export async function inspectCode({ config, db }: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
+  const row = await findCode(db, await codeHashes(config.secretHashKeys, code));
   if (!row) return { state: "INVALID_CODE", owner: null };
   const where = { applicationId: row.applicationId, tenantId: row.tenantId };
   const verdict = judgeCode(row, { kind }, row.applicationId, Date.now());

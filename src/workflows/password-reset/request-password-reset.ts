@@ -13,7 +13,7 @@ import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
 import { callUserObject } from "../../user-object/stub";
 import { type WorkflowDeps, logBackgroundFailure } from "../deps";
 import { resetLink } from "../reset-link";
-import { codeHash, issueCode, subjectKey, verificationHash } from "./code-store";
+import { codeHashes, issueCode, subjectKeys, verificationHash } from "./code-store";
 
 export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } | { emailVerificationStrategy: "OTP"; requestCode: string };
 
@@ -59,14 +59,15 @@ interface Issue {
  * An unknown or inactive email under OTP still gets a stored decoy (no user, so it can never
  * succeed), so that its requestCode locks after the same number of wrong guesses as a real one.
  */
-async function issueEmailCode({ env, db }: WorkflowDeps, i: Issue): Promise<void> {
+async function issueEmailCode({ env, config, db }: WorkflowDeps, i: Issue): Promise<void> {
   const otp = i.policy.emailVerificationStrategy === "OTP";
   const credentialVersion = i.user ? await callUserObject(env, i.user.id, "credentialVersion") : null;
   // The object refuses resets (deleted, or not yet initialised): handled like an unknown email.
   const user = credentialVersion === null ? null : i.user;
   if (!user && !otp) return;
   const id = newId();
-  const key = env.SECRET_HASH_KEY;
+  const keys = config.secretHashKeys;
+  const subjects = await subjectKeys(keys, i.tenant.id, emailKey(i.email));
   const verificationCode = randomDigits(i.policy.otpLength);
   const ttlSeconds = otp ? i.policy.otpTtlSeconds : i.policy.emailLinkTtlSeconds;
   const email = user
@@ -89,14 +90,15 @@ async function issueEmailCode({ env, db }: WorkflowDeps, i: Issue): Promise<void
       applicationId: i.tenant.applicationId,
       tenantId: i.tenant.id,
       userId: user?.id ?? null,
-      subjectKey: await subjectKey(key, i.tenant.id, emailKey(i.email)),
+      subjectKey: subjects[0]!,
       kind: otp ? "EMAIL_OTP" : "EMAIL_LINK",
-      codeHash: await codeHash(key, i.code),
-      verificationHash: otp ? await verificationHash(key, id, verificationCode) : null,
+      codeHash: (await codeHashes(keys, i.code))[0]!,
+      verificationHash: otp ? await verificationHash(keys, id, verificationCode) : null,
       credentialVersion,
       maxAttempts: i.policy.otpMaxAttempts,
       expiresAt: Date.now() + ttlSeconds * 1000,
     },
     email,
+    subjects,
   );
 }

@@ -3,7 +3,6 @@
 // Durable Object, and only if the credential version the code was issued at still holds. That
 // check is the single-use guarantee: N concurrent requests see exactly one version match, a
 // failure before the commit burns nothing, and every older code dies with the change.
-import { secretsEqual } from "../../crypto/constant-time";
 import { getUser } from "../../directory/users";
 import { USER_CODE_FAILURES_PER_HOUR } from "../../policy/password-reset-policy";
 import type { PasswordViolation } from "../../policy/password-rules";
@@ -11,13 +10,13 @@ import { type WorkflowDeps, logBackgroundFailure } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
 import {
   type ResetCodeRow,
-  codeHash,
+  codeHashes,
   findCode,
   refundAttempt,
   reserveAttempt,
   reserveSubjectFailure,
   retireCodes,
-  verificationHash,
+  verificationCodeMatches,
 } from "./code-store";
 import { type ResetMode, judgeCode } from "./decide";
 
@@ -38,8 +37,7 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode
   if (!(await reserveAttempt(db, row.id))) return "TOO_MANY_ATTEMPTS" as const;
   const failureId = await reserveSubjectFailure(db, row.subjectKey, USER_CODE_FAILURES_PER_HOUR, Date.now());
   if (failureId === null) return "TOO_MANY_ATTEMPTS" as const;
-  const presented = await verificationHash(env.SECRET_HASH_KEY, row.id, verificationCode);
-  if (!row.verificationHash || !secretsEqual(presented, row.verificationHash)) return "INVALID_CODE" as const;
+  if (!(await verificationCodeMatches(deps.config.secretHashKeys, row, verificationCode))) return "INVALID_CODE" as const;
   await refundAttempt(db, row.id, failureId);
   return "OK" as const;
 }
@@ -47,7 +45,7 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode
 /** `applicationId`: the calling application's; null for the hosted pages, which serve every application's codes. */
 export async function resetPassword(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput): Promise<ResetPasswordAnswer> {
   const { db, env } = deps;
-  const row = await findCode(db, await codeHash(env.SECRET_HASH_KEY, input.mode.code));
+  const row = await findCode(db, await codeHashes(deps.config.secretHashKeys, input.mode.code));
   const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", Date.now());
   if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
   const code = row!; // judgeCode reads a missing row as INVALID_CODE

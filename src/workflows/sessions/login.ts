@@ -2,6 +2,7 @@
 // inactive email spends one PBKDF2 on a decoy hash, so both failures take similar time.
 import { USER_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
 import { END_USER_PERMISSIONS } from "../../auth/permissions";
+import type { ServiceConfig } from "../../config/service-config";
 import { DECOY_PASSWORD_HASH, verifyPassword } from "../../crypto/password-hash";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
@@ -15,10 +16,10 @@ export type LoginAnswer =
   | { result: "INVALID_CREDENTIALS" };
 
 /** `clientId`: the M2M client logging the user in; the session's tokens are issued to it. */
-export async function login({ env, db }: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
+export async function login({ env, config, db }: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
-    await verifyPassword(password, DECOY_PASSWORD_HASH, env.PASSWORD_PEPPER);
+    await verifyPassword(password, DECOY_PASSWORD_HASH, config.passwordPeppers);
     return { result: "INVALID_CREDENTIALS" };
   }
   const outcome = await callUserObject(env, user.id, "login", password, {
@@ -29,7 +30,7 @@ export async function login({ env, db }: WorkflowDeps, clientId: string, tenant:
     absoluteTtlSeconds: policy.sessionAbsoluteTtlSeconds,
   });
   if (outcome.outcome !== "SUCCESS") return { result: "INVALID_CREDENTIALS" };
-  const accessToken = await userAccessToken(env, {
+  const accessToken = await userAccessToken(config, {
     userId: user.id,
     sessionId: outcome.sessionId,
     applicationId: user.applicationId,
@@ -56,9 +57,9 @@ export interface UserTokenGrant {
   permissions?: string[];
 }
 
-export function userAccessToken(env: Env, g: UserTokenGrant): Promise<string> {
+export function userAccessToken(config: ServiceConfig, g: UserTokenGrant): Promise<string> {
   return issueAccessToken(
-    env,
+    config,
     {
       sub: g.userId,
       sid: g.sessionId,

@@ -34,9 +34,9 @@ export interface TokenAnswer {
 }
 
 /** client_credentials: a token for the client itself, carrying `permissions` (its own, or fewer). */
-export async function clientCredentials({ env }: WorkflowDeps, client: M2mClient, permissions: string[]): Promise<TokenAnswer> {
+export async function clientCredentials({ config }: WorkflowDeps, client: M2mClient, permissions: string[]): Promise<TokenAnswer> {
   const access_token = await issueAccessToken(
-    env,
+    config,
     {
       sub: client.id,
       client_id: client.id,
@@ -59,7 +59,7 @@ export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToke
   const rotated = await callUserObject(deps.env, owner.user.id, "refresh", owner.secret, client.id);
   if (rotated.outcome !== "ROTATED") return null;
   return {
-    access_token: await userAccessToken(deps.env, {
+    access_token: await userAccessToken(deps.config, {
       userId: owner.user.id,
       sessionId: rotated.sessionId,
       applicationId: rotated.applicationId,
@@ -80,8 +80,8 @@ export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToke
  * authorization server").
  */
 async function ownAccessToken(deps: WorkflowDeps, client: M2mClient, token: string): Promise<VerifiedAccessToken | null> {
-  const claims = await verifyLiveAccessToken(deps.env, deps.db, token);
-  if (!claims || claims.iss !== serviceIssuer(deps.env) || !clientMayAct(client, claims.app_id, claims.tnt_id)) return null;
+  const claims = await verifyLiveAccessToken(deps.env, deps.config, deps.db, token);
+  if (!claims || claims.iss !== deps.config.tokenIssuer || !clientMayAct(client, claims.app_id, claims.tnt_id)) return null;
   return claims;
 }
 
@@ -131,7 +131,7 @@ export async function introspect(deps: WorkflowDeps, client: M2mClient, token: s
     scope: claims.permissions.join(" "),
     sub: claims.sub,
     iss: claims.iss,
-    aud: deps.env.TOKEN_AUDIENCE,
+    aud: deps.config.tokenAudience,
     exp: claims.exp,
     iat: claims.iat,
     jti: claims.jti,

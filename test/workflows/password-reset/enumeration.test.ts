@@ -7,6 +7,7 @@ import { createUserWithStatus, otpRequestCode, waitForCodeRows, wrongCode } from
 import { createUser, world } from "../../support/fixtures";
 import { mailbox, waitForMail } from "../../support/mailbox";
 import { otp, requestReset, reset, setStrategy } from "../../support/reset";
+import { serviceConfig } from "../../../src/config/service-config";
 import { verificationHash } from "../../../src/workflows/password-reset/code-store";
 
 const GOOD = "a new good password";
@@ -58,7 +59,7 @@ describe("an unknown email's OTP requestCode", () => {
     const [row] = await waitForCodeRows(w.tenantId, 1);
     expect(row!.user_id).toBeNull();
     // Give the decoy a verificationCode the test knows, as if the guesser had hit the right one.
-    const hash = await verificationHash(env.SECRET_HASH_KEY, row!.id, "424242");
+    const hash = await verificationHash((await serviceConfig(env)).secretHashKeys, row!.id, "424242");
     await env.DB.prepare("UPDATE reset_codes SET verification_hash = ? WHERE id = ?").bind(hash, row!.id).run();
     expect((await reset(w.token, { requestCode, verificationCode: "424242", newPassword: GOOD })).body).toEqual({ result: "INVALID_CODE" });
   });
