@@ -17,6 +17,9 @@ export default defineConfig(async () => {
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: { ...TEST_SECRETS, TEST_MIGRATIONS: migrations },
+          // Real Rate Limiting bindings with a budget of two, which a test puts in place of a
+          // production one (test/http/rate-limits.test.ts); wrangler.toml's own stay as configured.
+          ratelimits: { TEST_RATE_LIMIT_TWO: { namespace_id: "9002", simple: { limit: 2, period: 60 } } },
           serviceBindings: { HOST_APP: "host-app" },
           // Outbound fetches (an external issuer's JWKS) go to the host app instead of the internet.
           outboundService: "host-app",

@@ -6,6 +6,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** The second Worker of test/fixtures/host-app.js, which calls this service over RPC. */
       HOST_APP: Fetcher;
+      /** A real Rate Limiting binding allowing two per 60 s (vitest.config.ts). */
+      TEST_RATE_LIMIT_TWO: RateLimit;
     }
   }
 }

@@ -10,6 +10,8 @@ export const PERMISSIONS = [
   "change-password-workflow:execute",
   "login:execute",
   "refresh-token:revoke",
+  /** Send X-End-User-IP: the end user's address, whose budget the call then spends too. */
+  "end-user-ip:assert",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

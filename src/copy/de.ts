@@ -39,6 +39,8 @@ export const de: Copy = {
     continueLink: "Weiter",
     unavailableTitle: "Bitte versuchen Sie es gleich noch einmal",
     unavailableBody: "Das hat gerade nicht geklappt. Es wurde nichts geändert. Gehen Sie zurück und versuchen Sie es erneut.",
+    tooManyRequestsTitle: "Zu viele Anfragen",
+    tooManyRequestsBody: "Aus Ihrem Netzwerk kamen gerade zu viele Anfragen. Warten Sie eine Minute und versuchen Sie es dann erneut. Es wurde nichts geändert.",
     notFoundTitle: "Seite nicht gefunden",
     notFoundBody: "Prüfen Sie den Link, oder fordern Sie dort, wo Sie sich anmelden, eine neue E-Mail zum Zurücksetzen an.",
     errorSummary: "Bitte korrigieren Sie das unten markierte Feld.",

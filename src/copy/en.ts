@@ -39,6 +39,8 @@ export const en = {
     continueLink: "Continue",
     unavailableTitle: "Please try again in a moment",
     unavailableBody: "We could not complete this just now. Nothing was changed. Go back and try again.",
+    tooManyRequestsTitle: "Too many requests",
+    tooManyRequestsBody: "Too many requests came from your network just now. Wait a minute, then try again. Nothing was changed.",
     notFoundTitle: "Page not found",
     notFoundBody: "Check the link, or ask for a new password reset email where you signed in.",
     errorSummary: "Please correct the field marked below.",

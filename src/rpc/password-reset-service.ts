@@ -19,6 +19,8 @@ import { listUsers } from "../directory/users";
 import { ConstraintViolationsError, forbidden, notFound, unauthorized } from "../http/errors";
 import { type BoundaryScope, tenantInBoundary, userInBoundary } from "../http/guards";
 import { authenticate } from "../http/middleware/authenticate";
+import { clientBudgets, tooManyRequests } from "../http/middleware/rate-limit";
+import { type BudgetedOperation, spendBudgets } from "../rate-limits/budgets";
 import { OAuthError } from "../http/oauth-errors";
 import { CreateUserBody, ListUsersQuery, presentUser } from "../http/routes/users";
 import { LoginBody } from "../http/routes/login";
@@ -63,7 +65,7 @@ function applicationBoundary(s: Scope): string {
 
 export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordResetBindingProps> implements Rpc.PasswordResetRpc {
   requestPasswordReset(input: Parameters<Rpc.PasswordResetRpc["requestPasswordReset"]>[0]) {
-    return this.run("password-reset-workflow:execute", async (s): Promise<Rpc.RequestPasswordResetResult> => {
+    return this.run("password-reset-workflow:execute", "request-password-reset", async (s): Promise<Rpc.RequestPasswordResetResult> => {
       applicationBoundary(s);
       const body = parse(RequestPasswordResetBody, input);
       const tenant = await tenantInBoundary(s, body.tenantId);
@@ -75,7 +77,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   resetPassword(input: Rpc.ResetPasswordInput) {
-    return this.run("password-reset-workflow:execute", async (s): Promise<Rpc.ResetPasswordResult> => {
+    return this.run("password-reset-workflow:execute", "reset-password", async (s): Promise<Rpc.ResetPasswordResult> => {
       const applicationId = applicationBoundary(s);
       const body = parse(ResetPasswordBody, input);
       return resetPassword(s, applicationId, {
@@ -87,7 +89,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   createPasswordResetLink(input: { userId: string }) {
-    return this.run("password-reset-workflow:execute", async (s): Promise<Rpc.PasswordResetLink> => {
+    return this.run("password-reset-workflow:execute", null, async (s): Promise<Rpc.PasswordResetLink> => {
       const user = await userInBoundary(s, parse(CreatePasswordResetLinkBody, input).userId);
       const link = await createPasswordResetLink(s, user, publicBaseUrl(s.env));
       if (!link) throw notFound("User");
@@ -96,7 +98,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   changePassword(input: Parameters<Rpc.PasswordResetRpc["changePassword"]>[0]) {
-    return this.run(null, async (s): Promise<Rpc.ChangePasswordResult> => {
+    return this.run(null, null, async (s): Promise<Rpc.ChangePasswordResult> => {
       const { userAccessToken, ...rest } = input ?? {};
       if (typeof userAccessToken !== "string" || userAccessToken === "") throw unauthorized("The end user's access token is required.");
       const body = parse(ChangePasswordBody, rest);
@@ -112,7 +114,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   login(input: { tenantId: string; email: string; password: string }) {
-    return this.run("login:execute", async (s): Promise<Rpc.LoginResult> => {
+    return this.run("login:execute", "login", async (s): Promise<Rpc.LoginResult> => {
       applicationBoundary(s);
       const body = parse(LoginBody, input);
       const tenant = await tenantInBoundary(s, body.tenantId);
@@ -121,7 +123,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   refresh(input: { refreshToken: string; scope?: string }) {
-    return this.run(null, async (s): Promise<Rpc.TokenResult> => {
+    return this.run(null, "token", async (s): Promise<Rpc.TokenResult> => {
       const permissions = grantedScope(END_USER_PERMISSIONS, input?.scope);
       if (!permissions) throw new OAuthError(400, "invalid_scope", "The scope asks for a permission that is not granted.");
       const answer = typeof input?.refreshToken === "string" ? await refresh(s, s.client, input.refreshToken, permissions) : null;
@@ -131,17 +133,17 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   introspect(input: { token: string }) {
-    return this.run(null, async (s): Promise<Rpc.Introspection> => (typeof input?.token === "string" ? introspect(s, s.client, input.token) : { active: false }));
+    return this.run(null, null, async (s): Promise<Rpc.Introspection> => (typeof input?.token === "string" ? introspect(s, s.client, input.token) : { active: false }));
   }
 
   revoke(input: { token: string }) {
-    return this.run(null, async (s): Promise<void> => {
+    return this.run(null, null, async (s): Promise<void> => {
       if (typeof input?.token === "string") await revoke(s, s.client, input.token);
     });
   }
 
   listSessions(input: { userId: string }) {
-    return this.run("user:read", async (s): Promise<{ items: Rpc.Session[] }> => {
+    return this.run("user:read", null, async (s): Promise<{ items: Rpc.Session[] }> => {
       const user = await userInBoundary(s, parse(UserRef, input).userId);
       const sessions = await callUserObject(s.env, user.id, "listSessions");
       return { items: sessions.map((x) => ({ ...x, createdAt: iso(x.createdAt), lastUsedAt: iso(x.lastUsedAt) })) };
@@ -149,21 +151,21 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   revokeSessions(input: { userId: string }) {
-    return this.run("refresh-token:revoke", async (s): Promise<void> => {
+    return this.run("refresh-token:revoke", null, async (s): Promise<void> => {
       const user = await userInBoundary(s, parse(UserRef, input).userId);
       await callUserObject(s.env, user.id, "revokeAllSessions");
     });
   }
 
   revokeRefreshTokens(input: { userId: string }) {
-    return this.run("refresh-token:revoke", async (s): Promise<void> => {
+    return this.run("refresh-token:revoke", null, async (s): Promise<void> => {
       const user = await userInBoundary(s, parse(UserRef, input).userId);
       await callUserObject(s.env, user.id, "revokeAllRefreshTokens");
     });
   }
 
   createUser(input: { tenantId: string; email: string; password?: string; status?: "ACTIVE" | "INACTIVE" }) {
-    return this.run("user:write", async (s): Promise<Rpc.User> => {
+    return this.run("user:write", null, async (s): Promise<Rpc.User> => {
       const body = parse(CreateUserBody, input);
       const tenant = await tenantInBoundary(s, body.tenantId);
       if (body.password !== undefined) {
@@ -182,11 +184,11 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   getUser(input: { userId: string }) {
-    return this.run("user:read", async (s): Promise<Rpc.User> => presentUser(await userInBoundary(s, parse(UserRef, input).userId)));
+    return this.run("user:read", null, async (s): Promise<Rpc.User> => presentUser(await userInBoundary(s, parse(UserRef, input).userId)));
   }
 
   listUsers(input: { tenantId: string; email?: string; limit?: number }) {
-    return this.run("user:read", async (s): Promise<{ items: Rpc.User[] }> => {
+    return this.run("user:read", null, async (s): Promise<{ items: Rpc.User[] }> => {
       const { tenantId, ...query } = input ?? {};
       const tenant = await tenantInBoundary(s, parse(TenantRef, { tenantId }).tenantId);
       const { email, limit } = parse(ListUsersQuery, query);
@@ -196,14 +198,18 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   deleteUser(input: { userId: string }) {
-    return this.run("user:write", async (s): Promise<void> => {
+    return this.run("user:write", null, async (s): Promise<void> => {
       const user = await userInBoundary(s, parse(UserRef, input).userId);
       await deleteUser(s.env, s.db, user.id);
     });
   }
 
-  /** The bound client, the permission check, then the method; every failure as one error class. */
-  private async run<T>(permission: string | null, method: (s: Scope) => Promise<T>): Promise<T> {
+  /**
+   * The bound client, the permission check, the client's budget for a rate-limited operation (the
+   * same budget its HTTP calls spend), then the method; every failure as one error class. RPC has
+   * no end user's address to count: a host Worker calls on its own behalf.
+   */
+  private async run<T>(permission: string | null, budgeted: BudgetedOperation | null, method: (s: Scope) => Promise<T>): Promise<T> {
     try {
       const config = await serviceConfig(this.env);
       const db = database(this.env);
@@ -212,6 +218,10 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       if (!client) throw new PasswordResetServiceError(401, "unbound_client", "The service binding's props.clientId names no client of this service.");
       const caller = { kind: "client" as const, clientId: client.id, applicationId: client.applicationId, tenantId: client.tenantId, permissions: client.permissions };
       if (permission && !hasPermission(caller, permission)) throw forbidden(`The bound client lacks the permission ${permission}.`);
+      if (budgeted) {
+        const exhausted = await spendBudgets(this.env, budgeted, clientBudgets(budgeted, client.id, null));
+        if (exhausted) throw tooManyRequests(budgeted, exhausted);
+      }
       const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);
       return await method({ env: this.env, config, db, waitUntil, client, var: { db, caller } });
     } catch (e) {

@@ -7,7 +7,7 @@ import { Layout } from "./layout";
 import { pagePath } from "./page-paths";
 import type { PageView } from "./page-view";
 
-export type Ending = "DONE" | "INVALID_CODE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" | "SESSION_ENDED" | "CHECK_EMAIL" | "UNAVAILABLE" | "NOT_FOUND" | "FORM_EXPIRED";
+export type Ending = "DONE" | "INVALID_CODE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" | "SESSION_ENDED" | "CHECK_EMAIL" | "UNAVAILABLE" | "TOO_MANY_REQUESTS" | "NOT_FOUND" | "FORM_EXPIRED";
 
 function texts(view: PageView, ending: Ending): { title: string; body: string } {
   const p = view.copy.page;
@@ -26,6 +26,8 @@ function texts(view: PageView, ending: Ending): { title: string; body: string } 
       return { title: p.checkEmailTitle, body: p.checkEmailBody };
     case "UNAVAILABLE":
       return { title: p.unavailableTitle, body: p.unavailableBody };
+    case "TOO_MANY_REQUESTS":
+      return { title: p.tooManyRequestsTitle, body: p.tooManyRequestsBody };
     case "NOT_FOUND":
       return { title: p.notFoundTitle, body: p.notFoundBody };
     case "FORM_EXPIRED":
@@ -46,7 +48,7 @@ function AskAgain(props: { c: Context<AppEnv>; view: PageView }) {
   );
 }
 
-const STATUS: Partial<Record<Ending, ContentfulStatusCode>> = { UNAVAILABLE: 503, NOT_FOUND: 404, FORM_EXPIRED: 403 };
+const STATUS: Partial<Record<Ending, ContentfulStatusCode>> = { UNAVAILABLE: 503, TOO_MANY_REQUESTS: 429, NOT_FOUND: 404, FORM_EXPIRED: 403 };
 const ASKS_AGAIN = new Set<Ending>(["INVALID_CODE", "EXPIRED_CODE", "TOO_MANY_ATTEMPTS", "SESSION_ENDED"]);
 
 /**

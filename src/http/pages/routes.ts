@@ -13,6 +13,7 @@ import { forgotPasswordPage } from "./forgot-password";
 import { renderEnding } from "./outcome";
 import { PAGES } from "./page-paths";
 import { neutralView } from "./page-view";
+import { pageRateLimit } from "./rate-limit";
 import { resetPasswordPage } from "./reset-password";
 import { resetPasswordOtpPage } from "./reset-password-otp";
 import { TURNSTILE_ORIGIN } from "./turnstile";
@@ -39,9 +40,9 @@ const forgotPasswordHeaders = secureHeaders({
 const sameOrigin = csrf({ origin: (origin, c) => origin === new URL(publicBaseUrl(c.env)).origin });
 
 // Only the pages' own paths: these routes are mounted beside the API.
-pageRoutes.use(PAGES.resetPassword, pageHeaders, noStore, sameOrigin);
-pageRoutes.use(PAGES.resetPasswordOtp, pageHeaders, noStore, sameOrigin);
-pageRoutes.use(PAGES.forgotPassword, forgotPasswordHeaders, noStore, sameOrigin);
+pageRoutes.use(PAGES.resetPassword, pageHeaders, noStore, pageRateLimit, sameOrigin);
+pageRoutes.use(PAGES.resetPasswordOtp, pageHeaders, noStore, pageRateLimit, sameOrigin);
+pageRoutes.use(PAGES.forgotPassword, forgotPasswordHeaders, noStore, pageRateLimit, sameOrigin);
 
 pageRoutes.route(PAGES.resetPasswordOtp, resetPasswordOtpPage);
 pageRoutes.route(PAGES.resetPassword, resetPasswordPage);

@@ -4,6 +4,8 @@ import { login } from "../../workflows/sessions/login";
 import { forbidden } from "../errors";
 import { tenantInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
+import { rateLimit } from "../middleware/rate-limit";
+import { EndUserIpHeaders } from "../schemas/end-user-ip";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
 import { workflowDeps } from "../workflow-deps";
@@ -34,8 +36,9 @@ export const loginRoutes = router().openapi(
     operationId: "login",
     summary: "Log a user in (the host application's backend calls this)",
     security: bearerSecurity,
-    middleware: [requireCaller({ permission: "login:execute" })] as const,
-    request: jsonBody(LoginBody),
+    middleware: [requireCaller({ permission: "login:execute" }), rateLimit("login")] as const,
+    rateLimited: true,
+    request: { ...jsonBody(LoginBody), headers: EndUserIpHeaders },
     responses: { 200: jsonResponse(LoginResponse, "The outcome, in `result`."), ...errorResponses(404) },
   }),
   async (c) => {

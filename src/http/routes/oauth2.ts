@@ -3,6 +3,8 @@ import { END_USER_PERMISSIONS } from "../../auth/permissions";
 import { grantedScope } from "../../auth/scope";
 import { clientCredentials, introspect, refresh, revoke } from "../../workflows/sessions/tokens";
 import { requireClientAuth } from "../middleware/client-auth";
+import { rateLimit } from "../middleware/rate-limit";
+import { EndUserIpHeaders } from "../schemas/end-user-ip";
 import { apiRoute } from "../api-route";
 import { OAuthError, oauthHook } from "../oauth-errors";
 import { router } from "../router";
@@ -74,9 +76,20 @@ export const oauth2Routes = router()
       description:
         "The client authenticates with client_secret_basic or client_secret_post, not both. client_credentials returns an access token carrying the client's application, tenant and permissions. refresh_token rotates: the old refresh token is spent, and presenting it again revokes its whole session (RFC 9700).",
       security: clientSecurity,
-      middleware: [requireClientAuth] as const,
-      request: form({ grant_type: z.string().min(1), refresh_token: z.string().min(1).optional(), scope: z.string().optional() }),
-      responses: { 200: { description: "Issued.", content: { "application/json": { schema: TokenResponse } } }, ...oauthErrors },
+      middleware: [requireClientAuth, rateLimit("token", "oauth")] as const,
+      rateLimited: true,
+      request: {
+        ...form({ grant_type: z.string().min(1), refresh_token: z.string().min(1).optional(), scope: z.string().optional() }),
+        headers: EndUserIpHeaders,
+      },
+      responses: {
+        200: { description: "Issued.", content: { "application/json": { schema: TokenResponse } } },
+        ...oauthErrors,
+        429: {
+          description: "temporarily_unavailable: the client, or the end user's IP address, is over its rate limit. Retry after `Retry-After` seconds.",
+          content: { "application/json": { schema: OAuthErrorBody } },
+        },
+      },
     }),
     async (c) => {
       const params = c.req.valid("form");

@@ -10,6 +10,8 @@ import type { AppEnv } from "../app-env";
 import { ConstraintViolationsError, conflict, forbidden, notFound } from "../errors";
 import { tenantInBoundary, userInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
+import { rateLimit } from "../middleware/rate-limit";
+import { EndUserIpHeaders } from "../schemas/end-user-ip";
 import { router } from "../router";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
 import {
@@ -42,8 +44,9 @@ export const passwordResetRoutes = router()
       description:
         "Answers the same way, in shape and as closely as possible in time, whether or not the email belongs to an active user. The email is sent off the response path. A new request supersedes the user's earlier email requests.",
       security: bearerSecurity,
-      middleware: workflow,
-      request: jsonBody(RequestPasswordResetBody),
+      middleware: [workflow, rateLimit("request-password-reset")] as const,
+      rateLimited: true,
+      request: { ...jsonBody(RequestPasswordResetBody), headers: EndUserIpHeaders },
       responses: { 200: jsonResponse(RequestPasswordResetResponse, "Accepted."), ...errorResponses(404) },
     }),
     async (c) => {
@@ -86,8 +89,9 @@ export const passwordResetRoutes = router()
       description:
         "Updates the user's password and revokes the user's sessions and refresh tokens. Called in exactly one of three ways: with emailAuthCode (emailed link), with requestCode and verificationCode (emailed OTP), or with passwordResetCode (admin link). Any well-formed request answers 200 with a result. A storage failure answers 503 without consuming the code.",
       security: bearerSecurity,
-      middleware: workflow,
-      request: jsonBody(ResetPasswordBody),
+      middleware: [workflow, rateLimit("reset-password")] as const,
+      rateLimited: true,
+      request: { ...jsonBody(ResetPasswordBody), headers: EndUserIpHeaders },
       responses: { 200: jsonResponse(ResetPasswordResponse, "The outcome, in `result`.") },
     }),
     async (c) => {
