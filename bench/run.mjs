@@ -15,7 +15,7 @@ import { drive, range, round, summarize } from "./lib/load.mjs";
 import { Floor, Ours, Peer } from "./lib/ours.mjs";
 import { gitDescribe, installPeer, peerVersions } from "./lib/peer-install.mjs";
 import { renderTable, updateReadme } from "./lib/report.mjs";
-import { freePort, migrate, startPeer, startWrangler, stopAll } from "./lib/servers.mjs";
+import { freePort, migrate, startPeer, startWrangler, stopAll, unlimitedConfig } from "./lib/servers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const peerDir = path.join(root, "bench", "peer");
@@ -81,6 +81,7 @@ async function main() {
   });
   const service = await startWrangler({
     cwd: root,
+    config: unlimitedConfig(root),
     port: servicePort,
     persistTo: servicePersist,
     logFile: logFile("service"),

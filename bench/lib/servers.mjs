@@ -1,7 +1,8 @@
 // Starting and stopping what the bench measures. Each server runs in its own process group, and
 // stopping it kills the whole group: `wrangler dev` does not exit on SIGTERM.
 import { spawn, spawnSync } from "node:child_process";
-import { openSync } from "node:fs";
+import { openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import net from "node:net";
 import { request } from "./http.mjs";
 
@@ -83,6 +84,20 @@ export function migrate({ cwd, persistTo, logFile }) {
     encoding: "utf8",
   });
   if (out.status !== 0) throw new Error(`migrations failed:\n${out.stdout}\n${out.stderr}`);
+}
+
+/**
+ * wrangler.toml with every per-caller budget ([[ratelimits]]) raised out of reach: the bench sends
+ * thousands of calls a minute through one client, which is what those budgets stop. The limiter is
+ * still called on every request, so its cost stays in the figures. Written beside wrangler.toml
+ * (its relative paths hold) and removed by `stopAll`.
+ */
+export function unlimitedConfig(root) {
+  const file = path.join(root, "wrangler.bench.toml");
+  const text = readFileSync(path.join(root, "wrangler.toml"), "utf8").replace(/simple = \{ limit = \d+,/g, "simple = { limit = 1000000000,");
+  writeFileSync(file, text);
+  running.add({ stop: () => rmSync(file, { force: true }) });
+  return file;
 }
 
 /** `wrangler dev` with `npm start`'s flags on a port of its own; answers once `probePath` does. */
