@@ -4,6 +4,9 @@
 // v=2: the password is first HMAC-SHA256'd under the PASSWORD_PEPPER key named by k (its
 // "password-pepper" HKDF subkey), then fed to PBKDF2-HMAC-SHA256 with a 16-byte random salt,
 // deriving 32 bytes. A hash under an older pepper or iteration count verifies and asks for a rehash.
+// What is hashed is the password's NFKC form, so that the same password typed on another keyboard
+// or input method (ligatures, full-width letters, composed accents) verifies. Hashes made before
+// normalisation are of the password as typed; verifying falls back to that form once.
 import { base64url } from "jose";
 import { secretsEqual } from "./constant-time";
 import type { Keyring } from "./keyring";
@@ -52,16 +55,21 @@ export function parsePasswordHash(stored: string): PasswordHashParams | null {
   }
 }
 
+/** The form of a password that is hashed and that the password rules measure. */
+export function normalizePassword(password: string): string {
+  return password.normalize("NFKC");
+}
+
 export async function hashPassword(password: string, peppers: Keyring, iterations = PBKDF2_ITERATIONS): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
   const kid = peppers.currentKid;
-  const hash = await derive(password, peppers, kid, salt, iterations);
+  const hash = await derive(normalizePassword(password), peppers, kid, salt, iterations);
   return formatPasswordHash({ version: VERSION, kid, iterations, salt, hash });
 }
 
 export interface PasswordCheck {
   valid: boolean;
-  /** Made with an older pepper or iteration count: replace it after a successful verify. */
+  /** Made with an older pepper or iteration count, or of the raw form: replace it after a successful verify. */
   needsRehash: boolean;
 }
 
@@ -70,9 +78,18 @@ export async function verifyPassword(password: string, stored: string, peppers: 
   if (!params || params.version !== VERSION) return { valid: false, needsRehash: false };
   // A pepper no longer configured (or the decoy's) still costs one derivation, then fails.
   const known = peppers.knows(params.kid);
-  const candidate = await derive(password, peppers, known ? params.kid : peppers.currentKid, params.salt, params.iterations);
-  const valid = known && secretsEqual(candidate, params.hash);
-  return { valid, needsRehash: valid && (params.iterations !== PBKDF2_ITERATIONS || params.kid !== peppers.currentKid) };
+  const kid = known ? params.kid : peppers.currentKid;
+  const normalised = normalizePassword(password);
+  const candidate = await derive(normalised, peppers, kid, params.salt, params.iterations);
+  if (known && secretsEqual(candidate, params.hash)) {
+    return { valid: true, needsRehash: params.iterations !== PBKDF2_ITERATIONS || params.kid !== peppers.currentKid };
+  }
+  // A hash from before normalisation: the raw form, once. The extra derivation depends only on the
+  // input being unnormalised, never on the stored hash, so it tells an attacker nothing.
+  if (normalised === password) return { valid: false, needsRehash: false };
+  const raw = await derive(password, peppers, kid, params.salt, params.iterations);
+  const valid = known && secretsEqual(raw, params.hash);
+  return { valid, needsRehash: valid };
 }
 
 /** A well-formed hash of nothing anyone knows, to spend the same time when there is no user. */

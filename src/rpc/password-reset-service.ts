@@ -169,7 +169,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       const body = parse(CreateUserBody, input);
       const tenant = await tenantInBoundary(s, body.tenantId);
       if (body.password !== undefined) {
-        const violations = passwordViolations(body.password, await policyForTenant(s.db, tenant));
+        const violations = passwordViolations(body.password, await policyForTenant(s.db, tenant), body.email);
         if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
       }
       const user = await createUser(s.env, s.db, {

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import { serviceConfig } from "../config/service-config";
 import type { Keyring } from "../crypto/keyring";
-import { DECOY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto/password-hash";
+import { DECOY_PASSWORD_HASH, hashPassword, normalizePassword, verifyPassword } from "../crypto/password-hash";
 import { newId, randomToken } from "../crypto/random";
 import { insertOutboxEmails } from "../email/outbox";
 import type { EmailMessage } from "../email/message";
@@ -43,6 +43,8 @@ export type ChangePasswordOutcome =
 export interface ChangePasswordInput {
   newPassword: string;
   policy: Pick<PasswordResetPolicy, "passwordMinLength" | "passwordMaxLength">;
+  /** The user's email, for `contains_email`. */
+  email?: string;
   /** Reset codes: the credential version the code was issued at. The change applies only if it still holds. */
   expectedCredentialVersion?: number;
   /** Reset codes: the code's id, recorded with the change so that a retry gets the same answer. */
@@ -168,7 +170,7 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /**
    * Checks in the order a caller would see if requests ran one at a time: a stale code first, then
-   * the current password, then the policy (lengths, then same_as_current), then commits.
+   * the current password, then the policy (lengths, contains_email, then same_as_current), then commits.
    */
   async changePassword(input: ChangePasswordInput): Promise<ChangePasswordOutcome> {
     const pepper = (await this.peppers());
@@ -181,11 +183,11 @@ export class UserDurableObject extends DurableObject<Env> {
       const check = await verifyPassword(input.currentPassword, start.passwordHash ?? DECOY_PASSWORD_HASH, pepper);
       if (!start.passwordHash || !check.valid) return { outcome: "WRONG_CURRENT_PASSWORD" };
     }
-    const violations = passwordViolations(input.newPassword, input.policy);
+    const violations = passwordViolations(input.newPassword, input.policy, input.email);
     if (violations.length) return { outcome: "POLICY_VIOLATION", violations };
     if (start.passwordHash) {
       const same =
-        input.currentPassword === input.newPassword ||
+        (input.currentPassword !== undefined && normalizePassword(input.currentPassword) === normalizePassword(input.newPassword)) ||
         (await verifyPassword(input.newPassword, start.passwordHash, pepper)).valid;
       // A concurrent change may have landed during the hash; then this request lost the race.
       if (this.activeCredential()?.credentialVersion !== start.credentialVersion) return { outcome: "STALE" };

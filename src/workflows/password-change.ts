@@ -29,6 +29,7 @@ export async function commitPasswordChange(
   const outcome = await callUserObject(env, user.id, "changePassword", {
     newPassword: change.newPassword,
     policy,
+    email: user.email,
     ...(change.expectedCredentialVersion !== undefined ? { expectedCredentialVersion: change.expectedCredentialVersion } : {}),
     ...(change.codeId !== undefined ? { codeId: change.codeId } : {}),
     ...(change.currentPassword !== undefined ? { currentPassword: change.currentPassword } : {}),

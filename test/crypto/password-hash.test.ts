@@ -8,6 +8,7 @@ import {
   parsePasswordHash,
   verifyPassword,
 } from "../../src/crypto/password-hash";
+import { rawFormHash } from "../support/legacy-hash";
 
 const P1 = { kid: "p1", secret: "pepper-for-password-hash-tests-0001" };
 const P2 = { kid: "p2", secret: "pepper-for-password-hash-tests-0002" };
@@ -80,6 +81,24 @@ describe("password hashing", () => {
     it("never verifies a hash under a pepper that is no longer configured", async () => {
       const old = await hashPassword("retired pepper", PEPPER);
       expect(await verifyPassword("retired pepper", old, new Keyring([P2]))).toEqual({ valid: false, needsRehash: false });
+    });
+  });
+
+  describe("Unicode normalisation (NFKC)", () => {
+    // U+FB01 is the ligature "ﬁ"; U+FF41 is a full-width "a". NFKC turns them into "fi" and "a".
+    const TYPED = "\uFB01ve \uFF41pples a day";
+    const NORMALISED = "five apples a day";
+
+    it("hashes the NFKC form, so the same password typed either way verifies", async () => {
+      const stored = await hashPassword(TYPED, PEPPER);
+      expect(await verifyPassword(NORMALISED, stored, PEPPER)).toEqual({ valid: true, needsRehash: false });
+      expect(await verifyPassword(TYPED, stored, PEPPER)).toEqual({ valid: true, needsRehash: false });
+    });
+
+    it("still verifies a hash made before normalisation from the raw form, once, and asks for a rehash", async () => {
+      const legacy = await rawFormHash(TYPED, PEPPER);
+      expect(await verifyPassword(TYPED, legacy, PEPPER)).toEqual({ valid: true, needsRehash: true });
+      expect((await verifyPassword("\uFB01ve \uFF41pples a week", legacy, PEPPER)).valid).toBe(false);
     });
   });
 

@@ -31,6 +31,19 @@ describe("the OpenAPI document", () => {
     for (const v of variants) expect(v.description).toEqual(expect.any(String));
   });
 
+  it("documents each password rule with its violation code, the NFKC form and the byte cap", async () => {
+    const d = await doc();
+    const violation = d.components.schemas.PasswordPolicyViolation;
+    expect(violation.properties.code.enum.sort()).toEqual(["contains_email", "same_as_current", "too_long", "too_short"]);
+    for (const rule of ["NFKC", "`too_short`", "`too_long`", "1024 bytes", "`maxBytes`", "`contains_email`", "local part", "`same_as_current`"]) {
+      expect(violation.description, rule).toContain(rule);
+    }
+    for (const path of ["/api/v1/password-reset/reset-password", "/api/v1/change-password"]) {
+      const body = resolve(d, d.paths[path].post.requestBody.content["application/json"].schema);
+      expect(body.properties.newPassword.description, path).toContain("`contains_email`");
+    }
+  });
+
   it("documents every route the app serves", async () => {
     const d = await doc();
     const paths = Object.keys(d.paths);

@@ -81,6 +81,13 @@ describe("POST /api/v1/users", () => {
       expect(res.body.violations).toEqual({ password: [{ code: "too_long", constraintAttributes: { max: 256 } }] });
     });
 
+    it("rejects a password that contains the local part of the user's email with contains_email", async () => {
+      const w = await world();
+      const res = await createIn(w.token, w.tenantId, { email: "rosalind@example.com", password: "rosalind-1234" });
+      expect(res.status).toBe(400);
+      expect(res.body.violations).toEqual({ password: [{ code: "contains_email", constraintAttributes: {} }] });
+    });
+
     it("follows the tenant's own minimum", async () => {
       const w = await world();
       const patch = await callJson("PATCH", `/api/v1/tenants/${w.tenantId}/password-reset-policy`, { token: w.token, body: { passwordMinLength: 12 } });

@@ -5,7 +5,8 @@ import { serviceConfig } from "../../src/config/service-config";
 import { hashPassword, parsePasswordHash } from "../../src/crypto/password-hash";
 import { callJson } from "../support/api";
 import { createUser, world } from "../support/fixtures";
-import { loginOk } from "../support/sessions";
+import { login, loginOk } from "../support/sessions";
+import { rawFormHash } from "../support/legacy-hash";
 
 const stubOf = (userId: string) => env.USERS.get(env.USERS.idFromName(userId));
 
@@ -47,6 +48,26 @@ describe("the user's Durable Object", () => {
     );
     expect(parsePasswordHash(stored)?.iterations).toBe(100_000);
     await loginOk(w, "old@example.com", "password one");
+  });
+
+  it("lets a user whose hash predates NFKC sign in with the password as typed, and re-hashes it normalised", async () => {
+    const w = await world();
+    const typed = "\uFB01ve \uFF41pples a day"; // NFKC: "five apples a day"
+    const user = await createUser(w, "pre-nfkc@example.com", "password one");
+    const legacy = await rawFormHash(typed, (await serviceConfig(env)).passwordPeppers);
+    await runInDurableObject(stubOf(user.id), (_i, state) => {
+      state.storage.sql.exec("UPDATE credential SET password_hash = ?", legacy);
+    });
+    // Before the upgrade only the raw form matches the stored hash.
+    expect((await login(w, "pre-nfkc@example.com", "five apples a day")).body).toEqual({ result: "INVALID_CREDENTIALS" });
+    await loginOk(w, "pre-nfkc@example.com", typed);
+    const stored = await runInDurableObject(stubOf(user.id), (_i, state) =>
+      state.storage.sql.exec<{ password_hash: string }>("SELECT password_hash FROM credential").one().password_hash,
+    );
+    expect(stored).not.toBe(legacy);
+    // The new hash is of the normalised form: both spellings now sign in.
+    await loginOk(w, "pre-nfkc@example.com", "five apples a day");
+    await loginOk(w, "pre-nfkc@example.com", typed);
   });
 
   it("sweeps the rows a revocation made dead, in its alarm", async () => {

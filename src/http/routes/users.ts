@@ -29,7 +29,7 @@ export const CreateUserBody = z
   .object({
     tenantId: Id,
     email: Email,
-    password: z.string().min(1).max(1024).optional().openapi({ description: "Checked against the tenant's password length policy." }),
+    password: z.string().min(1).max(1024).optional().openapi({ description: "Checked against the tenant's password rules (lengths, contains_email); see PasswordPolicyViolation." }),
     status: UserStatus.optional().openapi({ description: "Default ACTIVE." }),
   })
   .strict();
@@ -61,7 +61,7 @@ export const userRoutes = router()
       const body = c.req.valid("json");
       const tenant = await tenantInBoundary(c, body.tenantId);
       if (body.password !== undefined) {
-        const violations = passwordViolations(body.password, await policyForTenant(c.var.db, tenant));
+        const violations = passwordViolations(body.password, await policyForTenant(c.var.db, tenant), body.email);
         if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
       }
       const user = await createUser(c.env, c.var.db, {

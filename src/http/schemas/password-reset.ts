@@ -1,7 +1,26 @@
 import { z } from "@hono/zod-openapi";
+import { EMAIL_LOCAL_PART_MIN_LENGTH, PASSWORD_MAX_BYTES } from "../../policy/password-rules";
 import { Id } from "./common";
 
 const Code = (description: string) => z.string().min(1).max(512).nullish().openapi({ description });
+
+/** The rules of src/policy/password-rules.ts, in the order they are checked. */
+const PASSWORD_RULES = [
+  "Every rule measures the password's Unicode NFKC form, which is what is hashed: a ligature or full-width letter counts as the letters it stands for, and the same password typed either way signs in.",
+  "`too_short`: fewer code points than the policy's passwordMinLength (constraintAttributes `min`).",
+  `\`too_long\`: more code points than the policy's passwordMaxLength (constraintAttributes \`max\`), or more than ${PASSWORD_MAX_BYTES} bytes of UTF-8 whatever the policy (constraintAttributes \`maxBytes\`).`,
+  `\`contains_email\`: contains the local part of the user's email (or that part without a +tag), compared case-insensitively; local parts shorter than ${EMAIL_LOCAL_PART_MIN_LENGTH} characters are not checked.`,
+  "`same_as_current`: the user's present password.",
+].join("\n\n");
+
+const PolicyViolation = z
+  .object({
+    code: z.enum(["too_short", "too_long", "contains_email", "same_as_current"]),
+    constraintAttributes: z.record(z.string(), z.number()).openapi({ description: "`min`, `max` or `maxBytes`, by code; empty for the others." }),
+  })
+  .openapi("PasswordPolicyViolation", { description: PASSWORD_RULES });
+
+const NewPassword = z.string().min(1).max(4096).openapi({ description: `Checked against the password rules:\n\n${PASSWORD_RULES}` });
 
 const MODES = {
   emailAuthCode: ["emailAuthCode"],
@@ -47,19 +66,13 @@ export const ResetPasswordBody = z
     passwordResetCode: Code("From an admin password reset link. If given, the other code fields must be null."),
     requestCode: Code("Identifies an OTP reset request (returned by request-password-reset). Needs verificationCode."),
     verificationCode: z.string().min(1).max(64).nullish().openapi({ description: "The digits from the OTP email. Needs requestCode." }),
-    newPassword: z.string().min(1).max(4096).openapi({ description: "Then checked against the password policy." }),
+    newPassword: NewPassword,
     suppressPasswordUpdatedEmail: z.boolean().default(false).openapi({ description: "If true, no Password Updated email is sent." }),
   })
   .strict()
   .superRefine(exactlyOneMode)
   .openapi("ResetPasswordRequest");
 
-const PolicyViolation = z
-  .object({
-    code: z.enum(["too_short", "too_long", "same_as_current"]),
-    constraintAttributes: z.record(z.string(), z.number()),
-  })
-  .openapi("PasswordPolicyViolation");
 
 export const ResetPasswordResponse = z
   .discriminatedUnion("result", [
@@ -113,7 +126,7 @@ export const ChangePasswordBody = z
   .object({
     userId: Id.openapi({ description: "Must be the subject of the access token (Self boundary)." }),
     currentPassword: z.string().min(1).max(4096).openapi({ description: "The password in force now." }),
-    newPassword: z.string().min(1).max(4096).openapi({ description: "Then checked against the password policy." }),
+    newPassword: NewPassword,
     suppressPasswordUpdatedEmail: z.boolean().default(false).openapi({ description: "If true, no Password Updated email is sent." }),
   })
   .strict()

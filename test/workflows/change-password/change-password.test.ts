@@ -53,6 +53,17 @@ describe("with the user's own access token", () => {
     expect((await login(w, "change-short@example.com", OLD)).body.result).toBe("SUCCESS");
   });
 
+  it("applies the password policy: contains_email", async () => {
+    const w = await world();
+    const { user, session } = await signedIn(w, "theodora@example.com");
+    const res = await changePassword(session.accessToken, { userId: user.id, currentPassword: OLD, newPassword: "Theodora is me!" });
+    expect(res.body).toEqual({
+      result: "PASSWORD_POLICY_VIOLATION",
+      violations: [{ code: "contains_email", constraintAttributes: {} }],
+    });
+    expect((await login(w, "theodora@example.com", OLD)).body.result).toBe("SUCCESS");
+  });
+
   it("applies the password policy: same_as_current", async () => {
     const w = await world();
     const { user, session } = await signedIn(w, "change-same@example.com");

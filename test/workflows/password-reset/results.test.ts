@@ -204,10 +204,50 @@ describe("result PASSWORD_POLICY_VIOLATION", () => {
     expect((await reset(w.token, { passwordResetCode: code, newPassword: "x".repeat(256) })).body.result).toBe("PASSWORD_UPDATED");
   });
 
+  it("too_long with maxBytes above 1024 bytes of UTF-8, even when the policy allows more code points", async () => {
+    const w = await world();
+    await setPolicy(w, { passwordMaxLength: 1024 });
+    const user = await createUser(w, "bytes@example.com", "old password 1");
+    const code = await adminLinkCode(w, user.id);
+    const res = await reset(w.token, { passwordResetCode: code, newPassword: "\u20AC".repeat(342) });
+    expect(res.body).toEqual({
+      result: "PASSWORD_POLICY_VIOLATION",
+      violations: [{ code: "too_long", constraintAttributes: { maxBytes: 1024 } }],
+    });
+    expect((await reset(w.token, { passwordResetCode: code, newPassword: "\u20AC".repeat(341) })).body.result).toBe("PASSWORD_UPDATED");
+  });
+
+  it("contains_email when the new password contains the local part of the user's email", async () => {
+    const w = await world();
+    const user = await createUser(w, "marguerite.lane@example.com", "old password 1");
+    const code = await emailAuthCode(w, "marguerite.lane@example.com");
+    const res = await reset(w.token, { emailAuthCode: code, newPassword: "marguerite.lane2026" });
+    expect(res.body).toEqual({
+      result: "PASSWORD_POLICY_VIOLATION",
+      violations: [{ code: "contains_email", constraintAttributes: {} }],
+    });
+    expect((await reset(w.token, { emailAuthCode: code, newPassword: GOOD })).body).toEqual({
+      result: "PASSWORD_UPDATED",
+      userId: user.id,
+      tenantId: w.tenantId,
+    });
+  });
+
+  it("same_as_current for the present password typed in another Unicode form (NFKC)", async () => {
+    const w = await world();
+    await createUser(w, "same-nfkc@example.com", "five apples a day");
+    const code = await emailAuthCode(w, "same-nfkc@example.com");
+    const res = await reset(w.token, { emailAuthCode: code, newPassword: "\uFB01ve \uFF41pples a day" });
+    expect(res.body).toEqual({
+      result: "PASSWORD_POLICY_VIOLATION",
+      violations: [{ code: "same_as_current", constraintAttributes: {} }],
+    });
+  });
+
   it("same_as_current when the new password is the user's present one", async () => {
     const w = await world();
-    const user = await createUser(w, "same@example.com", "the same password");
-    const code = await emailAuthCode(w, "same@example.com");
+    const user = await createUser(w, "present@example.com", "the same password");
+    const code = await emailAuthCode(w, "present@example.com");
     const res = await reset(w.token, { emailAuthCode: code, newPassword: "the same password" });
     expect(res.body).toEqual({
       result: "PASSWORD_POLICY_VIOLATION",
