@@ -48,6 +48,7 @@ export const en = {
     errors: {
       too_short: (min: number) => `Too short: use at least ${min} characters.`,
       too_long: (max: number) => `Too long: use at most ${max} characters.`,
+      too_long_bytes: "Too long: use a shorter password.",
       contains_email: "Do not use your email address in your password.",
       same_as_current: "This is your current password. Choose a different one.",
       mismatch: "The two passwords are not the same. Type the new password twice.",

@@ -26,7 +26,8 @@ export function violationErrors(copy: Copy, violations: PasswordViolation[]): Fi
   const e = copy.page.errors;
   const messages = violations.map((v) => {
     if (v.code === "too_short") return e.too_short(v.constraintAttributes.min ?? 0);
-    if (v.code === "too_long") return e.too_long(v.constraintAttributes.max ?? 0);
+    if (v.code === "too_long") return v.constraintAttributes.max === undefined ? e.too_long_bytes : e.too_long(v.constraintAttributes.max);
+    if (v.code === "contains_email") return e.contains_email;
     return e.same_as_current;
   });
   return new Map([["newPassword", messages.join(" ")]]);

@@ -115,6 +115,15 @@ describe("GET /reset-password?emailAuthCode=…", () => {
     const same = await browser.post("/reset-password", { formToken: token, newPassword: "old password 1", confirmPassword: "old password 1" });
     expect(textOf(same.html, "newPassword-error")).toBe("This is your current password. Choose a different one.");
 
+    const email = await browser.post("/reset-password", { formToken: token, newPassword: "fay's new secret", confirmPassword: "fay's new secret" });
+    expect(textOf(email.html, "newPassword-error")).toBe("Do not use your email address in your password.");
+
+    const { callJson } = await import("../../support/api");
+    await callJson("PATCH", `/api/v1/tenants/${w.tenantId}/password-reset-policy`, { token: w.token, body: { passwordMaxLength: 1024 } });
+    const bytes = "\u20AC".repeat(342); // 342 code points, 1026 bytes of UTF-8
+    const tooManyBytes = await browser.post("/reset-password", { formToken: token, newPassword: bytes, confirmPassword: bytes });
+    expect(textOf(tooManyBytes.html, "newPassword-error")).toBe("Too long: use a shorter password.");
+
     const mismatch = await browser.post("/reset-password", { formToken: token, newPassword: "new password 2", confirmPassword: "new password 3" });
     expect(textOf(mismatch.html, "confirmPassword-error")).toMatch(/not the same/);
 
