@@ -76,9 +76,9 @@ describe("npm start", () => {
     const page = await newPage();
     await page.goto(service.demoResetLink);
     assert.equal(new URL(page.url()).search, "", "the code left the address bar");
-    await choosePassword(page, "alice's new password");
+    await choosePassword(page, "the demo's new password");
     await page.getByRole("heading", { name: "Your password is changed" }).waitFor();
-    assert.equal(await api.loginResult(DEMO_TENANT, "alice@example.com", "alice's new password"), "SUCCESS");
+    assert.equal(await api.loginResult(DEMO_TENANT, "alice@example.com", "the demo's new password"), "SUCCESS");
   });
 });
 

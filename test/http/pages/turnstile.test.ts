@@ -36,7 +36,7 @@ describe("Turnstile on the forgot-password form", () => {
   });
 
   it("sends the email when siteverify passes the widget's token", async () => {
-    const { email, submit } = await turnstileTenant("pass");
+    const { email, submit } = await turnstileTenant("verified");
     const res = await submit({ "cf-turnstile-response": "XXXX.DUMMY.TOKEN.XXXX" });
     expect(res.html).toContain("Check your email");
     await waitForMail(email, "PASSWORD_RESET_LINK");
