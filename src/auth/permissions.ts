@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   "refresh-token:revoke",
   /** Send X-End-User-IP: the end user's address, whose budget the call then spends too. */
   "end-user-ip:assert",
+  "audit-event:read",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,3 +1,4 @@
+import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 
 /**
@@ -11,3 +12,6 @@ export function database(env: Pick<Env, "DB">) {
 }
 
 export type Database = ReturnType<typeof database>;
+
+/** A statement to commit in the same batch as another write (an audit event with the change it records). */
+export type Statement = BatchItem<"sqlite">;

@@ -176,3 +176,34 @@ export const revokedAccessTokens = sqliteTable(
   },
   (t) => [index("revoked_access_tokens_expiry").on(t.expiresAt)],
 );
+
+/**
+ * The audit trail: one row per security event (src/audit). Kept AUDIT_RETENTION_DAYS, then deleted
+ * by the daily run. Rows outlive the users and clients they name, so nothing here references them.
+ * Never a secret: no code, token, password or hash of one, no email body; `detail` is the event's
+ * own typed fields (a reason, a method, the names of changed policy fields).
+ */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    occurredAt: integer("occurred_at").notNull(),
+    type: text("type").notNull(),
+    applicationId: text("application_id").notNull(),
+    tenantId: text("tenant_id"),
+    userId: text("user_id"),
+    /** client, user, admin, anonymous (a hosted page's visitor) or system. */
+    actorKind: text("actor_kind").notNull(),
+    /** The M2M client's or the user's id. */
+    actorId: text("actor_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    requestId: text("request_id"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    index("audit_events_application_time").on(t.applicationId, t.occurredAt, t.id),
+    index("audit_events_user_time").on(t.userId, t.occurredAt, t.id).where(sql`user_id IS NOT NULL`),
+    index("audit_events_time").on(t.occurredAt),
+  ],
+);

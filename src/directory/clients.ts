@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Keyring } from "../crypto/keyring";
 import { newId, randomToken } from "../crypto/random";
-import type { Database } from "../db/client";
+import type { Database, Statement } from "../db/client";
 import { m2mClients } from "../db/schema";
 
 export type M2mClient = typeof m2mClients.$inferSelect;
@@ -10,6 +10,7 @@ export async function createClient(
   db: Database,
   keys: Keyring,
   c: { applicationId: string; tenantId: string | null; name: string; permissions: string[]; id?: string; secret?: string },
+  also: Statement[] = [],
 ): Promise<{ client: M2mClient; clientSecret: string }> {
   const clientSecret = c.secret ?? randomToken();
   const client: M2mClient = {
@@ -21,7 +22,7 @@ export async function createClient(
     permissions: c.permissions,
     createdAt: Date.now(),
   };
-  await db.insert(m2mClients).values(client);
+  await db.batch([db.insert(m2mClients).values(client), ...also]);
   return { client, clientSecret };
 }
 

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Database } from "../db/client";
+import type { Database, Statement } from "../db/client";
 import { levelSettings } from "./level-settings";
 import { applicationPolicies, tenantPolicies, tenants } from "../db/schema";
 import type { PasswordResetPolicy, PolicySettings } from "../policy/password-reset-policy";
@@ -29,15 +29,16 @@ export async function tenantSettingsOfApplication(db: Database, applicationId: s
   return rows.map((r) => levelSettings<PolicySettings>(r.policy)!);
 }
 
-export async function saveApplicationSettings(db: Database, applicationId: string, patch: PolicySettings): Promise<void> {
+/** `also`: statements that commit with the change, or not at all. */
+export async function saveApplicationSettings(db: Database, applicationId: string, patch: PolicySettings, also: Statement[] = []): Promise<void> {
   if (Object.keys(patch).length === 0) return;
-  await db
-    .insert(applicationPolicies)
-    .values({ applicationId, ...patch })
-    .onConflictDoUpdate({ target: applicationPolicies.applicationId, set: patch });
+  await db.batch([
+    db.insert(applicationPolicies).values({ applicationId, ...patch }).onConflictDoUpdate({ target: applicationPolicies.applicationId, set: patch }),
+    ...also,
+  ]);
 }
 
-export async function saveTenantSettings(db: Database, tenantId: string, patch: PolicySettings): Promise<void> {
+export async function saveTenantSettings(db: Database, tenantId: string, patch: PolicySettings, also: Statement[] = []): Promise<void> {
   if (Object.keys(patch).length === 0) return;
-  await db.insert(tenantPolicies).values({ tenantId, ...patch }).onConflictDoUpdate({ target: tenantPolicies.tenantId, set: patch });
+  await db.batch([db.insert(tenantPolicies).values({ tenantId, ...patch }).onConflictDoUpdate({ target: tenantPolicies.tenantId, set: patch }), ...also]);
 }

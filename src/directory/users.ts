@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import { newId } from "../crypto/random";
-import type { Database } from "../db/client";
+import type { Database, Statement } from "../db/client";
 import { DuplicateError, isUniqueViolation } from "../db/errors";
 import { resetCodes, users } from "../db/schema";
 
@@ -47,11 +47,12 @@ export async function listUsers(db: Database, tenantId: string, q: { email?: str
   return db.select().from(users).where(where).orderBy(desc(users.createdAt)).limit(q.limit);
 }
 
-export async function updateUserStatus(db: Database, id: string, status: User["status"]): Promise<void> {
-  await db.update(users).set({ status }).where(eq(users.id, id));
+/** `also`: statements that commit with the change, or not at all. */
+export async function updateUserStatus(db: Database, id: string, status: User["status"], also: Statement[] = []): Promise<void> {
+  await db.batch([db.update(users).set({ status }).where(eq(users.id, id)), ...also]);
 }
 
-/** Removes the user and every code issued to them, in one D1 batch. */
-export async function deleteUserRows(db: Database, id: string): Promise<void> {
-  await db.batch([db.delete(resetCodes).where(eq(resetCodes.userId, id)), db.delete(users).where(eq(users.id, id))]);
+/** Removes the user and every code issued to them, in one D1 batch, with `also`. */
+export async function deleteUserRows(db: Database, id: string, also: Statement[] = []): Promise<void> {
+  await db.batch([db.delete(resetCodes).where(eq(resetCodes.userId, id)), db.delete(users).where(eq(users.id, id)), ...also]);
 }

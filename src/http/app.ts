@@ -16,6 +16,7 @@ import { pathWithinBase } from "./base-path-routing";
 import { pageRoutes } from "./pages/routes";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
+import { auditEventRoutes } from "./routes/audit-events";
 import { authorizationServerMetadataRoutes } from "./routes/authorization-server-metadata";
 import { brandingRoutes } from "./routes/branding";
 import { docsRoutes } from "./routes/docs";
@@ -73,6 +74,7 @@ export function createApp() {
   app.route("/api/v1", changePasswordRoutes);
   app.route("/api/v1", loginRoutes);
   app.route("/api/v1", sessionRoutes);
+  app.route("/api/v1", auditEventRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", { type: "http", scheme: "basic" });

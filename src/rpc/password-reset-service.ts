@@ -7,6 +7,7 @@
 // and boundary its HTTP route checks, validates with the route's schema, and calls the workflow.
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "@hono/zod-openapi";
+import { actorOf } from "../audit/context";
 import { END_USER_PERMISSIONS } from "../auth/permissions";
 import { type Caller, hasPermission } from "../auth/caller";
 import { grantedScope } from "../auth/scope";
@@ -36,6 +37,7 @@ import { resetModeOf } from "../workflows/password-reset/decide";
 import { requestPasswordReset } from "../workflows/password-reset/request-password-reset";
 import { resetPassword } from "../workflows/password-reset/reset-password";
 import { login } from "../workflows/sessions/login";
+import { revokeUserSessions } from "../workflows/sessions/revoke-sessions";
 import { introspect, refresh, revoke } from "../workflows/sessions/tokens";
 import { createUser, deleteUser } from "../workflows/users";
 import type * as Rpc from "./contract";
@@ -153,14 +155,14 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   revokeSessions(input: { userId: string }) {
     return this.run("refresh-token:revoke", null, async (s): Promise<void> => {
       const user = await userInBoundary(s, parse(UserRef, input).userId);
-      await callUserObject(s.env, user.id, "revokeAllSessions");
+      await revokeUserSessions(s, user, "sessions");
     });
   }
 
   revokeRefreshTokens(input: { userId: string }) {
     return this.run("refresh-token:revoke", null, async (s): Promise<void> => {
       const user = await userInBoundary(s, parse(UserRef, input).userId);
-      await callUserObject(s.env, user.id, "revokeAllRefreshTokens");
+      await revokeUserSessions(s, user, "refresh_tokens");
     });
   }
 
@@ -200,7 +202,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   deleteUser(input: { userId: string }) {
     return this.run("user:write", null, async (s): Promise<void> => {
       const user = await userInBoundary(s, parse(UserRef, input).userId);
-      await deleteUser(s.env, s.db, user.id);
+      await deleteUser(s, user);
     });
   }
 
@@ -223,7 +225,9 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
         if (exhausted) throw tooManyRequests(budgeted, exhausted);
       }
       const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);
-      return await method({ env: this.env, config, db, waitUntil, client, var: { db, caller } });
+      // A service binding carries no request: no IP, user agent or request id to record.
+      const audit = { actor: actorOf(caller), requestId: null, ip: null, userAgent: null };
+      return await method({ env: this.env, config, db, waitUntil, audit, client, var: { db, caller } });
     } catch (e) {
       throw toServiceError(e, (status, err) => console.error(JSON.stringify({ rpc: true, status, error: err instanceof Error ? err.name : typeof err })));
     }

@@ -1,5 +1,6 @@
 // Change Password: the signed-in user proves the current password; the same policy, revocation
 // and Password Updated email as a reset apply, in the same Durable Object transaction.
+import { recordAuditEventAfter } from "../audit/record";
 import type { User } from "../directory/users";
 import type { PasswordViolation } from "../policy/password-rules";
 import { type WorkflowDeps, logBackgroundFailure } from "./deps";
@@ -25,5 +26,6 @@ export async function changePassword(
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CURRENT_PASSWORD" };
   deps.waitUntil(retireOpenCodes(db, user.id).catch((e) => logBackgroundFailure("change_password.retire_failed", e)));
+  recordAuditEventAfter(deps, { type: "password.changed", applicationId: user.applicationId, tenantId: user.tenantId, userId: user.id, detail: {} });
   return passwordUpdated(user, policy);
 }

@@ -1,3 +1,4 @@
+import type { AuditContext } from "../audit/context";
 import type { ServiceConfig } from "../config/service-config";
 import type { Database } from "../db/client";
 
@@ -8,6 +9,8 @@ export interface WorkflowDeps {
   db: Database;
   /** Work that continues after the answer is sent (ExecutionContext.waitUntil). */
   waitUntil(promise: Promise<unknown>): void;
+  /** Who acts and from where, for the audit trail. */
+  audit: AuditContext;
 }
 
 /** Logs an off-path failure by event and error class only: no codes, emails or messages. */

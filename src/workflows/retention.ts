@@ -1,5 +1,7 @@
-// Retention, run daily by the cron trigger: rows that can no longer change any answer are deleted.
+// Retention, run daily by the cron trigger: rows that can no longer change any answer are deleted,
+// and audit events past their retention (src/audit/retention.ts).
 import { lt } from "drizzle-orm";
+import { pruneAuditEvents } from "../audit/retention";
 import type { Database } from "../db/client";
 import { codeFailures, resetCodes, revokedAccessTokens } from "../db/schema";
 
@@ -15,4 +17,5 @@ export async function pruneExpiredRows(db: Database, now: number): Promise<void>
     // A revoked token's row matters only until the token's own exp; after that, exp alone rejects it.
     db.delete(revokedAccessTokens).where(lt(revokedAccessTokens.expiresAt, now)),
   ]);
+  await pruneAuditEvents(db, now);
 }

@@ -1,8 +1,14 @@
 // Creating and deleting users: the D1 directory row and the user's Durable Object move together.
+import { auditInsert } from "../audit/record";
 import type { Database } from "../db/client";
 import { DuplicateError } from "../db/errors";
 import { type User, deleteUserRows, insertUser, updateUserStatus } from "../directory/users";
 import { callUserObject } from "../user-object/stub";
+import type { WorkflowDeps } from "./deps";
+
+type Deps = Pick<WorkflowDeps, "env" | "db" | "audit">;
+
+const subjectOf = (user: User) => ({ applicationId: user.applicationId, tenantId: user.tenantId, userId: user.id });
 
 /**
  * Inserts the user (D1 decides uniqueness), then initialises the user's object, the only step that
@@ -27,12 +33,13 @@ export async function createUser(
 }
 
 /**
- * Tombstones the user's object first, then deletes the D1 rows. A failure between the two leaves
- * a directory row whose object refuses every login, refresh and reset; retrying completes it.
+ * Tombstones the user's object first, then deletes the D1 rows, with the audit event. A failure
+ * between the two leaves a directory row whose object refuses every login, refresh and reset;
+ * retrying completes it.
  */
-export async function deleteUser(env: Env, db: Database, userId: string): Promise<void> {
-  await callUserObject(env, userId, "destroy");
-  await deleteUserRows(db, userId);
+export async function deleteUser({ env, db, audit }: Deps, user: User): Promise<void> {
+  await callUserObject(env, user.id, "destroy");
+  await deleteUserRows(db, user.id, [auditInsert(db, audit, { ...subjectOf(user), type: "user.deleted", detail: {} })]);
 }
 
 /**
@@ -40,9 +47,11 @@ export async function deleteUser(env: Env, db: Database, userId: string): Promis
  * (deactivating revokes everything there), then the directory row. A failure between the two is
  * repaired by retrying. Null when the object no longer holds the user (deleted).
  */
-export async function setUserStatus(env: Env, db: Database, user: User, status: User["status"]): Promise<User | null> {
+export async function setUserStatus({ env, db, audit }: Deps, user: User, status: User["status"]): Promise<User | null> {
   const { outcome } = await callUserObject(env, user.id, "setStatus", status);
   if (outcome !== "UPDATED") return null;
-  await updateUserStatus(db, user.id, status);
+  // Setting the status a user already has changes nothing, and records nothing.
+  const also = user.status === status ? [] : [auditInsert(db, audit, { ...subjectOf(user), type: status === "INACTIVE" ? "user.deactivated" : "user.reactivated", detail: {} })];
+  await updateUserStatus(db, user.id, status, also);
   return { ...user, status };
 }

@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
+import { auditInsert } from "../../audit/record";
 import { PERMISSIONS } from "../../auth/permissions";
+import { newId } from "../../crypto/random";
+import { auditContextOf } from "../audit-context";
 import { createClient } from "../../directory/clients";
 import { applicationInBoundary, tenantInBoundary } from "../guards";
 import { forbidden, notFound } from "../errors";
@@ -59,12 +62,11 @@ export const clientRoutes = router().openapi(
       }
     }
     if (body.tenantId && (await tenantInBoundary(c, body.tenantId)).applicationId !== applicationId) throw notFound("Tenant");
-    const { client, clientSecret } = await createClient(c.var.db, c.var.config.secretHashKeys, {
-      applicationId,
-      tenantId: body.tenantId ?? null,
-      name: body.name,
-      permissions: [...new Set(body.permissions)],
-    });
+    const id = newId();
+    const tenantId = body.tenantId ?? null;
+    const permissions = [...new Set(body.permissions)];
+    const created = auditInsert(c.var.db, auditContextOf(c), { type: "client.created", applicationId, tenantId, userId: null, detail: { clientId: id, permissions } });
+    const { client, clientSecret } = await createClient(c.var.db, c.var.config.secretHashKeys, { id, applicationId, tenantId, name: body.name, permissions }, [created]);
     const { secretHash: _hash, ...shown } = client;
     return c.json({ ...shown, permissions: shown.permissions as (typeof PERMISSIONS)[number][], clientSecret, createdAt: iso(client.createdAt) }, 201);
   },

@@ -1,4 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { auditInsert } from "../../audit/record";
+import type { AppEnv } from "../app-env";
+import { auditContextOf } from "../audit-context";
 import { apiRoute } from "../api-route";
 import {
   applicationSettings,
@@ -30,6 +34,17 @@ function rejectUnsafePageUrls(settings: PolicySettings, env: Env): void {
   const violations: Record<string, Violation[]> = {};
   for (const v of found) (violations[v.field] ??= []).push({ code: v.code, constraintAttributes: {} });
   throw new ConstraintViolationsError(violations);
+}
+
+/** The audit event of a PATCH, committed with it: which fields it set, and to what (no policy value is a secret). */
+function policyChanged(c: Context<AppEnv>, level: { applicationId: string; tenantId: string | null }, body: PolicySettings) {
+  const fields = Object.keys(body).sort();
+  return auditInsert(c.var.db, auditContextOf(c), {
+    type: "policy.changed",
+    ...level,
+    userId: null,
+    detail: { level: level.tenantId ? "tenant" : "application", fields, values: body },
+  });
 }
 
 const read = (scope: "application" | "tenant", permission: string) =>
@@ -70,7 +85,7 @@ export const passwordResetPolicyRoutes = router()
     rejectConflicts(next);
     // Tenants that override some fields must stay consistent under the new application values.
     for (const tenant of await tenantSettingsOfApplication(c.var.db, app.id)) rejectConflicts(effectivePolicy(nextSettings, tenant));
-    await saveApplicationSettings(c.var.db, app.id, body);
+    await saveApplicationSettings(c.var.db, app.id, body, [policyChanged(c, { applicationId: app.id, tenantId: null }, body)]);
     return c.json({ applicationId: app.id, ...next }, 200);
   })
   .openapi(read("tenant", "tenant:read"), async (c) => {
@@ -85,6 +100,6 @@ export const passwordResetPolicyRoutes = router()
     const [app, own] = await Promise.all([applicationSettings(c.var.db, tenant.applicationId), tenantSettings(c.var.db, tenant.id)]);
     const next = effectivePolicy(app, { ...own, ...body });
     rejectConflicts(next);
-    await saveTenantSettings(c.var.db, tenant.id, body);
+    await saveTenantSettings(c.var.db, tenant.id, body, [policyChanged(c, { applicationId: tenant.applicationId, tenantId: tenant.id }, body)]);
     return c.json({ applicationId: tenant.applicationId, tenantId: tenant.id, ...next }, 200);
   });

@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
 import { callUserObject } from "../../user-object/stub";
+import { revokeUserSessions } from "../../workflows/sessions/revoke-sessions";
 import { userInBoundary } from "../guards";
+import { workflowDeps } from "../workflow-deps";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, iso, jsonResponse } from "../schemas/common";
@@ -41,11 +43,11 @@ export const sessionRoutes = router()
   )
   .openapi(revokeRoute("revokeSessions", "/users/{userId}/sessions/revoke", "Revoke all of the user's sessions and refresh tokens"), async (c) => {
     const user = await userInBoundary(c, c.req.valid("param").userId);
-    await callUserObject(c.env, user.id, "revokeAllSessions");
+    await revokeUserSessions(workflowDeps(c), user, "sessions");
     return c.body(null, 204);
   })
   .openapi(revokeRoute("revokeRefreshTokens", "/users/{userId}/refresh-tokens/revoke", "Revoke all of the user's refresh tokens; sessions stay"), async (c) => {
     const user = await userInBoundary(c, c.req.valid("param").userId);
-    await callUserObject(c.env, user.id, "revokeAllRefreshTokens");
+    await revokeUserSessions(workflowDeps(c), user, "refresh_tokens");
     return c.body(null, 204);
   });

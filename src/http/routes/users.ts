@@ -8,6 +8,7 @@ import { ConstraintViolationsError, notFound } from "../errors";
 import { tenantInBoundary, userInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
+import { workflowDeps } from "../workflow-deps";
 import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from "../schemas/common";
 
 const Email = z.email().max(320).openapi({ example: "alice@example.com" });
@@ -105,7 +106,7 @@ export const userRoutes = router()
     }),
     async (c) => {
       const user = await userInBoundary(c, c.req.valid("param").userId);
-      const updated = await setUserStatus(c.env, c.var.db, user, c.req.valid("json").status);
+      const updated = await setUserStatus(workflowDeps(c), user, c.req.valid("json").status);
       if (!updated) throw notFound("User");
       return c.json(presentUser(updated), 200);
     },
@@ -125,7 +126,7 @@ export const userRoutes = router()
     }),
     async (c) => {
       const user = await userInBoundary(c, c.req.valid("param").userId);
-      await deleteUser(c.env, c.var.db, user.id);
+      await deleteUser(workflowDeps(c), user);
       return c.body(null, 204);
     },
   )

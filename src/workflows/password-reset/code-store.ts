@@ -72,14 +72,17 @@ export async function findCode(db: Database, hashes: string[]): Promise<ResetCod
   return (await db.select().from(resetCodes).where(inArray(resetCodes.codeHash, hashes)).get()) ?? null;
 }
 
-/** Takes one of the OTP request's attempts, if any is left. Concurrent guesses cannot share one. */
-export async function reserveAttempt(db: Database, codeId: string): Promise<boolean> {
+/**
+ * Takes one of the OTP request's attempts, if any is left, and answers how many are now taken
+ * (null: none was left). Concurrent guesses cannot share one.
+ */
+export async function reserveAttempt(db: Database, codeId: string): Promise<number | null> {
   const rows = await db
     .update(resetCodes)
     .set({ attempts: sql`${resetCodes.attempts} + 1` })
     .where(and(eq(resetCodes.id, codeId), sql`${resetCodes.attempts} < ${resetCodes.maxAttempts}`))
     .returning({ attempts: resetCodes.attempts });
-  return rows.length === 1;
+  return rows[0]?.attempts ?? null;
 }
 
 /** Takes one of the subject's hourly wrong-code allowance, if any is left: one guarded INSERT. */

@@ -3,6 +3,8 @@
 // Durable Object, and only if the credential version the code was issued at still holds. That
 // check is the single-use guarantee: N concurrent requests see exactly one version match, a
 // failure before the commit burns nothing, and every older code dies with the change.
+import { recordAuditEventAfter } from "../../audit/record";
+import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
 import { getUser } from "../../directory/users";
 import { USER_CODE_FAILURES_PER_HOUR } from "../../policy/password-reset-policy";
 import type { PasswordViolation } from "../../policy/password-rules";
@@ -32,25 +34,37 @@ export interface ResetPasswordInput {
 }
 
 /** Checks an OTP's verificationCode with both budgets reserved first, so parallel guesses cannot exceed them. */
-async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode: string) {
-  const { db, env } = deps;
-  if (!(await reserveAttempt(db, row.id))) return "TOO_MANY_ATTEMPTS" as const;
+async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode: string, attempt: ResetAttempt) {
+  const { db } = deps;
+  const attempts = await reserveAttempt(db, row.id);
+  if (attempts === null) return "TOO_MANY_ATTEMPTS" as const;
   const failureId = await reserveSubjectFailure(db, row.subjectKey, USER_CODE_FAILURES_PER_HOUR, Date.now());
   if (failureId === null) return "TOO_MANY_ATTEMPTS" as const;
-  if (!(await verificationCodeMatches(deps.config.secretHashKeys, row, verificationCode))) return "INVALID_CODE" as const;
+  if (!(await verificationCodeMatches(deps.config.secretHashKeys, row, verificationCode))) {
+    attempt.locked = attempts >= row.maxAttempts;
+    return "INVALID_CODE" as const;
+  }
   await refundAttempt(db, row.id, failureId);
   return "OK" as const;
 }
 
 /** `applicationId`: the calling application's; null for the hosted pages, which serve every application's codes. */
 export async function resetPassword(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput): Promise<ResetPasswordAnswer> {
+  const attempt: ResetAttempt = { method: input.mode.kind, callerApplicationId: applicationId, code: null, locked: false };
+  const answer = await attemptReset(deps, applicationId, input, attempt);
+  for (const event of resetPasswordEvents(attempt, answer)) recordAuditEventAfter(deps, event);
+  return answer;
+}
+
+async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
   const { db, env } = deps;
   const row = await findCode(db, await codeHashes(deps.config.secretHashKeys, input.mode.code));
+  attempt.code = row;
   const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", Date.now());
   if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
   const code = row!; // judgeCode reads a missing row as INVALID_CODE
   if (input.mode.kind === "EMAIL_OTP") {
-    const otp = await verifyOtp(deps, code, input.mode.verificationCode);
+    const otp = await verifyOtp(deps, code, input.mode.verificationCode, attempt);
     if (otp !== "OK") return { result: otp };
   }
   const user = code.userId ? await getUser(db, code.userId) : null;

@@ -1,0 +1,41 @@
+// The security events the audit trail records: a closed set, each with its own typed detail. The
+// detail never carries a secret (code, token, password, a hash of one) or an email body.
+import type { CodeKind } from "../workflows/password-reset/decide";
+
+export const AUDIT_EVENT_TYPES = [
+  "password_reset.succeeded",
+  "password_reset.failed",
+  "otp.locked",
+  "sessions.revoked",
+  "password.changed",
+  "client.created",
+  "policy.changed",
+  "user.deactivated",
+  "user.reactivated",
+  "user.deleted",
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+/** What the event is about. `applicationId` is required: the trail is read per application or per user. */
+interface Subject {
+  applicationId: string;
+  tenantId: string | null;
+  userId: string | null;
+}
+
+type Detailed<T extends AuditEventType, D extends Record<string, unknown>> = Subject & { type: T; detail: D };
+
+export type ResetFailureReason = "INVALID_CODE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" | "PASSWORD_POLICY_VIOLATION";
+
+export type AuditEvent =
+  | Detailed<"password_reset.succeeded", { method: CodeKind }>
+  | Detailed<"password_reset.failed", { reason: ResetFailureReason; method: CodeKind }>
+  /** A wrong verificationCode spent the OTP request's last attempt: it answers TOO_MANY_ATTEMPTS from now on. */
+  | Detailed<"otp.locked", { maxAttempts: number }>
+  | Detailed<"sessions.revoked", { scope: "sessions" | "refresh_tokens" }>
+  | Detailed<"password.changed", Record<string, never>>
+  | Detailed<"client.created", { clientId: string; permissions: string[] }>
+  /** `values`: what the PATCH set each field to (null: inherit). */
+  | Detailed<"policy.changed", { level: "application" | "tenant"; fields: string[]; values: Record<string, unknown> }>
+  | Detailed<"user.deactivated" | "user.reactivated" | "user.deleted", Record<string, never>>;

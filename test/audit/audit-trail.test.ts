@@ -1,0 +1,98 @@
+// The audit trail: each security event is appended with who acted, on what, from where and in
+// which request, and never with a secret.
+import { describe, expect, it } from "vitest";
+import { callJson } from "../support/api";
+import { createUser, world } from "../support/fixtures";
+import { CLIENT_HEADERS, expectNoSecretInAuditRows, waitForAuditEvents } from "../support/audit";
+import { waitForMail, verificationCodeOf } from "../support/mailbox";
+import { adminLinkCode, RESET, setStrategy } from "../support/reset";
+import { loginOk } from "../support/sessions";
+import { wrongCode } from "../support/codes";
+
+const PASSWORD = "first password 1";
+const NEW_PASSWORD = "second password 2";
+const CHANGED_PASSWORD = "third password 3";
+
+describe("the audit trail", () => {
+  it("records a reset's failures with their reasons, the OTP lockout and the success, with actor, application, tenant, user, IP, user agent and request id", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP", { otpMaxAttempts: 2, otpLength: 10 });
+    const user = await createUser(w, "audited@example.com", PASSWORD);
+    const headers = CLIENT_HEADERS;
+
+    const requested = await callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, headers, body: { tenantId: w.tenantId, email: user.email } });
+    const requestCode: string = requested.body.requestCode;
+    const verificationCode = verificationCodeOf(await waitForMail(user.email, "PASSWORD_RESET_OTP"));
+    const guess = (code: string) => callJson("POST", RESET, { token: w.token, headers, body: { requestCode, verificationCode: code, newPassword: NEW_PASSWORD } });
+    const firstWrong = await guess(wrongCode(verificationCode));
+    await guess(wrongCode(verificationCode));
+    expect((await guess(verificationCode)).body.result).toBe("TOO_MANY_ATTEMPTS");
+
+    const [locked] = await waitForAuditEvents(w.applicationId, w.token, "otp.locked");
+    expect(locked).toMatchObject({
+      applicationId: w.applicationId,
+      tenantId: w.tenantId,
+      userId: user.id,
+      actor: { kind: "client", id: w.clientId },
+      ip: "203.0.113.7",
+      userAgent: "audit-spec/1.0",
+    });
+    const failed = await waitForAuditEvents(w.applicationId, w.token, "password_reset.failed", 3);
+    expect(failed.map((e) => e.detail.reason).sort()).toEqual(["INVALID_CODE", "INVALID_CODE", "TOO_MANY_ATTEMPTS"]);
+    expect(failed.map((e) => e.requestId)).toContain(firstWrong.res.headers.get("X-Request-Id"));
+    for (const e of failed) expect(e).toMatchObject({ userId: user.id, tenantId: w.tenantId, actor: { kind: "client", id: w.clientId } });
+
+    const passwordResetCode = await adminLinkCode(w, user.id);
+    const tooShort = await callJson("POST", RESET, { token: w.token, headers, body: { passwordResetCode, newPassword: "shortpw" } });
+    expect(tooShort.body.result).toBe("PASSWORD_POLICY_VIOLATION");
+    const done = await callJson("POST", RESET, { token: w.token, headers, body: { passwordResetCode, newPassword: NEW_PASSWORD } });
+    expect(done.body.result).toBe("PASSWORD_UPDATED");
+    const [succeeded] = await waitForAuditEvents(w.applicationId, w.token, "password_reset.succeeded");
+    expect(succeeded).toMatchObject({
+      userId: user.id,
+      tenantId: w.tenantId,
+      actor: { kind: "client", id: w.clientId },
+      ip: "203.0.113.7",
+      requestId: done.res.headers.get("X-Request-Id"),
+      detail: { method: "ADMIN_LINK" },
+    });
+    expect(Date.parse(succeeded!.occurredAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await waitForAuditEvents(w.applicationId, w.token, "password_reset.failed", 4)).map((e) => e.detail.reason)).toContain("PASSWORD_POLICY_VIOLATION");
+
+    await expectNoSecretInAuditRows([PASSWORD, NEW_PASSWORD, "shortpw", requestCode, verificationCode, wrongCode(verificationCode), passwordResetCode, w.token, w.clientSecret]);
+  });
+
+  it("records client creation, policy changes, a password change, revoked sessions, deactivation and deletion, each by its actor", async () => {
+    const w = await world();
+    const [created] = await waitForAuditEvents(w.applicationId, w.token, "client.created");
+    expect(created).toMatchObject({ actor: { kind: "admin" }, detail: { clientId: w.clientId } });
+
+    await setStrategy(w, "LINK", { passwordMinLength: 10 });
+    const [policy] = await waitForAuditEvents(w.applicationId, w.token, "policy.changed");
+    expect(policy).toMatchObject({ tenantId: w.tenantId, actor: { kind: "client", id: w.clientId }, detail: { level: "tenant", fields: ["emailVerificationStrategy", "passwordMinLength"] } });
+
+    const user = await createUser(w, "changer@example.com", PASSWORD);
+    const session = await loginOk(w, user.email, PASSWORD);
+    const changed = await callJson("POST", "/api/v1/change-password", {
+      token: session.accessToken,
+      headers: CLIENT_HEADERS,
+      body: { userId: user.id, currentPassword: PASSWORD, newPassword: CHANGED_PASSWORD },
+    });
+    expect(changed.body.result).toBe("PASSWORD_UPDATED");
+    const [passwordChanged] = await waitForAuditEvents(w.applicationId, w.token, "password.changed");
+    expect(passwordChanged).toMatchObject({ userId: user.id, actor: { kind: "user", id: user.id }, userAgent: "audit-spec/1.0" });
+
+    const again = await loginOk(w, user.email, CHANGED_PASSWORD);
+    expect((await callJson("POST", `/api/v1/users/${user.id}/sessions/revoke`, { token: w.token })).status).toBe(204);
+    const [revoked] = await waitForAuditEvents(w.applicationId, w.token, "sessions.revoked");
+    expect(revoked).toMatchObject({ userId: user.id, actor: { kind: "client", id: w.clientId }, detail: { scope: "sessions" } });
+
+    expect((await callJson("PATCH", `/api/v1/users/${user.id}`, { token: w.token, body: { status: "INACTIVE" } })).status).toBe(200);
+    expect((await callJson("DELETE", `/api/v1/users/${user.id}`, { token: w.token })).status).toBe(204);
+    expect((await waitForAuditEvents(w.applicationId, w.token, "user.deactivated"))[0]).toMatchObject({ userId: user.id, tenantId: w.tenantId });
+    // The trail outlives the user: the deletion stays readable at the application.
+    expect((await waitForAuditEvents(w.applicationId, w.token, "user.deleted"))[0]).toMatchObject({ userId: user.id, tenantId: w.tenantId });
+
+    await expectNoSecretInAuditRows([PASSWORD, CHANGED_PASSWORD, session.accessToken, session.refreshToken, again.refreshToken, w.clientSecret]);
+  });
+});
