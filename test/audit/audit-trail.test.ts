@@ -1,13 +1,19 @@
 // The audit trail: each security event is appended with who acted, on what, from where and in
 // which request, and never with a secret.
 import { describe, expect, it } from "vitest";
-import { callJson } from "../support/api";
-import { createUser, world } from "../support/fixtures";
+import { ADMIN, callJson } from "../support/api";
+import { type World, clientToken, createUser, world } from "../support/fixtures";
 import { CLIENT_HEADERS, expectNoSecretInAuditRows, waitForAuditEvents } from "../support/audit";
 import { waitForMail, verificationCodeOf } from "../support/mailbox";
 import { adminLinkCode, RESET, setStrategy } from "../support/reset";
 import { loginOk } from "../support/sessions";
 import { wrongCode } from "../support/codes";
+
+/** A client with just these permissions: its id and token. */
+async function scopedClient(w: World, permissions: string[]) {
+  const res = await callJson("POST", `/api/v1/applications/${w.applicationId}/clients`, { token: ADMIN, body: { name: "scoped", permissions } });
+  return { id: res.body.id as string, token: await clientToken(res.body.id, res.body.clientSecret) };
+}
 
 const PASSWORD = "first password 1";
 const NEW_PASSWORD = "second password 2";
@@ -23,7 +29,9 @@ describe("the audit trail", () => {
     const requested = await callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, headers, body: { tenantId: w.tenantId, email: user.email } });
     const requestCode: string = requested.body.requestCode;
     const verificationCode = verificationCodeOf(await waitForMail(user.email, "PASSWORD_RESET_OTP"));
-    const guess = (code: string) => callJson("POST", RESET, { token: w.token, headers, body: { requestCode, verificationCode: code, newPassword: NEW_PASSWORD } });
+    // The host backend asserts its end user's address (its client holds end-user-ip:assert): that is the IP recorded.
+    const guess = (code: string) =>
+      callJson("POST", RESET, { token: w.token, headers: { ...headers, "X-End-User-IP": "198.51.100.23" }, body: { requestCode, verificationCode: code, newPassword: NEW_PASSWORD } });
     const firstWrong = await guess(wrongCode(verificationCode));
     await guess(wrongCode(verificationCode));
     expect((await guess(verificationCode)).body.result).toBe("TOO_MANY_ATTEMPTS");
@@ -34,7 +42,7 @@ describe("the audit trail", () => {
       tenantId: w.tenantId,
       userId: user.id,
       actor: { kind: "client", id: w.clientId },
-      ip: "203.0.113.7",
+      ip: "198.51.100.23",
       userAgent: "audit-spec/1.0",
     });
     const failed = await waitForAuditEvents(w.applicationId, w.token, "password_reset.failed", 3);
@@ -83,9 +91,12 @@ describe("the audit trail", () => {
     expect(passwordChanged).toMatchObject({ userId: user.id, actor: { kind: "user", id: user.id }, userAgent: "audit-spec/1.0" });
 
     const again = await loginOk(w, user.email, CHANGED_PASSWORD);
-    expect((await callJson("POST", `/api/v1/users/${user.id}/sessions/revoke`, { token: w.token })).status).toBe(204);
+    // A client without end-user-ip:assert cannot put an address of its choosing into the trail.
+    const revoker = await scopedClient(w, ["refresh-token:revoke"]);
+    const revokeHeaders = { ...CLIENT_HEADERS, "X-End-User-IP": "198.51.100.99" };
+    expect((await callJson("POST", `/api/v1/users/${user.id}/sessions/revoke`, { token: revoker.token, headers: revokeHeaders })).status).toBe(204);
     const [revoked] = await waitForAuditEvents(w.applicationId, w.token, "sessions.revoked");
-    expect(revoked).toMatchObject({ userId: user.id, actor: { kind: "client", id: w.clientId }, detail: { scope: "sessions" } });
+    expect(revoked).toMatchObject({ userId: user.id, actor: { kind: "client", id: revoker.id }, ip: "203.0.113.7", detail: { scope: "sessions" } });
 
     expect((await callJson("PATCH", `/api/v1/users/${user.id}`, { token: w.token, body: { status: "INACTIVE" } })).status).toBe(200);
     expect((await callJson("DELETE", `/api/v1/users/${user.id}`, { token: w.token })).status).toBe(204);
