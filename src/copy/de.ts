@@ -50,6 +50,7 @@ export const de: Copy = {
       too_long: (max) => `Zu lang: Verwenden Sie höchstens ${max} Zeichen.`,
       too_long_bytes: "Zu lang: Verwenden Sie ein kürzeres Passwort.",
       contains_email: "Verwenden Sie Ihre E-Mail-Adresse nicht im Passwort.",
+      breached: "Dieses Passwort ist in einem Datenleck aufgetaucht. Wählen Sie ein anderes.",
       same_as_current: "Das ist Ihr aktuelles Passwort. Wählen Sie ein anderes.",
       mismatch: "Die beiden Passwörter stimmen nicht überein. Geben Sie das neue Passwort zweimal ein.",
       required: "Füllen Sie dieses Feld aus.",

@@ -50,6 +50,7 @@ export const en = {
       too_long: (max: number) => `Too long: use at most ${max} characters.`,
       too_long_bytes: "Too long: use a shorter password.",
       contains_email: "Do not use your email address in your password.",
+      breached: "This password has appeared in a data breach. Choose a different one.",
       same_as_current: "This is your current password. Choose a different one.",
       mismatch: "The two passwords are not the same. Type the new password twice.",
       required: "Fill in this field.",

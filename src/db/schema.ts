@@ -67,6 +67,8 @@ const policyColumns = () => ({
   sessionIdleTtlSeconds: integer("session_idle_ttl_seconds"),
   sessionAbsoluteTtlSeconds: integer("session_absolute_ttl_seconds"),
   forgotPasswordTurnstile: integer("forgot_password_turnstile", { mode: "boolean" }),
+  checkBreachedPasswords: integer("check_breached_passwords", { mode: "boolean" }),
+  breachedCheckFailure: text("breached_check_failure", { enum: ["open", "closed"] }),
 });
 
 export const applicationPolicies = sqliteTable("application_policies", {

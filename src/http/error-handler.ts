@@ -4,7 +4,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Misconfigured, reportMisconfigured } from "../config/misconfigured";
 import { DependencyUnavailable, DuplicateError, isStorageFailure } from "../db/errors";
 import type { AppEnv } from "./app-env";
-import { ApiError, ConstraintViolationsError, conflict, constraintViolationsBody, errorBody, unavailable } from "./errors";
+import { BreachCheckUnavailable } from "../breached-passwords/pwned-passwords";
+import { ApiError, ConstraintViolationsError, breachCheckUnavailable, conflict, constraintViolationsBody, errorBody, unavailable } from "./errors";
 import { OAuthError } from "./oauth-errors";
 
 /** Error class names only: messages of storage errors can carry SQL parameters. */
@@ -64,6 +65,10 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof DependencyUnavailable || isStorageFailure(err)) {
     log(c, 503, err);
     api = unavailable();
+  }
+  if (err instanceof BreachCheckUnavailable) {
+    log(c, 503, err);
+    api = breachCheckUnavailable();
   }
   if (api && c.req.path.startsWith("/api/v1/oauth2/")) return oauthResponse(c, asOAuth(api));
   if (api) return c.json(errorBody(api.code, api.message), api.status, api.headers);

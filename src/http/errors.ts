@@ -27,6 +27,15 @@ export const unavailable = () =>
     "Retry-After": "1",
   });
 
+/** The breached-password check could not answer and the tenant's policy fails closed; nothing was changed. */
+export const breachCheckUnavailable = () =>
+  new ApiError(
+    503,
+    "breached_check_unavailable",
+    "The breached-password check is unavailable and the password policy fails closed. Nothing was changed; retry shortly.",
+    { "Retry-After": "5" },
+  );
+
 export function errorBody(code: string, message: string) {
   return { type: "base_error" as const, code, message };
 }

@@ -17,6 +17,10 @@ export interface PasswordResetPolicy {
   sessionAbsoluteTtlSeconds: number;
   /** A Cloudflare Turnstile challenge on the hosted forgot-password form. */
   forgotPasswordTurnstile: boolean;
+  /** Refuse a new password found in Have I Been Pwned's corpus (`breached`). */
+  checkBreachedPasswords: boolean;
+  /** When that check cannot answer: "open" judges on the other rules, "closed" refuses with 503. */
+  breachedCheckFailure: "open" | "closed";
 }
 
 /** Stored settings of one level: null (or absent) inherits from the level above. */
@@ -37,6 +41,8 @@ export const POLICY_DEFAULTS: PasswordResetPolicy = {
   sessionIdleTtlSeconds: 7 * 24 * 60 * 60,
   sessionAbsoluteTtlSeconds: 30 * 24 * 60 * 60,
   forgotPasswordTurnstile: false,
+  checkBreachedPasswords: true,
+  breachedCheckFailure: "open",
 };
 
 /** Wrong verification codes a user may enter across all their OTP requests in an hour. */

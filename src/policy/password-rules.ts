@@ -5,7 +5,7 @@ import { normalizePassword } from "../crypto/password-hash";
 import type { PasswordResetPolicy } from "./password-reset-policy";
 
 export interface PasswordViolation {
-  code: "too_short" | "too_long" | "contains_email" | "same_as_current";
+  code: "too_short" | "too_long" | "contains_email" | "breached" | "same_as_current";
   constraintAttributes: Record<string, number>;
 }
 
@@ -22,13 +22,15 @@ export const EMAIL_LOCAL_PART_MIN_LENGTH = 3;
 const utf8 = new TextEncoder();
 
 /**
- * Lengths (code points, then bytes), then `contains_email`. `same_as_current` needs the stored
- * hash: the user's object checks it.
+ * Lengths (code points, then bytes), then `contains_email`, then `breached`, which is a fact the
+ * caller found out beforehand (src/workflows/breached-password.ts). `same_as_current` needs the
+ * stored hash: the user's object checks it.
  */
 export function passwordViolations(
   password: string,
   policy: Pick<PasswordResetPolicy, "passwordMinLength" | "passwordMaxLength">,
   email: string | undefined,
+  breached = false,
 ): PasswordViolation[] {
   const normalised = normalizePassword(password);
   const violations: PasswordViolation[] = [];
@@ -37,6 +39,7 @@ export function passwordViolations(
   else if (length > policy.passwordMaxLength) violations.push({ code: "too_long", constraintAttributes: { max: policy.passwordMaxLength } });
   else if (utf8.encode(normalised).byteLength > PASSWORD_MAX_BYTES) violations.push({ code: "too_long", constraintAttributes: { maxBytes: PASSWORD_MAX_BYTES } });
   if (email !== undefined && containsEmailLocalPart(normalised, email)) violations.push({ code: "contains_email", constraintAttributes: {} });
+  if (breached) violations.push({ code: "breached", constraintAttributes: {} });
   return violations;
 }
 

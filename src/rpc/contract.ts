@@ -12,7 +12,7 @@ export interface Violation {
 }
 
 export interface PasswordViolation {
-  code: "too_short" | "too_long" | "contains_email" | "same_as_current";
+  code: "too_short" | "too_long" | "contains_email" | "breached" | "same_as_current";
   constraintAttributes: Record<string, number>;
 }
 

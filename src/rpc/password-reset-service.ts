@@ -28,8 +28,8 @@ import { LoginBody } from "../http/routes/login";
 import { Id, iso } from "../http/schemas/common";
 import { ChangePasswordBody, CreatePasswordResetLinkBody, RequestPasswordResetBody, ResetPasswordBody } from "../http/schemas/password-reset";
 import { violationsOf } from "../http/validation";
-import { passwordViolations } from "../policy/password-rules";
 import { callUserObject } from "../user-object/stub";
+import { newUserPasswordViolations } from "../workflows/breached-password";
 import { changePassword } from "../workflows/change-password";
 import type { WorkflowDeps } from "../workflows/deps";
 import { createPasswordResetLink } from "../workflows/password-reset/create-password-reset-link";
@@ -171,7 +171,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       const body = parse(CreateUserBody, input);
       const tenant = await tenantInBoundary(s, body.tenantId);
       if (body.password !== undefined) {
-        const violations = passwordViolations(body.password, await policyForTenant(s.db, tenant), body.email);
+        const violations = await newUserPasswordViolations(s.env, await policyForTenant(s.db, tenant), body.password, body.email);
         if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
       }
       const user = await createUser(s.env, s.db, {

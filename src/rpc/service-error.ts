@@ -2,7 +2,8 @@
 // caller sees the HTTP-equivalent status, the error code, and whether and when to retry.
 import { Misconfigured } from "../config/misconfigured";
 import { DependencyUnavailable, DuplicateError, isStorageFailure } from "../db/errors";
-import { ApiError, ConstraintViolationsError, type Violation, unavailable } from "../http/errors";
+import { BreachCheckUnavailable } from "../breached-passwords/pwned-passwords";
+import { ApiError, ConstraintViolationsError, type Violation, breachCheckUnavailable, unavailable } from "../http/errors";
 import { OAuthError } from "../http/oauth-errors";
 
 export class PasswordResetServiceError extends Error {
@@ -41,6 +42,10 @@ export function toServiceError(e: unknown, log: (status: number, e: unknown) => 
   if (e instanceof DependencyUnavailable || isStorageFailure(e)) {
     log(503, e);
     return toServiceError(unavailable(), log);
+  }
+  if (e instanceof BreachCheckUnavailable) {
+    log(503, e);
+    return toServiceError(breachCheckUnavailable(), log);
   }
   log(500, e);
   return new PasswordResetServiceError(500, "internal_error", "Internal error.");

@@ -45,6 +45,8 @@ export interface ChangePasswordInput {
   policy: Pick<PasswordResetPolicy, "passwordMinLength" | "passwordMaxLength">;
   /** The user's email, for `contains_email`. */
   email?: string;
+  /** The breached-password check found the new password (src/workflows/breached-password.ts). */
+  breached?: boolean;
   /** Reset codes: the credential version the code was issued at. The change applies only if it still holds. */
   expectedCredentialVersion?: number;
   /** Reset codes: the code's id, recorded with the change so that a retry gets the same answer. */
@@ -170,7 +172,7 @@ export class UserDurableObject extends DurableObject<Env> {
 
   /**
    * Checks in the order a caller would see if requests ran one at a time: a stale code first, then
-   * the current password, then the policy (lengths, contains_email, then same_as_current), then commits.
+   * the current password, then the policy (lengths, contains_email, breached, then same_as_current), then commits.
    */
   async changePassword(input: ChangePasswordInput): Promise<ChangePasswordOutcome> {
     const pepper = (await this.peppers());
@@ -183,7 +185,7 @@ export class UserDurableObject extends DurableObject<Env> {
       const check = await verifyPassword(input.currentPassword, start.passwordHash ?? DECOY_PASSWORD_HASH, pepper);
       if (!start.passwordHash || !check.valid) return { outcome: "WRONG_CURRENT_PASSWORD" };
     }
-    const violations = passwordViolations(input.newPassword, input.policy, input.email);
+    const violations = passwordViolations(input.newPassword, input.policy, input.email, input.breached);
     if (violations.length) return { outcome: "POLICY_VIOLATION", violations };
     if (start.passwordHash) {
       const same =

@@ -1,10 +1,13 @@
-// What Reset Password and Change Password share: the tenant's policy, the Password Updated notice,
-// and the one Durable Object transaction that changes the password and revokes everything.
+// What Reset Password and Change Password share: the tenant's policy, the breached-password
+// check, the Password Updated notice, and the one Durable Object transaction that changes the
+// password and revokes everything. The check runs before the object call, outside its
+// transaction; its answer is one more fact for the object's rules.
 import type { Database } from "../db/client";
 import { policyForTenant } from "../directory/policies";
 import type { User } from "../directory/users";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { callUserObject } from "../user-object/stub";
+import { breachedUnderPolicy } from "./breached-password";
 import type { ChangePasswordOutcome } from "../user-object/user-durable-object";
 import { passwordUpdatedNotice } from "./password-updated-notice";
 
@@ -25,11 +28,13 @@ export async function commitPasswordChange(
   change: PasswordChange,
 ): Promise<{ outcome: ChangePasswordOutcome; policy: PasswordResetPolicy }> {
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
+  const breached = await breachedUnderPolicy(env, policy, change.newPassword);
   const notification = await passwordUpdatedNotice(db, user, policy, change.suppressPasswordUpdatedEmail);
   const outcome = await callUserObject(env, user.id, "changePassword", {
     newPassword: change.newPassword,
     policy,
     email: user.email,
+    breached,
     ...(change.expectedCredentialVersion !== undefined ? { expectedCredentialVersion: change.expectedCredentialVersion } : {}),
     ...(change.codeId !== undefined ? { codeId: change.codeId } : {}),
     ...(change.currentPassword !== undefined ? { currentPassword: change.currentPassword } : {}),

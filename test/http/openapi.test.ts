@@ -34,14 +34,23 @@ describe("the OpenAPI document", () => {
   it("documents each password rule with its violation code, the NFKC form and the byte cap", async () => {
     const d = await doc();
     const violation = d.components.schemas.PasswordPolicyViolation;
-    expect(violation.properties.code.enum.sort()).toEqual(["contains_email", "same_as_current", "too_long", "too_short"]);
-    for (const rule of ["NFKC", "`too_short`", "`too_long`", "1024 bytes", "`maxBytes`", "`contains_email`", "local part", "`same_as_current`"]) {
+    expect(violation.properties.code.enum.sort()).toEqual(["breached", "contains_email", "same_as_current", "too_long", "too_short"]);
+    for (const rule of ["NFKC", "`too_short`", "`too_long`", "1024 bytes", "`maxBytes`", "`contains_email`", "local part", "`breached`", "k-anonymity", "`breached_check_unavailable`", "`same_as_current`"]) {
       expect(violation.description, rule).toContain(rule);
     }
     for (const path of ["/api/v1/password-reset/reset-password", "/api/v1/change-password"]) {
       const body = resolve(d, d.paths[path].post.requestBody.content["application/json"].schema);
       expect(body.properties.newPassword.description, path).toContain("`contains_email`");
+      expect(body.properties.newPassword.description, path).toContain("`breached`");
     }
+    for (const path of ["/api/v1/password-reset/reset-password", "/api/v1/change-password", "/api/v1/users"]) {
+      const unavailable = d.paths[path].post.responses["503"];
+      expect(unavailable.description, path).toContain("`breached_check_unavailable`");
+      expect(unavailable.headers["Retry-After"], path).toBeDefined();
+    }
+    const policy = d.components.schemas.PasswordResetPolicyPatch.properties;
+    expect(policy.checkBreachedPasswords.description).toContain("Default true");
+    expect(policy.breachedCheckFailure.description).toContain("Default open");
   });
 
   it("documents every route the app serves", async () => {

@@ -1,5 +1,6 @@
 // The pure password rules: lengths in code points and in bytes, both of the NFKC form that is
-// hashed, and no password that contains the local part of the user's email.
+// hashed, no password that contains the local part of the user's email, and `breached` where the
+// breached-password check (src/workflows/breached-password.ts) found it.
 import { describe, expect, it } from "vitest";
 import { PASSWORD_MAX_BYTES, passwordViolations } from "../../src/policy/password-rules";
 
@@ -71,5 +72,22 @@ describe("contains_email", () => {
       { code: "too_short", constraintAttributes: { min: 8 } },
       CONTAINS_EMAIL,
     ]);
+  });
+});
+
+describe("breached", () => {
+  const BREACHED = { code: "breached", constraintAttributes: {} };
+
+  it("is reported when the check found the password, after the other rules it breaks", () => {
+    expect(passwordViolations("correct horse battery staple", POLICY, "jane@example.com", true)).toEqual([BREACHED]);
+    expect(passwordViolations("jane", POLICY, "jane@example.com", true)).toEqual([
+      { code: "too_short", constraintAttributes: { min: 8 } },
+      { code: "contains_email", constraintAttributes: {} },
+      BREACHED,
+    ]);
+  });
+
+  it("is not reported unless the check found it", () => {
+    expect(passwordViolations("correct horse battery staple", POLICY, "jane@example.com")).toEqual([]);
   });
 });

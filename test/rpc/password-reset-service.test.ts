@@ -6,6 +6,8 @@ import { isPasswordResetServiceError } from "edge-password-reset/rpc";
 import { callJson } from "../support/api";
 import { createUser, scopedToken, world } from "../support/fixtures";
 import { emailAuthCodeOf, verificationCodeOf, waitForMail } from "../support/mailbox";
+import { setPolicy } from "../support/codes";
+import { BREACHED, BREACHED_PASSWORD, PROVIDER_DOWN_PASSWORD } from "../support/pwned-passwords";
 import { setStrategy } from "../support/reset";
 import { boundWorld, rpc, unboundRpc } from "../support/rpc";
 
@@ -121,6 +123,29 @@ describe("RPC from another Worker over a service binding", () => {
     await rpc.createUser({ tenantId: w.tenantId, email: "twice-rpc@example.com" });
     expect(await failure(rpc.createUser({ tenantId: w.tenantId, email: "twice-rpc@example.com" }))).toMatchObject({ status: 409, code: "conflict" });
     expect(await rpc.resetPassword({ emailAuthCode: "never-issued", newPassword: "password two" })).toEqual({ result: "INVALID_CODE" });
+  });
+
+  it("refuses a breached password on createUser and resetPassword; a closed check that cannot answer is a retryable 503", async () => {
+    const w = await boundWorld();
+    expect(await failure(rpc.createUser({ tenantId: w.tenantId, email: "rpc-breached@example.com", password: BREACHED_PASSWORD }))).toMatchObject({
+      status: 400,
+      violations: { password: [BREACHED] },
+    });
+    const user = await rpc.createUser({ tenantId: w.tenantId, email: "rpc-breached@example.com", password: "password one" });
+    const passwordResetCode = new URL((await rpc.createPasswordResetLink({ userId: user.id })).passwordResetLink).searchParams.get("passwordResetCode")!;
+    expect(await rpc.resetPassword({ passwordResetCode, newPassword: BREACHED_PASSWORD })).toEqual({ result: "PASSWORD_POLICY_VIOLATION", violations: [BREACHED] });
+    await setPolicy(w, { breachedCheckFailure: "closed" });
+    try {
+      expect(await failure(rpc.resetPassword({ passwordResetCode, newPassword: PROVIDER_DOWN_PASSWORD }))).toMatchObject({
+        status: 503,
+        code: "breached_check_unavailable",
+        retryable: true,
+        retryAfter: 5,
+      });
+    } finally {
+      await setPolicy(w, { breachedCheckFailure: null });
+    }
+    expect((await rpc.resetPassword({ passwordResetCode, newPassword: "password two" })).result).toBe("PASSWORD_UPDATED");
   });
 
   it("acts only inside the bound application", async () => {

@@ -28,6 +28,7 @@ export function violationErrors(copy: Copy, violations: PasswordViolation[]): Fi
     if (v.code === "too_short") return e.too_short(v.constraintAttributes.min ?? 0);
     if (v.code === "too_long") return v.constraintAttributes.max === undefined ? e.too_long_bytes : e.too_long(v.constraintAttributes.max);
     if (v.code === "contains_email") return e.contains_email;
+    if (v.code === "breached") return e.breached;
     return e.same_as_current;
   });
   return new Map([["newPassword", messages.join(" ")]]);

@@ -92,7 +92,7 @@ export const passwordResetRoutes = router()
       middleware: [workflow, rateLimit("reset-password")] as const,
       rateLimited: true,
       request: { ...jsonBody(ResetPasswordBody), headers: EndUserIpHeaders },
-      responses: { 200: jsonResponse(ResetPasswordResponse, "The outcome, in `result`.") },
+      responses: { 200: jsonResponse(ResetPasswordResponse, "The outcome, in `result`."), ...errorResponses(503) },
     }),
     async (c) => {
       const applicationId = applicationOf(c);

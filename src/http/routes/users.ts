@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
 import { listUsers } from "../../directory/users";
 import { policyForTenant } from "../../directory/policies";
-import { passwordViolations } from "../../policy/password-rules";
+import { newUserPasswordViolations } from "../../workflows/breached-password";
 import { createUser, deleteUser, setUserStatus } from "../../workflows/users";
 import { ConstraintViolationsError, notFound } from "../errors";
 import { tenantInBoundary, userInBoundary } from "../guards";
@@ -30,7 +30,7 @@ export const CreateUserBody = z
   .object({
     tenantId: Id,
     email: Email,
-    password: z.string().min(1).max(1024).optional().openapi({ description: "Checked against the tenant's password rules (lengths, contains_email); see PasswordPolicyViolation." }),
+    password: z.string().min(1).max(1024).optional().openapi({ description: "Checked against the tenant's password rules (lengths, contains_email, breached); see PasswordPolicyViolation." }),
     status: UserStatus.optional().openapi({ description: "Default ACTIVE." }),
   })
   .strict();
@@ -56,13 +56,13 @@ export const userRoutes = router()
       security: bearerSecurity,
       middleware: [requireCaller({ permission: "user:write", admin: "allowed" })] as const,
       request: jsonBody(CreateUserBody),
-      responses: { 201: jsonResponse(User, "Created."), ...errorResponses(404, 409) },
+      responses: { 201: jsonResponse(User, "Created."), ...errorResponses(404, 409, 503) },
     }),
     async (c) => {
       const body = c.req.valid("json");
       const tenant = await tenantInBoundary(c, body.tenantId);
       if (body.password !== undefined) {
-        const violations = passwordViolations(body.password, await policyForTenant(c.var.db, tenant), body.email);
+        const violations = await newUserPasswordViolations(c.env, await policyForTenant(c.var.db, tenant), body.password, body.email);
         if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
       }
       const user = await createUser(c.env, c.var.db, {

@@ -25,6 +25,7 @@ export const InternalErrorBody = z
 const DESCRIPTIONS = {
   404: "Unknown id, or outside the caller's boundary.",
   409: "A duplicate.",
+  503: "A dependency is unavailable; nothing was changed. Retry after Retry-After seconds. `service_unavailable`: storage. `breached_check_unavailable`: the breached-password check could not answer and the tenant's policy sets breachedCheckFailure to closed.",
 } as const;
 
 /**

@@ -10,12 +10,13 @@ const PASSWORD_RULES = [
   "`too_short`: fewer code points than the policy's passwordMinLength (constraintAttributes `min`).",
   `\`too_long\`: more code points than the policy's passwordMaxLength (constraintAttributes \`max\`), or more than ${PASSWORD_MAX_BYTES} bytes of UTF-8 whatever the policy (constraintAttributes \`maxBytes\`).`,
   `\`contains_email\`: contains the local part of the user's email (or that part without a +tag), compared case-insensitively; local parts shorter than ${EMAIL_LOCAL_PART_MIN_LENGTH} characters are not checked.`,
+  "`breached`: found in Have I Been Pwned's corpus of breached passwords, where the policy's checkBreachedPasswords is on (the default). Only the first 5 hex digits of the SHA-1 of the NFKC form leave the service (k-anonymity, with padding). If the check cannot answer, breachedCheckFailure decides: open (default) judges on the other rules, closed answers 503 `breached_check_unavailable`.",
   "`same_as_current`: the user's present password.",
 ].join("\n\n");
 
 const PolicyViolation = z
   .object({
-    code: z.enum(["too_short", "too_long", "contains_email", "same_as_current"]),
+    code: z.enum(["too_short", "too_long", "contains_email", "breached", "same_as_current"]),
     constraintAttributes: z.record(z.string(), z.number()).openapi({ description: "`min`, `max` or `maxBytes`, by code; empty for the others." }),
   })
   .openapi("PasswordPolicyViolation", { description: PASSWORD_RULES });

@@ -27,6 +27,13 @@ export const PolicyPatch = z
     sessionIdleTtlSeconds: int(300, 90 * 86400, "A session unused this long ends. Default 7 days."),
     sessionAbsoluteTtlSeconds: int(300, 365 * 86400, "A session ends this long after login. Default 30 days."),
     forgotPasswordTurnstile: z.boolean().openapi({ description: "A Cloudflare Turnstile challenge on the hosted forgot-password form (needs TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY). Default false." }),
+    checkBreachedPasswords: z.boolean().openapi({
+      description: "Refuse a new password found in Have I Been Pwned's corpus (violation `breached`), asked with k-anonymity: only the first 5 hex digits of its SHA-1 leave the service. Default true.",
+    }),
+    breachedCheckFailure: z.enum(["open", "closed"]).openapi({
+      description:
+        "When the breached-password check cannot answer (unreachable, 3 s timeout, an error or an answer that is not a range): `open` judges the password on the other rules and logs the failure; `closed` refuses the change with 503 `breached_check_unavailable` and Retry-After, changing nothing. Default open.",
+    }),
   })
   .partial()
   .strict();
@@ -55,5 +62,7 @@ export const EffectivePolicy = z
     sessionIdleTtlSeconds: z.number().int(),
     sessionAbsoluteTtlSeconds: z.number().int(),
     forgotPasswordTurnstile: z.boolean(),
+    checkBreachedPasswords: z.boolean(),
+    breachedCheckFailure: z.enum(["open", "closed"]),
   })
   .openapi("EffectivePasswordResetPolicy");

@@ -118,6 +118,12 @@ describe("GET /reset-password?emailAuthCode=…", () => {
     const email = await browser.post("/reset-password", { formToken: token, newPassword: "fay's new secret", confirmPassword: "fay's new secret" });
     expect(textOf(email.html, "newPassword-error")).toBe("Do not use your email address in your password.");
 
+    // "password123456" is breached in the range API of test/fixtures/host-app.js.
+    const breached = await browser.post("/reset-password", { formToken: token, newPassword: "password123456", confirmPassword: "password123456" });
+    expect(textOf(breached.html, "newPassword-error")).toBe("This password has appeared in a data breach. Choose a different one.");
+    const breachedDe = await browser.post("/reset-password?lang=de", { formToken: token, newPassword: "password123456", confirmPassword: "password123456" });
+    expect(textOf(breachedDe.html, "newPassword-error")).toBe("Dieses Passwort ist in einem Datenleck aufgetaucht. Wählen Sie ein anderes.");
+
     const { callJson } = await import("../../support/api");
     await callJson("PATCH", `/api/v1/tenants/${w.tenantId}/password-reset-policy`, { token: w.token, body: { passwordMaxLength: 1024 } });
     const bytes = "\u20AC".repeat(342); // 342 code points, 1026 bytes of UTF-8
