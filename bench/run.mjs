@@ -59,11 +59,11 @@ async function main() {
   const vars = loadDevVars(root);
   if (vars.ENVIRONMENT !== "development") throw new Error(".dev.vars must set ENVIRONMENT=development: the bench provisions through /dev routes");
 
-  // The peer's first install builds better-sqlite3 (minutes): it runs while our servers start.
+  // The peer installs (a download, seconds) while our servers start.
   const peerInstall =
     process.env.BENCH_PEER === "0"
       ? Promise.reject(new Error("left out (BENCH_PEER=0)"))
-      : (log("installing the peer (Better Auth) with the machine's Node, unless cached"), installPeer(peerDir, logFile("peer-install")));
+      : (log("installing the peer (Better Auth), unless cached"), installPeer(peerDir, logFile("peer-install")));
   peerInstall.catch(() => {});
 
   log("starting the floor Worker and the service");

@@ -67,7 +67,7 @@ export function renderTable(r) {
   out.push(
     `Bench of ${r.date.slice(0, 16).replace("T", " ")} UTC on ${r.machine.cores} × ${r.machine.cpu} (${r.machine.os}; load average at the end ${r.machine.loadAverageAtEnd.join(" / ")}), ` +
       `commit ${r.versions.commit ?? "?"}, wrangler ${r.versions.wrangler}, workerd ${r.versions.workerd}` +
-      (peerOn ? `; peer Better Auth ${r.versions["better-auth"]} with better-sqlite3 ${r.versions["better-sqlite3"]} on Node ${r.versions.peerNode}` : `; peer unavailable: ${r.peerUnavailable}`) +
+      (peerOn ? `; peer Better Auth ${r.versions["better-auth"]} with ${r.versions.sqlite} on Node ${r.versions.peerNode}` : `; peer unavailable: ${r.peerUnavailable}`) +
       `. ${r.durationSeconds} s. Latencies in ms; throughput in requests per second; every ratio is against a floor measured in the same run.`,
   );
   out.push("\n**Floors and ceilings** (PBKDF2-SHA256 100k with the pepper HMAC, the service's `hashPassword`, in workerd; Better Auth's scrypt in Node)\n");

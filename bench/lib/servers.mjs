@@ -112,9 +112,9 @@ export async function startWrangler({ cwd, config, port, persistTo, logFile, pro
   return { base, stop: handle.stop };
 }
 
-/** The peer's server on the machine's Node 20. */
+/** The peer's server, on the Node that runs the bench (node:sqlite needs 22). */
 export async function startPeer({ node, cwd, port, dbFile, logFile }) {
-  const handle = startGroup(node, ["server.mjs", String(port), dbFile], { cwd, env: { ...process.env, NODE_ENV: "production" }, logFile });
+  const handle = startGroup(node, ["--disable-warning=ExperimentalWarning", "server.mjs", String(port), dbFile], { cwd, env: { ...process.env, NODE_ENV: "production" }, logFile });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/bench/token?email=nobody`, handle, "the peer", logFile, 60_000);
   return { base, stop: handle.stop };
