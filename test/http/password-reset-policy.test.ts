@@ -55,6 +55,16 @@ describe("password reset policy", () => {
     expect((await get(w, tenantPolicy(w))).body.otpLength).toBe(8);
   });
 
+  it("applies a change to the very next request, though the policy was just read", async () => {
+    const w = await world();
+    const request = () => callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, body: { tenantId: w.tenantId, email: "x@example.com" } });
+    expect((await request()).body).toEqual({ emailVerificationStrategy: "LINK" });
+    expect((await patch(w, appPolicy(w), { emailVerificationStrategy: "OTP" })).status).toBe(200);
+    expect((await request()).body).toMatchObject({ emailVerificationStrategy: "OTP" });
+    expect((await patch(w, tenantPolicy(w), { emailVerificationStrategy: "LINK" })).status).toBe(200);
+    expect((await request()).body).toEqual({ emailVerificationStrategy: "LINK" });
+  });
+
   it("leaves fields a PATCH does not mention unchanged", async () => {
     const w = await world();
     await patch(w, appPolicy(w), { otpLength: 7, emailVerificationStrategy: "OTP" });
