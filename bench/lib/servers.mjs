@@ -70,7 +70,11 @@ async function waitFor(url, handle, what, logFile, timeoutMs = 120_000) {
     try {
       const res = await request(url);
       if (res.status < 500) return;
-    } catch {}
+      // The service checks its secrets on every request: a stale .dev.vars will not heal by waiting.
+      if (res.status === 503 && res.text.includes("misconfigured")) throw new Error(`${what} is misconfigured (compare .dev.vars with .dev.vars.example): ${res.text.slice(0, 300)}`);
+    } catch (e) {
+      if (String(e.message).includes("misconfigured")) throw e;
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${what} did not answer on ${url} within ${timeoutMs / 1000} s; see ${logFile}`);
@@ -109,7 +113,8 @@ export async function startWrangler({ cwd, config, port, persistTo, logFile, pro
   const handle = startGroup("wrangler", args, { cwd, env: WRANGLER_ENV, logFile });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}${probePath}`, handle, name, logFile);
-  return { base, stop: handle.stop };
+  // pid: also the process group's id (bench/profile.mjs reads the group's CPU time).
+  return { base, stop: handle.stop, pid: handle.child.pid };
 }
 
 /** The peer's server, on the Node that runs the bench (node:sqlite needs 22). */
