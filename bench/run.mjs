@@ -5,6 +5,8 @@
 // Absolute figures drift on a shared machine: the ratios, measured in the same run, are the result.
 // BENCH_QUICK=1 runs a tenth of the requests (a smoke run; its figures are not for the README).
 // BENCH_PEER=0 leaves the peer out (for profiling the service alone).
+// BENCH_BUDGET_S (default 540) bounds the run: each timed phase may use its share of the time left
+// and stops starting requests after it, so a loaded machine gets a smaller n, not a longer run.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -46,6 +48,20 @@ const PEER_HASHES_PER_RESET = 1; // Better Auth hashes the new password and chec
 const PASSWORD = "the bench password 0";
 
 const started = new Date();
+const budgetSeconds = Number(process.env.BENCH_BUDGET_S ?? 540);
+const deadline = started.getTime() + budgetSeconds * 1000;
+/** Kept back from the timed phases: the D1 filler, the "large" scaling cases and shutting down. */
+const RESERVE_MS = 75_000;
+/** Of the budget, what provisioning the reset users and their codes may take. */
+const PROVISION_SHARE = 0.25;
+/** Timed phases still to run, for their share of the time left (with the peer; fewer without it only gives each more). */
+let phasesLeft = 23;
+/** The time the next timed phase may use: an equal share of what is left before the reserve. */
+const phase = () => {
+  const maxMs = Math.max(3_000, (deadline - RESERVE_MS - Date.now()) / phasesLeft);
+  phasesLeft = Math.max(1, phasesLeft - 1);
+  return { maxMs };
+};
 const log = (msg) => console.error(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(3)} s] ${msg}`);
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "edge-password-reset-bench-"));
 const logFile = (name) => path.join(stateDir, `${name}.log`);
@@ -111,9 +127,21 @@ async function main() {
   const scaleUsers = await ours.users("scale", 10, PASSWORD);
   await scaling("small", scaleUsers, { withSessions: true });
 
-  log(`provisioning ${Object.values(N.resets).reduce((a, b) => a + b)} reset users, ${N.knownUsers} login users and one code per reset`);
+  log(`provisioning up to ${Object.values(N.resets).reduce((a, b) => a + b)} reset users, ${N.knownUsers} login users and one code per reset`);
   const resetCodes = {};
-  for (const c of Object.keys(N.resets)) resetCodes[c] = (await ours.users(`reset-c${c}`, N.resets[c], PASSWORD, { withResetCodes: true })).map((u) => u.passwordResetCode);
+  // In chunks, each concurrency within its share of PROVISION_SHARE of the budget: a loaded machine
+  // provisions (and then times) fewer resets rather than running past the budget.
+  const totalResets = Object.values(N.resets).reduce((a, b) => a + b);
+  for (const c of Object.keys(N.resets)) {
+    const maxMs = (PROVISION_SHARE * budgetSeconds * 1000 * N.resets[c]) / totalResets;
+    const t = Date.now();
+    resetCodes[c] = [];
+    while (resetCodes[c].length < N.resets[c] && (resetCodes[c].length < 16 || Date.now() - t < maxMs)) {
+      const chunk = Math.min(100, N.resets[c] - resetCodes[c].length);
+      const users = await ours.users(`reset-c${c}-${resetCodes[c].length}`, chunk, PASSWORD, { withResetCodes: true });
+      resetCodes[c].push(...users.map((u) => u.passwordResetCode));
+    }
+  }
   const knownUsers = await ours.users("known", N.knownUsers, PASSWORD);
   const peerTokens = {};
   let peerKnown = [];
@@ -133,8 +161,8 @@ async function main() {
   for (const c of Object.keys(N.resets).map(Number)) {
     log(`reset-password at concurrency ${c}`);
     await ours.refreshClientToken();
-    record(`reset.c${c}`, await drive(resetCodes[c], c, (code, i) => ours.reset(code, `a new bench password ${i}`)));
-    if (peer) record(`peer.reset.c${c}`, await drive(peerTokens[c], c, (token, i) => peer.reset(token, `a new bench password ${i}`)));
+    record(`reset.c${c}`, await drive(resetCodes[c], c, (code, i) => ours.reset(code, `a new bench password ${i}`), phase()));
+    if (peer) record(`peer.reset.c${c}`, await drive(peerTokens[c], c, (token, i) => peer.reset(token, `a new bench password ${i}`), phase()));
   }
 
   log("request-password-reset at concurrency 16, known and unknown emails interleaved");
@@ -152,8 +180,8 @@ async function main() {
 
   log("refresh (16 sessions, each rotating its own token) and introspect, at concurrency 16");
   const refreshTokens = sessions.map((s) => s.refreshToken);
-  record("refresh", await drive(range(N.refresh), refreshTokens.length, async (_, __, caller) => (refreshTokens[caller] = await ours.refresh(refreshTokens[caller]))));
-  record("introspect", await drive(range(N.introspect), 16, (i) => ours.introspect(sessions[i % sessions.length].accessToken)));
+  record("refresh", await drive(range(N.refresh), refreshTokens.length, async (_, __, caller) => (refreshTokens[caller] = await ours.refresh(refreshTokens[caller])), phase()));
+  record("introspect", await drive(range(N.introspect), 16, (i) => ours.introspect(sessions[i % sessions.length].accessToken), phase()));
 
   await floors("after");
 
@@ -170,7 +198,7 @@ async function main() {
   results.versions = versions(peerInfo);
   results.date = started.toISOString();
   results.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
-  results.config = { quick, counts: N, derivationsPerReset: DERIVATIONS_PER_RESET, peerHashesPerReset: PEER_HASHES_PER_RESET };
+  results.config = { quick, budgetSeconds, counts: N, derivationsPerReset: DERIVATIONS_PER_RESET, peerHashesPerReset: PEER_HASHES_PER_RESET };
   const table = renderTable(results);
   console.log(table);
   writeFileSync(path.join(root, "bench", "results.json"), `${JSON.stringify(results, null, 1)}\n`);
@@ -181,25 +209,25 @@ async function main() {
     log(`floors (${when}): one derivation sequential and 8 in parallel, the empty Worker at concurrency 16`);
     if (when === "before") {
       await drive(range(4), 1, () => floor.derive()); // warm the isolate
-      record("floor.derive.sequential", await drive(range(N.deriveSequential), 1, () => floor.derive()));
+      record("floor.derive.sequential", await drive(range(N.deriveSequential), 1, () => floor.derive(), phase()));
       await drive(range(200), 16, () => floor.empty());
-      record("floor.jwks", await drive(range(N.empty), 16, () => ours.jwks()));
+      record("floor.jwks", await drive(range(N.empty), 16, () => ours.jwks(), phase()));
     }
-    record(`floor.derive.parallel.${when}`, await drive(range(N.deriveParallel), 8, () => floor.derive()));
-    record(`floor.empty.${when}`, await drive(range(N.empty), 16, () => floor.empty()));
+    record(`floor.derive.parallel.${when}`, await drive(range(N.deriveParallel), 8, () => floor.derive(), phase()));
+    record(`floor.empty.${when}`, await drive(range(N.empty), 16, () => floor.empty(), phase()));
     if (peer) {
       if (when === "before") {
         await drive(range(2), 1, () => peer.hash());
-        record("peer.floor.hash.sequential", await drive(range(N.peerHashSequential), 1, () => peer.hash()));
+        record("peer.floor.hash.sequential", await drive(range(N.peerHashSequential), 1, () => peer.hash(), phase()));
       }
-      record(`peer.floor.hash.parallel.${when}`, await drive(range(N.peerHashParallel), 8, () => peer.hash()));
+      record(`peer.floor.hash.parallel.${when}`, await drive(range(N.peerHashParallel), 8, () => peer.hash(), phase()));
     }
   }
 
   /** Alternates known and unknown emails in one run, so that drift hits both alike; both medians kept. */
   async function knownUnknown(key, _side, n, knownEmail, call) {
     const items = range(n).map((i) => (i % 2 === 0 ? { email: knownEmail(i), known: true } : { email: `nobody-${key}-${i}@bench.invalid`, known: false }));
-    const run = await drive(items, 16, (item) => call(item.email, item.known));
+    const run = await drive(items, 16, (item) => call(item.email, item.known), phase());
     const of = (known) => run.latencies.filter((_, i) => items[i].known === known);
     const median = (xs) => summarize({ ...run, latencies: xs }).p50;
     record(key, run, { p50Known: median(of(true)), p50Unknown: median(of(false)) });
@@ -222,7 +250,8 @@ async function main() {
       await ours.reset(code, `scaling ${size} ${key} ${i}`);
       timings[key].push(performance.now() - t);
     };
-    for (let i = 0; i < N.scalingSamples; i++) {
+    // At least 3 samples a case; more while the budget lasts.
+    for (let i = 0; i < N.scalingSamples && (i < 3 || Date.now() < deadline - (size === "small" ? RESERVE_MS + 240_000 : 15_000)); i++) {
       if (withSessions) {
         await timedReset(oneSession, 1, "sessions.1", i);
         await timedReset(thousandSessions, 1000, "sessions.1000", i);

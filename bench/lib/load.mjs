@@ -1,14 +1,17 @@
 // Closed-loop load: `concurrency` callers, each taking the next item as soon as its last call
 // answered, until the items run out. Every loop is bounded by the number of items.
 
-/** Runs call(item, index, caller) for every item; latencies (ms) come back in item order. */
-export async function drive(items, concurrency, call) {
+/**
+ * Runs call(item, index, caller) for every item; latencies (ms) come back in item order. With
+ * `maxMs`, no call starts after that long: the run ends early with the items it did (`n`).
+ */
+export async function drive(items, concurrency, call, { maxMs = Infinity } = {}) {
   const latencies = new Array(items.length);
   let next = 0;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async (_, caller) => {
-      for (let i = next++; i < items.length; i = next++) {
+      for (let i = next++; i < items.length && performance.now() - start < maxMs; i = next++) {
         const t = performance.now();
         await call(items[i], i, caller);
         latencies[i] = performance.now() - t;
@@ -16,7 +19,10 @@ export async function drive(items, concurrency, call) {
     }),
   );
   const wallMs = performance.now() - start;
-  return { n: items.length, concurrency, wallMs, perSecond: (items.length / wallMs) * 1000, latencies };
+  // Items are taken in order and every call started finishes, so the done ones are a prefix.
+  const done = latencies.findIndex((x) => x === undefined);
+  const n = done === -1 ? items.length : done;
+  return { n, concurrency, wallMs, perSecond: (n / wallMs) * 1000, latencies: latencies.slice(0, n) };
 }
 
 export function quantile(values, q) {
