@@ -13,7 +13,7 @@ import { loadDevVars } from "../scripts/dev-vars.mjs";
 import { closeConnections } from "./lib/http.mjs";
 import { drive, range } from "./lib/load.mjs";
 import { Floor, Ours } from "./lib/ours.mjs";
-import { freePort, migrate, startWrangler, stopAll } from "./lib/servers.mjs";
+import { freePort, migrate, startWrangler, stopAll, unlimitedConfig } from "./lib/servers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 400);
@@ -60,6 +60,7 @@ async function main() {
   const floorServer = await startWrangler({ cwd: path.join(root, "bench", "floor"), port: floorPort, persistTo: path.join(stateDir, "floor"), logFile: path.join(stateDir, "floor.log"), probePath: "/", name: "the floor Worker" });
   const service = await startWrangler({
     cwd: root,
+    config: unlimitedConfig(root), // as the bench: rate limits raised out of reach, the limiter still called
     port,
     persistTo,
     logFile: path.join(stateDir, "service.log"),
