@@ -93,13 +93,23 @@ export interface User {
 }
 
 /**
+ * Who the call is for, on the rate-limited methods (login, requestPasswordReset, resetPassword,
+ * refresh): the end user's IP address, as the host Worker saw it (its `CF-Connecting-IP`). Its
+ * budget is spent as well as the bound client's, exactly as `X-End-User-IP` over HTTP. Needs the
+ * permission `end-user-ip:assert` (403 otherwise); not one IPv4 or IPv6 address: 400 `invalid_end_user_ip`.
+ */
+export interface EndUser {
+  endUserIp?: string;
+}
+
+/**
  * The methods. The calling application is the one of the M2M client named by the service
  * binding's `props.clientId`; each method needs the permission the HTTP route needs, within the
  * same boundary. Names are the OpenAPI operationIds.
  */
 export interface PasswordResetRpc {
-  requestPasswordReset(input: { tenantId: string; email: string; clientId?: string }): Promise<RequestPasswordResetResult>;
-  resetPassword(input: ResetPasswordInput): Promise<ResetPasswordResult>;
+  requestPasswordReset(input: { tenantId: string; email: string; clientId?: string }, endUser?: EndUser): Promise<RequestPasswordResetResult>;
+  resetPassword(input: ResetPasswordInput, endUser?: EndUser): Promise<ResetPasswordResult>;
   createPasswordResetLink(input: { userId: string }): Promise<PasswordResetLink>;
   /** Self boundary, as over HTTP: the end user's own access token proves the session. */
   changePassword(input: {
@@ -109,9 +119,9 @@ export interface PasswordResetRpc {
     newPassword: string;
     suppressPasswordUpdatedEmail?: boolean;
   }): Promise<ChangePasswordResult>;
-  login(input: { tenantId: string; email: string; password: string }): Promise<LoginResult>;
+  login(input: { tenantId: string; email: string; password: string }, endUser?: EndUser): Promise<LoginResult>;
   /** Rotates the refresh token. A spent, revoked or unknown one throws 400 `invalid_grant`. */
-  refresh(input: { refreshToken: string; scope?: string }): Promise<TokenResult>;
+  refresh(input: { refreshToken: string; scope?: string }, endUser?: EndUser): Promise<TokenResult>;
   introspect(input: { token: string }): Promise<Introspection>;
   /** RFC 7009: unknown tokens are ignored. */
   revoke(input: { token: string }): Promise<void>;

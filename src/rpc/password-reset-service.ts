@@ -20,7 +20,7 @@ import { listUsers } from "../directory/users";
 import { ConstraintViolationsError, forbidden, notFound, unauthorized } from "../http/errors";
 import { type BoundaryScope, tenantInBoundary, userInBoundary } from "../http/guards";
 import { authenticate } from "../http/middleware/authenticate";
-import { clientBudgets, tooManyRequests } from "../http/middleware/rate-limit";
+import { assertedEndUserIp, clientBudgets, tooManyRequests } from "../http/middleware/rate-limit";
 import { type BudgetedOperation, spendBudgets } from "../rate-limits/budgets";
 import { OAuthError } from "../http/oauth-errors";
 import { CreateUserBody, ListUsersQuery, presentUser } from "../http/routes/users";
@@ -66,8 +66,8 @@ function applicationBoundary(s: Scope): string {
 }
 
 export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordResetBindingProps> implements Rpc.PasswordResetRpc {
-  requestPasswordReset(input: Parameters<Rpc.PasswordResetRpc["requestPasswordReset"]>[0]) {
-    return this.run("password-reset-workflow:execute", "request-password-reset", async (s): Promise<Rpc.RequestPasswordResetResult> => {
+  requestPasswordReset(input: Parameters<Rpc.PasswordResetRpc["requestPasswordReset"]>[0], endUser?: Rpc.EndUser) {
+    return this.run("password-reset-workflow:execute", { operation: "request-password-reset", endUser }, async (s): Promise<Rpc.RequestPasswordResetResult> => {
       applicationBoundary(s);
       const body = parse(RequestPasswordResetBody, input);
       const tenant = await tenantInBoundary(s, body.tenantId);
@@ -78,8 +78,8 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
     });
   }
 
-  resetPassword(input: Rpc.ResetPasswordInput) {
-    return this.run("password-reset-workflow:execute", "reset-password", async (s): Promise<Rpc.ResetPasswordResult> => {
+  resetPassword(input: Rpc.ResetPasswordInput, endUser?: Rpc.EndUser) {
+    return this.run("password-reset-workflow:execute", { operation: "reset-password", endUser }, async (s): Promise<Rpc.ResetPasswordResult> => {
       const applicationId = applicationBoundary(s);
       const body = parse(ResetPasswordBody, input);
       return resetPassword(s, applicationId, {
@@ -115,8 +115,8 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
     });
   }
 
-  login(input: { tenantId: string; email: string; password: string }) {
-    return this.run("login:execute", "login", async (s): Promise<Rpc.LoginResult> => {
+  login(input: { tenantId: string; email: string; password: string }, endUser?: Rpc.EndUser) {
+    return this.run("login:execute", { operation: "login", endUser }, async (s): Promise<Rpc.LoginResult> => {
       applicationBoundary(s);
       const body = parse(LoginBody, input);
       const tenant = await tenantInBoundary(s, body.tenantId);
@@ -124,8 +124,8 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
     });
   }
 
-  refresh(input: { refreshToken: string; scope?: string }) {
-    return this.run(null, "token", async (s): Promise<Rpc.TokenResult> => {
+  refresh(input: { refreshToken: string; scope?: string }, endUser?: Rpc.EndUser) {
+    return this.run(null, { operation: "token", endUser }, async (s): Promise<Rpc.TokenResult> => {
       const permissions = grantedScope(END_USER_PERMISSIONS, input?.scope);
       if (!permissions) throw new OAuthError(400, "invalid_scope", "The scope asks for a permission that is not granted.");
       const answer = typeof input?.refreshToken === "string" ? await refresh(s, s.client, input.refreshToken, permissions) : null;
@@ -207,11 +207,15 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   /**
-   * The bound client, the permission check, the client's budget for a rate-limited operation (the
-   * same budget its HTTP calls spend), then the method; every failure as one error class. RPC has
-   * no end user's address to count: a host Worker calls on its own behalf.
+   * The bound client, the permission check, the budgets of a rate-limited operation (the client's
+   * and the asserted end user's, the same ones its HTTP calls spend), then the method; every
+   * failure as one error class.
    */
-  private async run<T>(permission: string | null, budgeted: BudgetedOperation | null, method: (s: Scope) => Promise<T>): Promise<T> {
+  private async run<T>(
+    permission: string | null,
+    budgeted: { operation: BudgetedOperation; endUser: Rpc.EndUser | undefined } | null,
+    method: (s: Scope) => Promise<T>,
+  ): Promise<T> {
     try {
       const config = await serviceConfig(this.env);
       const db = database(this.env);
@@ -221,8 +225,10 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       const caller = { kind: "client" as const, clientId: client.id, applicationId: client.applicationId, tenantId: client.tenantId, permissions: client.permissions };
       if (permission && !hasPermission(caller, permission)) throw forbidden(`The bound client lacks the permission ${permission}.`);
       if (budgeted) {
-        const exhausted = await spendBudgets(this.env, budgeted, clientBudgets(budgeted, client.id, null));
-        if (exhausted) throw tooManyRequests(budgeted, exhausted);
+        const { operation, endUser } = budgeted;
+        const endUserIp = assertedEndUserIp(endUser?.endUserIp, client.permissions, "api", "endUserIp");
+        const exhausted = await spendBudgets(this.env, operation, clientBudgets(operation, client.id, endUserIp));
+        if (exhausted) throw tooManyRequests(operation, exhausted);
       }
       const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);
       // A service binding carries no request: no IP, user agent or request id to record.

@@ -130,6 +130,28 @@ describe("the per-end-user-IP budget (X-End-User-IP)", () => {
     });
   });
 
+  it("is taken over RPC from the call's second argument, with the same permission", async () => {
+    await inOneWindow(async () => {
+      const w = await world();
+      const overrides = { ...env, RATE_LIMIT_END_USER_IP: TWO() };
+      const asClient = (clientId: string) => new PasswordResetService(Object.assign(createExecutionContext(), { props: { clientId } }), overrides);
+      const service = asClient(w.clientId);
+      const ip = freshIpv4();
+      // The address's budget is the same one its HTTP calls spend.
+      expect((await callJson("POST", LOGIN, { token: w.token, body: loginBody(w), headers: { "X-End-User-IP": ip }, env: overrides })).status).toBe(200);
+      expect(await service.login(loginBody(w), { endUserIp: ip })).toEqual({ result: "INVALID_CREDENTIALS" });
+      await expect(service.login(loginBody(w), { endUserIp: ip })).rejects.toMatchObject({ status: 429, code: "too_many_requests", retryable: true, retryAfter: 60 });
+      expect(await service.login(loginBody(w), { endUserIp: freshIpv4() })).toEqual({ result: "INVALID_CREDENTIALS" });
+      await expect(service.login(loginBody(w), { endUserIp: "not an address" })).rejects.toMatchObject({ status: 400, code: "invalid_end_user_ip" });
+
+      const created = await callJson("POST", `/api/v1/applications/${w.applicationId}/clients`, {
+        token: w.token,
+        body: { name: "no-assert", permissions: ["login:execute"] },
+      });
+      await expect(asClient(created.body.id).login(loginBody(w), { endUserIp: freshIpv4() })).rejects.toMatchObject({ status: 403, code: "forbidden" });
+    });
+  });
+
   it("may be asserted only by a client with end-user-ip:assert (403), and only as one IP address (400)", async () => {
     const w = await world();
     const without = await scopedToken(w, ["login:execute"]);

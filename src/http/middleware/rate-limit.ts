@@ -3,7 +3,6 @@
 // connection's own address is the backend's; the end user's arrives in `X-End-User-IP`, which only
 // a client holding `end-user-ip:assert` may send (anyone else could spend another user's budget,
 // or dodge their own, by naming any address).
-import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type Budget, type BudgetedOperation, type Exhausted, clientFamily, spendBudgets } from "../../rate-limits/budgets";
 import { ipBudgetKey } from "../../rate-limits/ip-address";
@@ -38,17 +37,20 @@ export function clientBudgets(operation: BudgetedOperation, clientId: string, en
 
 type Flavor = "api" | "oauth";
 
-/** The asserted end-user IP's budget key, or null without the header; 400 or 403 (OAuth: 400) if it may not count. */
-function assertedEndUserIp(c: Context<AppEnv>, permissions: readonly string[], flavor: Flavor): string | null {
-  const header = c.req.header(END_USER_IP_HEADER);
-  if (header === undefined) return null;
+/**
+ * The budget key of the end-user IP a client asserts (the header, or RPC's `endUserIp`), or null
+ * when it asserts none. 403 without the permission and 400 when it is not one address (on /oauth2,
+ * 400 `invalid_request` for both, as RFC 6749 §5.2 has it).
+ */
+export function assertedEndUserIp(value: unknown, permissions: readonly string[], flavor: Flavor, name = END_USER_IP_HEADER): string | null {
+  if (value === undefined) return null;
   if (!permissions.includes(END_USER_IP_PERMISSION)) {
-    const message = `Only a client with the permission ${END_USER_IP_PERMISSION} may send ${END_USER_IP_HEADER}.`;
+    const message = `Only a client with the permission ${END_USER_IP_PERMISSION} may send ${name}.`;
     throw flavor === "oauth" ? new OAuthError(400, "invalid_request", message) : forbidden(message);
   }
-  const key = ipBudgetKey(header);
+  const key = typeof value === "string" ? ipBudgetKey(value) : null;
   if (!key) {
-    const message = `${END_USER_IP_HEADER} must be one IPv4 or IPv6 address.`;
+    const message = `${name} must be one IPv4 or IPv6 address.`;
     throw flavor === "oauth" ? new OAuthError(400, "invalid_request", message) : new ApiError(400, "invalid_end_user_ip", message);
   }
   return key;
@@ -63,7 +65,7 @@ export function rateLimit(operation: BudgetedOperation, flavor: Flavor = "api") 
     const caller = flavor === "oauth" ? { clientId: c.var.client.id, permissions: c.var.client.permissions } : c.var.caller;
     // Only clients reach these operations; anyone else is refused by the route itself.
     if ("clientId" in caller) {
-      const endUserIp = assertedEndUserIp(c, caller.permissions, flavor);
+      const endUserIp = assertedEndUserIp(c.req.header(END_USER_IP_HEADER), caller.permissions, flavor);
       const exhausted = await spendBudgets(c.env, operation, clientBudgets(operation, caller.clientId, endUserIp));
       if (exhausted) throw tooManyRequests(operation, exhausted);
     }
