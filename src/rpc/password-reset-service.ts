@@ -224,15 +224,18 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       if (!client) throw new PasswordResetServiceError(401, "unbound_client", "The service binding's props.clientId names no client of this service.");
       const caller = { kind: "client" as const, clientId: client.id, applicationId: client.applicationId, tenantId: client.tenantId, permissions: client.permissions };
       if (permission && !hasPermission(caller, permission)) throw forbidden(`The bound client lacks the permission ${permission}.`);
+      let ip: string | null = null;
       if (budgeted) {
         const { operation, endUser } = budgeted;
         const endUserIp = assertedEndUserIp(endUser?.endUserIp, client.permissions, "api", "endUserIp");
         const exhausted = await spendBudgets(this.env, operation, clientBudgets(operation, client.id, endUserIp));
         if (exhausted) throw tooManyRequests(operation, exhausted);
+        if (endUserIp) ip = endUser!.endUserIp!;
       }
       const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);
-      // A service binding carries no request: no IP, user agent or request id to record.
-      const audit = { actor: actorOf(caller), requestId: null, ip: null, userAgent: null };
+      // A service binding carries no request: no user agent or request id to record, and an IP
+      // only where the host asserts its end user's (`endUserIp`, validated above).
+      const audit = { actor: actorOf(caller), requestId: null, ip, userAgent: null };
       return await method({ env: this.env, config, db, waitUntil, audit, client, var: { db, caller } });
     } catch (e) {
       throw toServiceError(e, (status, err) => console.error(JSON.stringify({ rpc: true, status, error: err instanceof Error ? err.name : typeof err })));

@@ -10,6 +10,7 @@ import { PasswordResetService } from "../../src/rpc/password-reset-service";
 import { callJson } from "../support/api";
 import { type World, createUser, scopedToken, world } from "../support/fixtures";
 import { PageClient } from "../support/page-client";
+import { waitForAuditEvents } from "../support/audit";
 import { adminLinkCode } from "../support/reset";
 import wranglerToml from "../../wrangler.toml?raw";
 
@@ -149,6 +150,14 @@ describe("the per-end-user-IP budget (X-End-User-IP)", () => {
         body: { name: "no-assert", permissions: ["login:execute"] },
       });
       await expect(asClient(created.body.id).login(loginBody(w), { endUserIp: freshIpv4() })).rejects.toMatchObject({ status: 403, code: "forbidden" });
+
+      // The asserted address is also the one the audit trail records for the call.
+      const user = await createUser(w, "rpc-audited@example.com", "old password 1");
+      const code = await adminLinkCode(w, user.id);
+      const auditedIp = freshIpv4();
+      expect((await service.resetPassword({ passwordResetCode: code, newPassword: "short" }, { endUserIp: auditedIp })).result).toBe("PASSWORD_POLICY_VIOLATION");
+      const [failed] = await waitForAuditEvents(w.applicationId, w.token, "password_reset.failed");
+      expect(failed).toMatchObject({ userId: user.id, actor: { kind: "client", id: w.clientId }, ip: auditedIp });
     });
   });
 

@@ -21,7 +21,7 @@ const AuditEvent = z
       .object({ kind: z.enum(["client", "user", "admin", "anonymous", "system"]), id: Id.optional() })
       .openapi({ description: "The M2M client or user that acted (with its id), the admin token, a hosted page's visitor (anonymous), or the service itself (system)." }),
     ip: z.string().nullable().openapi({
-      description: "X-End-User-IP when the client holds end-user-ip:assert, otherwise the request's CF-Connecting-IP; null over RPC.",
+      description: "X-End-User-IP when the client holds end-user-ip:assert, otherwise the request's CF-Connecting-IP; over RPC, the `endUserIp` a rate-limited method is passed, else null.",
     }),
     userAgent: z.string().nullable().openapi({ description: "The request's User-Agent, cut at 256 characters; null over RPC." }),
     requestId: z.string().nullable().openapi({ description: "The request's X-Request-Id; null over RPC." }),
