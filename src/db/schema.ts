@@ -69,6 +69,10 @@ const policyColumns = () => ({
   forgotPasswordTurnstile: integer("forgot_password_turnstile", { mode: "boolean" }),
   checkBreachedPasswords: integer("check_breached_passwords", { mode: "boolean" }),
   breachedCheckFailure: text("breached_check_failure", { enum: ["open", "closed"] }),
+  passwordFailuresBeforeDelay: integer("password_failures_before_delay"),
+  passwordFailureDelaySeconds: integer("password_failure_delay_seconds"),
+  passwordFailureMaxDelaySeconds: integer("password_failure_max_delay_seconds"),
+  passwordFailureLimit: integer("password_failure_limit"),
 });
 
 export const applicationPolicies = sqliteTable("application_policies", {
@@ -126,6 +130,17 @@ export const codeFailures = sqliteTable(
   },
   (t) => [index("code_failures_subject_time").on(t.subjectKey, t.failedAt)],
 );
+
+/**
+ * Wrong passwords at login for an email with no active user, keyed by the tenant-and-email
+ * subject: counted and throttled like a real user's count in its Durable Object, so that a 429
+ * tells nothing about whether the account exists (src/workflows/sessions/decoy-failures.ts).
+ */
+export const decoyPasswordFailures = sqliteTable("decoy_password_failures", {
+  subjectKey: text("subject_key").primaryKey(),
+  failures: integer("failures").notNull(),
+  lastFailedAt: integer("last_failed_at").notNull(),
+});
 
 /** Rendered mail waiting for delivery. In development the /dev/mailbox route reads it. */
 export const outboxEmails = sqliteTable(

@@ -35,6 +35,16 @@ export const breachCheckUnavailable = () =>
     "The breached-password check is unavailable and the password policy fails closed. Nothing was changed; retry shortly.",
     { "Retry-After": "5" },
   );
+/**
+ * Too many wrong passwords in a row for one user (src/user-object/password-attempts.ts): wait
+ * `retryAfterSeconds`, or, at the hard stop (null), reset the password; no wait helps then.
+ */
+export const tooManyAttempts = (retryAfterSeconds: number | null) =>
+  retryAfterSeconds === null
+    ? new ApiError(429, "password_reset_required", "Too many wrong passwords in a row: reset the password to sign in again.")
+    : new ApiError(429, "too_many_attempts", "Too many wrong passwords in a row: retry after Retry-After seconds.", {
+        "Retry-After": String(retryAfterSeconds),
+      });
 
 export function errorBody(code: string, message: string) {
   return { type: "base_error" as const, code, message };

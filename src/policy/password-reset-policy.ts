@@ -21,6 +21,13 @@ export interface PasswordResetPolicy {
   checkBreachedPasswords: boolean;
   /** When that check cannot answer: "open" judges on the other rules, "closed" refuses with 503. */
   breachedCheckFailure: "open" | "closed";
+  /** Wrong passwords (login, Change Password) a user may make in a row before each attempt waits. */
+  passwordFailuresBeforeDelay: number;
+  /** The first wait; it doubles with each further failure up to the maximum. */
+  passwordFailureDelaySeconds: number;
+  passwordFailureMaxDelaySeconds: number;
+  /** Consecutive failures after which only a password reset or change lets the password be tried. */
+  passwordFailureLimit: number;
 }
 
 /** Stored settings of one level: null (or absent) inherits from the level above. */
@@ -43,6 +50,11 @@ export const POLICY_DEFAULTS: PasswordResetPolicy = {
   forgotPasswordTurnstile: false,
   checkBreachedPasswords: true,
   breachedCheckFailure: "open",
+  passwordFailuresBeforeDelay: 5,
+  passwordFailureDelaySeconds: 1,
+  passwordFailureMaxDelaySeconds: 15 * 60,
+  // NIST SP 800-63B §5.2.2 allows at most 100 consecutive failed attempts on one account.
+  passwordFailureLimit: 100,
 };
 
 /** Wrong verification codes a user may enter across all their OTP requests in an hour. */
@@ -63,5 +75,6 @@ export function policyConflicts(p: PasswordResetPolicy): string[] {
   const conflicts: string[] = [];
   if (p.passwordMinLength > p.passwordMaxLength) conflicts.push("passwordMinLength");
   if (p.sessionIdleTtlSeconds > p.sessionAbsoluteTtlSeconds) conflicts.push("sessionIdleTtlSeconds");
+  if (p.passwordFailureDelaySeconds > p.passwordFailureMaxDelaySeconds) conflicts.push("passwordFailureDelaySeconds");
   return conflicts;
 }

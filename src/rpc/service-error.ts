@@ -32,7 +32,7 @@ export function toServiceError(e: unknown, log: (status: number, e: unknown) => 
   if (e instanceof OAuthError) return new PasswordResetServiceError(e.status, e.error, e.description, e.status === 503, retryAfterOf(e.headers));
   if (e instanceof ApiError) {
     const retryAfter = retryAfterOf(e.headers);
-    return new PasswordResetServiceError(e.status, e.code, e.message, e.status === 503 || e.status === 429, retryAfter);
+    return new PasswordResetServiceError(e.status, e.code, e.message, e.status === 503 || (e.status === 429 && retryAfter !== null), retryAfter);
   }
   if (e instanceof DuplicateError) return new PasswordResetServiceError(409, "conflict", e.message);
   if (e instanceof Misconfigured) {

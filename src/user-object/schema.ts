@@ -75,6 +75,21 @@ export const pendingEmails = sqliteTable("pending_emails", {
   attempts: integer("attempts").notNull().default(0),
 });
 
+/**
+ * Password guesses against this user (login, Change Password's current password) since the last
+ * success, counted before the hash is checked so parallel guesses cannot share an attempt. A
+ * success, and any password change or reset, deletes the row (see password-attempts.ts).
+ */
+export const passwordFailures = sqliteTable(
+  "password_failures",
+  {
+    id: integer("id").primaryKey(),
+    failures: integer("failures").notNull(),
+    lastFailedAt: integer("last_failed_at").notNull(),
+  },
+  (t) => [check("password_failures_single_row", sql`${t.id} = 1`)],
+);
+
 export type CredentialRow = typeof credential.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;

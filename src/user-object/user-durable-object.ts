@@ -11,7 +11,8 @@ import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../policy/password-rules";
 import { ROTATED_TOKEN_RETENTION_MS, earliest, relayRetryDelayMs } from "./housekeeping";
 import { migrateUserObject } from "./migrate";
-import { type CredentialRow, type RefreshTokenRow, type SessionRow, credential, pendingEmails, refreshTokens, sessions } from "./schema";
+import { type AttemptVerdict, type PasswordThrottle, judgeAttempt } from "./password-attempts";
+import { type CredentialRow, type RefreshTokenRow, type SessionRow, credential, passwordFailures, pendingEmails, refreshTokens, sessions } from "./schema";
 import { judgeRefresh, sessionActive, sessionExpiresAt } from "./session-state";
 
 /** How many dead session and refresh-token rows one alarm run deletes. */
@@ -38,11 +39,15 @@ export type ChangePasswordOutcome =
   | { outcome: "NOT_ACTIVE" }
   | { outcome: "STALE" }
   | { outcome: "WRONG_CURRENT_PASSWORD" }
+  | TooManyAttempts
   | { outcome: "POLICY_VIOLATION"; violations: PasswordViolation[] };
+
+/** Too many wrong passwords in a row: wait `retryAfterSeconds`, or, when null, reset the password. */
+export type TooManyAttempts = { outcome: "TOO_MANY_ATTEMPTS"; retryAfterSeconds: number | null };
 
 export interface ChangePasswordInput {
   newPassword: string;
-  policy: Pick<PasswordResetPolicy, "passwordMinLength" | "passwordMaxLength">;
+  policy: Pick<PasswordResetPolicy, "passwordMinLength" | "passwordMaxLength"> & PasswordThrottle;
   /** The user's email, for `contains_email`. */
   email?: string;
   /** The breached-password check found the new password (src/workflows/breached-password.ts). */
@@ -58,7 +63,8 @@ export interface ChangePasswordInput {
 
 export type LoginOutcome =
   | { outcome: "SUCCESS"; sessionId: string; refreshToken: string }
-  | { outcome: "INVALID_CREDENTIALS" };
+  | { outcome: "INVALID_CREDENTIALS" }
+  | TooManyAttempts;
 
 export type RefreshOutcome =
   | { outcome: "ROTATED"; sessionId: string; applicationId: string; tenantId: string; refreshToken: string }
@@ -182,8 +188,11 @@ export class UserDurableObject extends DurableObject<Env> {
       return (await this.replayedChange(start, input)) ?? { outcome: "STALE" };
     }
     if (input.currentPassword !== undefined) {
+      const verdict = this.countAttempt(input.policy);
+      if (!verdict.allowed) return { outcome: "TOO_MANY_ATTEMPTS", retryAfterSeconds: verdict.retryAfterSeconds };
       const check = await verifyPassword(input.currentPassword, start.passwordHash ?? DECOY_PASSWORD_HASH, pepper);
       if (!start.passwordHash || !check.valid) return { outcome: "WRONG_CURRENT_PASSWORD" };
+      this.clearFailures();
     }
     const violations = passwordViolations(input.newPassword, input.policy, input.email, input.breached);
     if (violations.length) return { outcome: "POLICY_VIOLATION", violations };
@@ -208,6 +217,8 @@ export class UserDurableObject extends DurableObject<Env> {
         refreshEpoch: now.refreshEpoch + 1,
         changedByCode: input.codeId ?? null,
       });
+      // Guesses counted so far were against the old password.
+      this.clearFailures();
       if (input.notification) this.queueEmail(input.notification);
       this.scheduleHousekeeping();
       return { outcome: "UPDATED", credentialVersion: now.credentialVersion + 1 } as const;
@@ -228,8 +239,10 @@ export class UserDurableObject extends DurableObject<Env> {
     return { outcome: "UPDATED", credentialVersion: start.credentialVersion };
   }
 
-  async login(password: string, grant: SessionGrant): Promise<LoginOutcome> {
+  async login(password: string, grant: SessionGrant, throttle: PasswordThrottle): Promise<LoginOutcome> {
     const start = this.activeCredential();
+    const verdict = start ? this.countAttempt(throttle) : ({ allowed: true } as const);
+    if (!verdict.allowed) return { outcome: "TOO_MANY_ATTEMPTS", retryAfterSeconds: verdict.retryAfterSeconds };
     const check = await verifyPassword(password, start?.passwordHash ?? DECOY_PASSWORD_HASH, (await this.peppers()));
     if (!start?.passwordHash || !check.valid) return { outcome: "INVALID_CREDENTIALS" };
     const upgraded = check.needsRehash ? await hashPassword(password, (await this.peppers())) : null;
@@ -240,6 +253,7 @@ export class UserDurableObject extends DurableObject<Env> {
       // The password changed, or the user was deleted, while we verified: no session opens.
       if (c?.credentialVersion !== start.credentialVersion) return { outcome: "INVALID_CREDENTIALS" } as const;
       if (upgraded) this.writeCredential({ ...c, passwordHash: upgraded });
+      this.clearFailures();
       const now = Date.now();
       const sessionId = newId();
       this.db
@@ -456,6 +470,7 @@ export class UserDurableObject extends DurableObject<Env> {
       this.db.delete(refreshTokens).run();
       this.db.delete(sessions).run();
       this.db.delete(pendingEmails).run();
+      this.clearFailures();
       void this.ctx.storage.deleteAlarm();
     });
   }
@@ -563,6 +578,32 @@ export class UserDurableObject extends DurableObject<Env> {
 
   private insertRefreshToken(tokenHash: string, sessionId: string, epoch: number, now: number, clientId: string | null): void {
     this.db.insert(refreshTokens).values({ tokenHash, sessionId, epoch, createdAt: now, clientId }).run();
+  }
+
+  /**
+   * Judges a password attempt and, when it may go ahead, counts it as a failure at once: check and
+   * count are one synchronous step, so parallel guesses each take their own place in the count
+   * before any of them reaches the hash. A right password then clears the count.
+   */
+  private countAttempt(throttle: PasswordThrottle): AttemptVerdict {
+    return this.ctx.storage.transactionSync(() => {
+      const now = Date.now();
+      const count = this.db.select().from(passwordFailures).where(eq(passwordFailures.id, 1)).get() ?? null;
+      const verdict = judgeAttempt(count, throttle, now);
+      if (verdict.allowed) {
+        const failures = (count?.failures ?? 0) + 1;
+        this.db
+          .insert(passwordFailures)
+          .values({ id: 1, failures, lastFailedAt: now })
+          .onConflictDoUpdate({ target: passwordFailures.id, set: { failures, lastFailedAt: now } })
+          .run();
+      }
+      return verdict;
+    });
+  }
+
+  private clearFailures(): void {
+    this.db.delete(passwordFailures).run();
   }
 
   private queueEmail(message: EmailMessage): void {

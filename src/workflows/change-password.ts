@@ -2,6 +2,7 @@
 // and Password Updated email as a reset apply, in the same Durable Object transaction.
 import { recordAuditEventAfter } from "../audit/record";
 import type { User } from "../directory/users";
+import { tooManyAttempts } from "../http/errors";
 import type { PasswordViolation } from "../policy/password-rules";
 import { type WorkflowDeps, logBackgroundFailure } from "./deps";
 import { retireOpenCodes } from "./password-reset/code-store";
@@ -23,6 +24,7 @@ export async function changePassword(
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail ?? false,
     currentPassword: input.currentPassword,
   });
+  if (outcome.outcome === "TOO_MANY_ATTEMPTS") throw tooManyAttempts(outcome.retryAfterSeconds);
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CURRENT_PASSWORD" };
   deps.waitUntil(retireOpenCodes(db, user.id).catch((e) => logBackgroundFailure("change_password.retire_failed", e)));

@@ -42,8 +42,9 @@ function freshIpv6Prefix(): string {
   return `2001:db8:${a!.toString(16)}:${b!.toString(16)}`;
 }
 
+/** A fresh unknown email each time: wrong passwords for one email are throttled on their own (429 after 5). */
 function loginBody(w: World) {
-  return { tenantId: w.tenantId, email: "nobody@example.com", password: "a wrong password" };
+  return { tenantId: w.tenantId, email: `nobody-${crypto.randomUUID()}@example.com`, password: "a wrong password" };
 }
 
 function expectTooManyRequests(res: { status: number; body: any; res: Response }) {

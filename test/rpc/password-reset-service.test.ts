@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { isPasswordResetServiceError } from "edge-password-reset/rpc";
 import { callJson } from "../support/api";
+import { setPolicy } from "../support/codes";
 import { createUser, scopedToken, world } from "../support/fixtures";
 import { emailAuthCodeOf, verificationCodeOf, waitForMail } from "../support/mailbox";
-import { setPolicy } from "../support/codes";
 import { BREACHED, BREACHED_PASSWORD, PROVIDER_DOWN_PASSWORD } from "../support/pwned-passwords";
 import { setStrategy } from "../support/reset";
 import { boundWorld, rpc, unboundRpc } from "../support/rpc";
@@ -146,6 +146,19 @@ describe("RPC from another Worker over a service binding", () => {
       await setPolicy(w, { breachedCheckFailure: null });
     }
     expect((await rpc.resetPassword({ passwordResetCode, newPassword: "password two" })).result).toBe("PASSWORD_UPDATED");
+  });
+
+  it("a throttled login throws 429 with when to retry; at the hard stop, 429 that no retry helps", async () => {
+    const w = await boundWorld();
+    await setPolicy(w, { passwordFailuresBeforeDelay: 0, passwordFailureDelaySeconds: 60, passwordFailureMaxDelaySeconds: 3600 });
+    await createUser(w, "rpc-throttle@example.com", "password one");
+    const attempt = (password: string) => rpc.login({ tenantId: w.tenantId, email: "rpc-throttle@example.com", password });
+    expect(await attempt("a wrong password")).toEqual({ result: "INVALID_CREDENTIALS" });
+    const throttled = await failure(attempt("password one"));
+    expect(throttled).toMatchObject({ status: 429, code: "too_many_attempts", retryable: true });
+    expect(throttled.retryAfter).toBeGreaterThan(100);
+    await setPolicy(w, { passwordFailureLimit: 1 });
+    expect(await failure(attempt("password one"))).toMatchObject({ status: 429, code: "password_reset_required", retryable: false, retryAfter: null });
   });
 
   it("acts only inside the bound application", async () => {

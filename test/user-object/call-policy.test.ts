@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { POLICY_DEFAULTS } from "../../src/policy/password-reset-policy";
 import { USER_OBJECT_ATTEMPTS, mayRetry, retryDelayMs } from "../../src/user-object/call-policy";
 import { isIdempotent } from "../../src/user-object/stub";
 
@@ -31,13 +32,13 @@ describe("retrying a call to the user's object", () => {
 });
 
 describe("which calls are idempotent", () => {
-  const policy = { passwordMinLength: 8, passwordMaxLength: 256 };
+  const policy = POLICY_DEFAULTS;
   it("a reset's password change, which carries its code's id; not Change Password's", () => {
     expect(isIdempotent("changePassword", [{ newPassword: "p", policy, expectedCredentialVersion: 1, codeId: "c" }])).toBe(true);
     expect(isIdempotent("changePassword", [{ newPassword: "p", policy, currentPassword: "q" }])).toBe(false);
   });
   it("not login, refresh (rotation) or initialize; reads, revocations of one session, status and delete are", () => {
-    expect(isIdempotent("login", ["p", { applicationId: "a", tenantId: "t", clientId: "c", idleTtlSeconds: 1, absoluteTtlSeconds: 1 }])).toBe(false);
+    expect(isIdempotent("login", ["p", { applicationId: "a", tenantId: "t", clientId: "c", idleTtlSeconds: 1, absoluteTtlSeconds: 1 }, policy])).toBe(false);
     expect(isIdempotent("refresh", ["secret", "c"])).toBe(false);
     expect(isIdempotent("initialize", [null, "ACTIVE"])).toBe(false);
     expect(isIdempotent("sessionStatus", ["s"])).toBe(true);

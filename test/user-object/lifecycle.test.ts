@@ -4,12 +4,13 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../src/crypto/random";
+import { POLICY_DEFAULTS } from "../../src/policy/password-reset-policy";
 import { callJson } from "../support/api";
 import { createUser, world } from "../support/fixtures";
 import { loginOk } from "../support/sessions";
 
 const stubOf = (userId: string) => env.USERS.get(env.USERS.idFromName(userId));
-const POLICY = { passwordMinLength: 8, passwordMaxLength: 256 };
+const POLICY = POLICY_DEFAULTS;
 const GRANT = { applicationId: "a", tenantId: "t", clientId: "c", idleTtlSeconds: 600, absoluteTtlSeconds: 3600 };
 
 function storage(userId: string) {
@@ -34,7 +35,7 @@ describe("an object no user creation initialised", () => {
     const id = newId();
     const stub = stubOf(id);
     expect(await stub.credentialVersion()).toBeNull();
-    expect(await stub.login("any password", GRANT)).toEqual({ outcome: "INVALID_CREDENTIALS" });
+    expect(await stub.login("any password", GRANT, POLICY)).toEqual({ outcome: "INVALID_CREDENTIALS" });
     expect((await stub.changePassword({ newPassword: "a new password", policy: POLICY, expectedCredentialVersion: 0 })).outcome).not.toBe("UPDATED");
     expect((await stub.changePassword({ newPassword: "a new password", policy: POLICY, currentPassword: "x" })).outcome).not.toBe("UPDATED");
     expect(await stub.refresh("secret", "c")).toEqual({ outcome: "INVALID" });
@@ -85,6 +86,6 @@ describe("a deleted user's object", () => {
     expect((second.credential[0] as { credential_version: number }).credential_version).toBeGreaterThanOrEqual(
       (first.credential[0] as { credential_version: number }).credential_version,
     );
-    expect(await stubOf(user.id).login("password two", GRANT)).toEqual({ outcome: "INVALID_CREDENTIALS" });
+    expect(await stubOf(user.id).login("password two", GRANT, POLICY)).toEqual({ outcome: "INVALID_CREDENTIALS" });
   });
 });

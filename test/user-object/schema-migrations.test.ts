@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import migrations from "../../src/user-object/migrations/migrations";
-import { credential, pendingEmails, refreshTokens, sessions } from "../../src/user-object/schema";
+import { credential, passwordFailures, pendingEmails, refreshTokens, sessions } from "../../src/user-object/schema";
 import { createUser, world } from "../support/fixtures";
 import { login, loginOk } from "../support/sessions";
 
@@ -22,7 +22,7 @@ describe("the user object's schema", () => {
     const user = await createUser(w, "schema@example.com", "password one");
     const applied = await sql<{ n: number }>(user.id, "SELECT count(*) AS n FROM __drizzle_migrations");
     expect(applied[0]?.n).toBe(migrations.journal.entries.length);
-    for (const table of [credential, sessions, refreshTokens, pendingEmails]) {
+    for (const table of [credential, sessions, refreshTokens, pendingEmails, passwordFailures]) {
       const { name, columns } = getTableConfig(table);
       const actual = await sql<{ name: string }>(user.id, `SELECT name FROM pragma_table_info('${name}')`);
       expect(actual.map((c) => c.name).sort()).toEqual(columns.map((c) => c.name).sort());
@@ -43,7 +43,7 @@ describe("the user object's schema", () => {
         refresh_tokens: "token_hash, session_id, epoch, created_at, rotated_at, revoked_at",
       };
       const rows = Object.entries(baseline).map(([table, columns]) => ({ table, columns, rows: [...db.exec(`SELECT ${columns} FROM ${table}`).raw()] }));
-      for (const table of ["credential", "sessions", "refresh_tokens", "pending_emails", "__drizzle_migrations"]) db.exec(`DROP TABLE ${table}`);
+      for (const table of ["credential", "sessions", "refresh_tokens", "pending_emails", "password_failures", "__drizzle_migrations"]) db.exec(`DROP TABLE ${table}`);
       for (const statement of migrations.migrations.m0000!.split("--> statement-breakpoint")) db.exec(statement);
       for (const { table, columns, rows: values } of rows) {
         for (const row of values) db.exec(`INSERT INTO ${table} (${columns}) VALUES (${row.map(() => "?").join(", ")})`, ...row);

@@ -18,7 +18,8 @@ export const changePasswordRoutes = router().openapi(
     security: bearerSecurity,
     middleware: [requireCaller({ permission: "change-password-workflow:execute" })] as const,
     request: jsonBody(ChangePasswordBody),
-    responses: { 200: jsonResponse(ChangePasswordResponse, "The outcome, in `result`."), ...errorResponses(404, 503) },
+    rateLimited: true,
+    responses: { 200: jsonResponse(ChangePasswordResponse, "The outcome, in `result`."), ...errorResponses(404, 429, 503) },
   }),
   async (c) => {
     const body = c.req.valid("json");

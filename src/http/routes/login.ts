@@ -39,7 +39,7 @@ export const loginRoutes = router().openapi(
     middleware: [requireCaller({ permission: "login:execute" }), rateLimit("login")] as const,
     rateLimited: true,
     request: { ...jsonBody(LoginBody), headers: EndUserIpHeaders },
-    responses: { 200: jsonResponse(LoginResponse, "The outcome, in `result`."), ...errorResponses(404) },
+    responses: { 200: jsonResponse(LoginResponse, "The outcome, in `result`."), ...errorResponses(404, 429) },
   }),
   async (c) => {
     const caller = c.var.caller;

@@ -25,6 +25,7 @@ export const InternalErrorBody = z
 const DESCRIPTIONS = {
   404: "Unknown id, or outside the caller's boundary.",
   409: "A duplicate.",
+  429: "`too_many_requests`: the caller is over a rate limit. `too_many_attempts`: too many wrong passwords in a row for this user (policy `passwordFailure…`). Both with Retry-After. At the hard stop, `password_reset_required` without Retry-After: only a password reset or change lets the password be tried again.",
   503: "A dependency is unavailable; nothing was changed. Retry after Retry-After seconds. `service_unavailable`: storage. `breached_check_unavailable`: the breached-password check could not answer and the tenant's policy sets breachedCheckFailure to closed.",
 } as const;
 

@@ -34,6 +34,10 @@ export const PolicyPatch = z
       description:
         "When the breached-password check cannot answer (unreachable, 3 s timeout, an error or an answer that is not a range): `open` judges the password on the other rules and logs the failure; `closed` refuses the change with 503 `breached_check_unavailable` and Retry-After, changing nothing. Default open.",
     }),
+    passwordFailuresBeforeDelay: int(0, 20, "Wrong passwords in a row (login and Change Password's current password, per user) answered without delay. Default 5."),
+    passwordFailureDelaySeconds: int(1, 60, "The wait after the first delayed failure; it doubles with each further one. Over it: 429 with Retry-After. Default 1."),
+    passwordFailureMaxDelaySeconds: int(1, 86400, "The longest wait between attempts. Not below passwordFailureDelaySeconds. Default 900."),
+    passwordFailureLimit: int(1, 100, "Consecutive wrong passwords after which the password cannot be tried until it is reset or changed (429 `password_reset_required`). NIST SP 800-63B allows at most 100. Default 100."),
   })
   .partial()
   .strict();
@@ -64,5 +68,9 @@ export const EffectivePolicy = z
     forgotPasswordTurnstile: z.boolean(),
     checkBreachedPasswords: z.boolean(),
     breachedCheckFailure: z.enum(["open", "closed"]),
+    passwordFailuresBeforeDelay: z.number().int(),
+    passwordFailureDelaySeconds: z.number().int(),
+    passwordFailureMaxDelaySeconds: z.number().int(),
+    passwordFailureLimit: z.number().int(),
   })
   .openapi("EffectivePasswordResetPolicy");

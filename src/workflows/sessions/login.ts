@@ -1,14 +1,18 @@
 // Login: verify the password in the user's object and open a session there. An unknown or
-// inactive email spends one PBKDF2 on a decoy hash, so both failures take similar time.
+// inactive email spends one PBKDF2 on a decoy hash, so both failures take similar time, and its
+// attempts are counted and throttled like a user's (decoy-failures.ts), so a 429 tells nothing.
 import { USER_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
 import { END_USER_PERMISSIONS } from "../../auth/permissions";
 import type { ServiceConfig } from "../../config/service-config";
+import { tooManyAttempts } from "../../http/errors";
 import { DECOY_PASSWORD_HASH, verifyPassword } from "../../crypto/password-hash";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
-import { findUserByEmail } from "../../directory/users";
+import { emailKey, findUserByEmail } from "../../directory/users";
 import { callUserObject } from "../../user-object/stub";
 import type { WorkflowDeps } from "../deps";
+import { subjectKeys } from "../password-reset/code-store";
+import { countDecoyAttempt } from "./decoy-failures";
 import { formatRefreshToken } from "./refresh-token";
 
 export type LoginAnswer =
@@ -19,6 +23,9 @@ export type LoginAnswer =
 export async function login({ env, config, db }: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
+    const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
+    const verdict = await countDecoyAttempt(db, subject!, policy, Date.now());
+    if (!verdict.allowed) throw tooManyAttempts(verdict.retryAfterSeconds);
     await verifyPassword(password, DECOY_PASSWORD_HASH, config.passwordPeppers);
     return { result: "INVALID_CREDENTIALS" };
   }
@@ -28,7 +35,8 @@ export async function login({ env, config, db }: WorkflowDeps, clientId: string,
     clientId,
     idleTtlSeconds: policy.sessionIdleTtlSeconds,
     absoluteTtlSeconds: policy.sessionAbsoluteTtlSeconds,
-  });
+  }, policy);
+  if (outcome.outcome === "TOO_MANY_ATTEMPTS") throw tooManyAttempts(outcome.retryAfterSeconds);
   if (outcome.outcome !== "SUCCESS") return { result: "INVALID_CREDENTIALS" };
   const accessToken = await userAccessToken(config, {
     userId: user.id,

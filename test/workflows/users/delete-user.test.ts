@@ -3,6 +3,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import { POLICY_DEFAULTS } from "../../../src/policy/password-reset-policy";
 import { callJson } from "../../support/api";
 import { createUser, world, type World } from "../../support/fixtures";
 import { adminLinkCode, emailAuthCode, otp, reset, setStrategy } from "../../support/reset";
@@ -94,7 +95,7 @@ describe("deleting a user", () => {
     for (const version of [0, before, before + 1]) {
       const outcome = await stubOf(user.id).changePassword({
         newPassword: NEW,
-        policy: { passwordMinLength: 8, passwordMaxLength: 256 },
+        policy: POLICY_DEFAULTS,
         expectedCredentialVersion: version,
       });
       expect(outcome.outcome).not.toBe("UPDATED");
