@@ -26,5 +26,3 @@ export function actorOf(caller: Caller | undefined): Actor {
   if (caller.kind === "user") return { kind: "user", id: caller.userId };
   return { kind: "client", id: caller.clientId };
 }
-
-export const SYSTEM_CONTEXT: AuditContext = { actor: { kind: "system" }, requestId: null, ip: null, userAgent: null };

@@ -45,7 +45,7 @@ const Cursor = z
   .refine((s) => decodeCursor(s) !== null, { message: "Not a cursor this service handed out." })
   .openapi({ description: "The `nextCursor` of the previous page." });
 
-export const AuditEventsQuery = z.object({
+const AuditEventsQuery = z.object({
   type: z.enum(AUDIT_EVENT_TYPES).optional().openapi({ description: "Only events of this type." }),
   from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only events at or after this time." }),
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only events before this time." }),
