@@ -8,6 +8,7 @@ export const AUDIT_EVENT_TYPES = [
   "otp.locked",
   "sessions.revoked",
   "password.changed",
+  "password_failures.exceeded",
   "client.created",
   "policy.changed",
   "user.deactivated",
@@ -35,6 +36,8 @@ export type AuditEvent =
   | Detailed<"otp.locked", { maxAttempts: number }>
   | Detailed<"sessions.revoked", { scope: "sessions" | "refresh_tokens" }>
   | Detailed<"password.changed", Record<string, never>>
+  /** An attempt refused for wrong passwords in a row; `retryAfterSeconds` null: only a reset lets the password be tried again. */
+  | Detailed<"password_failures.exceeded", { via: "login" | "change_password"; retryAfterSeconds: number | null; resetRequired: boolean }>
   | Detailed<"client.created", { clientId: string; permissions: string[] }>
   /** `values`: what the PATCH set each field to (null: inherit). */
   | Detailed<"policy.changed", { level: "application" | "tenant"; fields: string[]; values: Record<string, unknown> }>

@@ -1,5 +1,6 @@
 // Change Password: the signed-in user proves the current password; the same policy, revocation
 // and Password Updated email as a reset apply, in the same Durable Object transaction.
+import { recordPasswordFailuresExceeded } from "../audit/password-failures";
 import { recordAuditEventAfter } from "../audit/record";
 import type { User } from "../directory/users";
 import { tooManyAttempts } from "../http/errors";
@@ -24,7 +25,10 @@ export async function changePassword(
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail ?? false,
     currentPassword: input.currentPassword,
   });
-  if (outcome.outcome === "TOO_MANY_ATTEMPTS") throw tooManyAttempts(outcome.retryAfterSeconds);
+  if (outcome.outcome === "TOO_MANY_ATTEMPTS") {
+    recordPasswordFailuresExceeded(deps, user, "change_password", outcome.retryAfterSeconds);
+    throw tooManyAttempts(outcome.retryAfterSeconds);
+  }
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CURRENT_PASSWORD" };
   deps.waitUntil(retireOpenCodes(db, user.id).catch((e) => logBackgroundFailure("change_password.retire_failed", e)));

@@ -7,7 +7,7 @@ import { CLIENT_HEADERS, expectNoSecretInAuditRows, waitForAuditEvents } from ".
 import { waitForMail, verificationCodeOf } from "../support/mailbox";
 import { adminLinkCode, RESET, setStrategy } from "../support/reset";
 import { loginOk } from "../support/sessions";
-import { wrongCode } from "../support/codes";
+import { setPolicy, wrongCode } from "../support/codes";
 
 /** A client with just these permissions: its id and token. */
 async function scopedClient(w: World, permissions: string[]) {
@@ -105,5 +105,34 @@ describe("the audit trail", () => {
     expect((await waitForAuditEvents(w.applicationId, w.token, "user.deleted"))[0]).toMatchObject({ userId: user.id, tenantId: w.tenantId });
 
     await expectNoSecretInAuditRows([PASSWORD, CHANGED_PASSWORD, session.accessToken, session.refreshToken, again.refreshToken, w.clientSecret]);
+  });
+
+  it("records wrong passwords over the policy's threshold, at login and at Change Password, without the password", async () => {
+    const w = await world();
+    await setPolicy(w, { passwordFailuresBeforeDelay: 1 });
+    const user = await createUser(w, "guessed@example.com", PASSWORD);
+    const session = await loginOk(w, user.email, PASSWORD);
+    const attempt = () => callJson("POST", "/api/v1/login", { token: w.token, headers: CLIENT_HEADERS, body: { tenantId: w.tenantId, email: user.email, password: "a wrong guess 1" } });
+    expect((await attempt()).body.result).toBe("INVALID_CREDENTIALS");
+    const refused = await attempt();
+    expect(refused.status).toBe(429);
+    const [exceeded] = await waitForAuditEvents(w.applicationId, w.token, "password_failures.exceeded");
+    expect(exceeded).toMatchObject({
+      userId: user.id,
+      tenantId: w.tenantId,
+      actor: { kind: "client", id: w.clientId },
+      ip: "203.0.113.7",
+      requestId: refused.res.headers.get("X-Request-Id"),
+      detail: { via: "login", resetRequired: false },
+    });
+    // Change Password's current password counts in the same row of failures.
+    const change = await callJson("POST", "/api/v1/change-password", {
+      token: session.accessToken,
+      body: { userId: user.id, currentPassword: "another wrong guess", newPassword: CHANGED_PASSWORD },
+    });
+    expect(change.status).toBe(429);
+    const [viaChange] = await waitForAuditEvents(w.applicationId, w.token, "password_failures.exceeded", 2);
+    expect(viaChange).toMatchObject({ userId: user.id, actor: { kind: "user", id: user.id }, detail: { via: "change_password" } });
+    await expectNoSecretInAuditRows(["a wrong guess 1", "another wrong guess", PASSWORD, CHANGED_PASSWORD, session.accessToken]);
   });
 });

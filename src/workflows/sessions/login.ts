@@ -10,6 +10,7 @@ import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
 import { emailKey, findUserByEmail } from "../../directory/users";
 import { callUserObject } from "../../user-object/stub";
+import { recordPasswordFailuresExceeded } from "../../audit/password-failures";
 import type { WorkflowDeps } from "../deps";
 import { subjectKeys } from "../password-reset/code-store";
 import { countDecoyAttempt } from "./decoy-failures";
@@ -20,7 +21,8 @@ export type LoginAnswer =
   | { result: "INVALID_CREDENTIALS" };
 
 /** `clientId`: the M2M client logging the user in; the session's tokens are issued to it. */
-export async function login({ env, config, db }: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
+export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
+  const { env, config, db } = deps;
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
@@ -36,7 +38,10 @@ export async function login({ env, config, db }: WorkflowDeps, clientId: string,
     idleTtlSeconds: policy.sessionIdleTtlSeconds,
     absoluteTtlSeconds: policy.sessionAbsoluteTtlSeconds,
   }, policy);
-  if (outcome.outcome === "TOO_MANY_ATTEMPTS") throw tooManyAttempts(outcome.retryAfterSeconds);
+  if (outcome.outcome === "TOO_MANY_ATTEMPTS") {
+    recordPasswordFailuresExceeded(deps, user, "login", outcome.retryAfterSeconds);
+    throw tooManyAttempts(outcome.retryAfterSeconds);
+  }
   if (outcome.outcome !== "SUCCESS") return { result: "INVALID_CREDENTIALS" };
   const accessToken = await userAccessToken(config, {
     userId: user.id,
