@@ -51,15 +51,18 @@ const started = new Date();
 const budgetSeconds = Number(process.env.BENCH_BUDGET_S ?? 540);
 const deadline = started.getTime() + budgetSeconds * 1000;
 /** Kept back from the timed phases: the D1 filler, the "large" scaling cases and shutting down. */
-const RESERVE_MS = 75_000;
+const RESERVE_MS = 45_000;
 /** Of the budget, what provisioning the reset users and their codes may take. */
 const PROVISION_SHARE = 0.25;
-/** Timed phases still to run, for their share of the time left (with the peer; fewer without it only gives each more). */
-let phasesLeft = 23;
-/** The time the next timed phase may use: an equal share of what is left before the reserve. */
-const phase = () => {
-  const maxMs = Math.max(3_000, (deadline - RESERVE_MS - Date.now()) / phasesLeft);
-  phasesLeft = Math.max(1, phasesLeft - 1);
+/**
+ * Weights of the timed phases still to run: our 4 reset phases 3 each, the peer's 4 reset phases
+ * 2 each, the other 15 (floors, the four known/unknown runs, refresh, introspect) 1 each.
+ */
+let weightLeft = 4 * 3 + 4 * 2 + 15;
+/** The time the next timed phase may use: its weighted share of what is left before the reserve. */
+const phase = (weight = 1) => {
+  const maxMs = Math.max(3_000, ((deadline - RESERVE_MS - Date.now()) * weight) / Math.max(weight, weightLeft));
+  weightLeft = Math.max(0, weightLeft - weight);
   return { maxMs };
 };
 const log = (msg) => console.error(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(3)} s] ${msg}`);
@@ -161,8 +164,8 @@ async function main() {
   for (const c of Object.keys(N.resets).map(Number)) {
     log(`reset-password at concurrency ${c}`);
     await ours.refreshClientToken();
-    record(`reset.c${c}`, await drive(resetCodes[c], c, (code, i) => ours.reset(code, `a new bench password ${i}`), phase()));
-    if (peer) record(`peer.reset.c${c}`, await drive(peerTokens[c], c, (token, i) => peer.reset(token, `a new bench password ${i}`), phase()));
+    record(`reset.c${c}`, await drive(resetCodes[c], c, (code, i) => ours.reset(code, `a new bench password ${i}`), phase(3)));
+    if (peer) record(`peer.reset.c${c}`, await drive(peerTokens[c], c, (token, i) => peer.reset(token, `a new bench password ${i}`), phase(2)));
   }
 
   log("request-password-reset at concurrency 16, known and unknown emails interleaved");
