@@ -55,10 +55,11 @@ const RESERVE_MS = 45_000;
 /** Of the budget, what provisioning the reset users and their codes may take. */
 const PROVISION_SHARE = 0.25;
 /**
- * Weights of the timed phases still to run: our 4 reset phases 3 each, the peer's 4 reset phases
- * 2 each, the other 15 (floors, the four known/unknown runs, refresh, introspect) 1 each.
+ * Weights of the timed phases still to run: our 4 reset phases 6 each, the peer's 4 reset phases
+ * 4 each, the other 15 (floors, the four known/unknown runs, refresh, introspect) 1 each. The
+ * reset phases come first and the others mostly finish before their share, so resets get most.
  */
-let weightLeft = 4 * 3 + 4 * 2 + 15;
+let weightLeft = 4 * 6 + 4 * 4 + 15;
 /** The time the next timed phase may use: its weighted share of what is left before the reserve. */
 const phase = (weight = 1) => {
   const maxMs = Math.max(3_000, ((deadline - RESERVE_MS - Date.now()) * weight) / Math.max(weight, weightLeft));
@@ -164,8 +165,8 @@ async function main() {
   for (const c of Object.keys(N.resets).map(Number)) {
     log(`reset-password at concurrency ${c}`);
     await ours.refreshClientToken();
-    record(`reset.c${c}`, await drive(resetCodes[c], c, (code, i) => ours.reset(code, `a new bench password ${i}`), phase(3)));
-    if (peer) record(`peer.reset.c${c}`, await drive(peerTokens[c], c, (token, i) => peer.reset(token, `a new bench password ${i}`), phase(2)));
+    record(`reset.c${c}`, await drive(resetCodes[c], c, (code, i) => ours.reset(code, `a new bench password ${i}`), phase(6)));
+    if (peer) record(`peer.reset.c${c}`, await drive(peerTokens[c], c, (token, i) => peer.reset(token, `a new bench password ${i}`), phase(4)));
   }
 
   log("request-password-reset at concurrency 16, known and unknown emails interleaved");
