@@ -21,6 +21,11 @@ export default defineConfig(async () => {
           // production one (test/http/rate-limits.test.ts); wrangler.toml's own stay as configured.
           ratelimits: { TEST_RATE_LIMIT_TWO: { namespace_id: "9002", simple: { limit: 2, period: 60 } } },
           serviceBindings: { HOST_APP: "host-app" },
+          // wrangler.toml's queues, with a shorter wait for a batch to fill: tests send one job at a time.
+          queueConsumers: {
+            "edge-password-reset-email": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 5, deadLetterQueue: "edge-password-reset-email-dlq" },
+            "edge-password-reset-email-dlq": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 10 },
+          },
           // Outbound fetches (an external issuer's JWKS) go to the host app instead of the internet.
           outboundService: "host-app",
           workers: [

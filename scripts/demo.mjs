@@ -90,10 +90,12 @@ show('Log in with the new password "third password 3"', await tryLogin(token, em
 const link = await api("POST", "/api/v1/password-reset/create-password-reset-link", { token, body: { userId: user.id } });
 show("Create an admin reset link", link);
 const passwordResetCode = new URL(link.passwordResetLink).searchParams.get("passwordResetCode");
+since = new Date().toISOString();
 show('Reset with its passwordResetCode to "fourth password 4"', await api("POST", "/api/v1/password-reset/reset-password", { token, body: { passwordResetCode, newPassword: "fourth password 4" } }));
 show('Log in with the old password "third password 3"', await tryLogin(token, email, "third password 3"));
 show('Log in with the new password "fourth password 4"', await tryLogin(token, email, "fourth password 4"));
 
+// Mail goes through the email queue: wait for the last reset's Password Updated email.
 await newestMail(email, "PASSWORD_UPDATED", since);
 const { items } = await api("GET", `/dev/mailbox?to=${encodeURIComponent(email)}`);
 show(`The mailbox of ${email}, newest first`, items.map((m) => `${m.createdAt}  ${m.template.padEnd(20)} ${m.subject}`).join("\n"));

@@ -1,4 +1,6 @@
 import { database } from "./db/client";
+import { consumeEmailBatch } from "./email/delivery/consumer";
+import type { EmailJob } from "./email/message";
 import { app } from "./http/app";
 import { pruneExpiredRows } from "./workflows/retention";
 
@@ -7,6 +9,9 @@ export { PasswordResetService } from "./rpc/password-reset-service";
 
 export default {
   fetch: app.fetch,
+  async queue(batch, env) {
+    await consumeEmailBatch(batch as MessageBatch<EmailJob>, env);
+  },
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(pruneExpiredRows(database(env), controller.scheduledTime));
   },

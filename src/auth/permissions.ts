@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   /** Send X-End-User-IP: the end user's address, whose budget the call then spends too. */
   "end-user-ip:assert",
   "audit-event:read",
+  "email-delivery:read",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,5 +1,5 @@
 // The D1 schema. D1 holds what is looked up across users (directories, policies, one-time codes,
-// the outbox); each user's credential, sessions and refresh tokens live in that user's Durable
+// email delivery status); each user's credential, sessions and refresh tokens live in that user's Durable
 // Object instead (see src/user-object). Times are epoch milliseconds.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
@@ -142,21 +142,53 @@ export const decoyPasswordFailures = sqliteTable("decoy_password_failures", {
   lastFailedAt: integer("last_failed_at").notNull(),
 });
 
-/** Rendered mail waiting for delivery. In development the /dev/mailbox route reads it. */
-export const outboxEmails = sqliteTable(
-  "outbox_emails",
+export const EMAIL_TEMPLATES = ["PASSWORD_RESET_LINK", "PASSWORD_RESET_OTP", "PASSWORD_UPDATED"] as const;
+export const DELIVERY_STATUSES = ["sending", "retrying", "sent", "failed", "dead"] as const;
+
+/**
+ * One row per email job the queue consumer worked on: what was sent to whom and how it went.
+ * Never the body, which may carry a live code. `failed` is a permanent provider error (retrying
+ * cannot help); `dead` means every retry failed and the dead-letter queue took the message.
+ */
+export const emailDeliveries = sqliteTable(
+  "email_deliveries",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    template: text("template", { enum: EMAIL_TEMPLATES }).notNull(),
+    to: text("to_address").notNull(),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** A provider error code or an error class name; never a message, which may echo the body. */
+    lastError: text("last_error"),
+    /** While `retrying`: when the queue will offer the job again (exponential backoff). */
+    nextAttemptAt: integer("next_attempt_at"),
+    provider: text("provider"),
+    providerMessageId: text("provider_message_id"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("email_deliveries_application_time").on(t.applicationId, t.createdAt), index("email_deliveries_application_status").on(t.applicationId, t.status, t.createdAt)],
+);
+
+/**
+ * The development mailbox: mail as the user would read it, codes included. Only the dev-mailbox
+ * provider writes here, and it refuses to unless ENVIRONMENT=development.
+ */
+export const devMailbox = sqliteTable(
+  "dev_mailbox",
   {
     id: text("id").primaryKey(),
     applicationId: text("application_id").notNull(),
     to: text("to_address").notNull(),
-    template: text("template", { enum: ["PASSWORD_RESET_LINK", "PASSWORD_RESET_OTP", "PASSWORD_UPDATED"] }).notNull(),
+    template: text("template", { enum: EMAIL_TEMPLATES }).notNull(),
     subject: text("subject").notNull(),
     text: text("text_body").notNull(),
     html: text("html_body").notNull(),
     createdAt: createdAt(),
-    sentAt: integer("sent_at"),
   },
-  (t) => [index("outbox_emails_to_time").on(t.to, t.createdAt)],
+  (t) => [index("dev_mailbox_to_time").on(t.to, t.createdAt)],
 );
 
 /** Branding columns shared by the application and tenant levels; null means "inherit". */

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { publicBaseUrl } from "../config/public-origin";
 import type { ServiceConfig } from "../config/service-config";
 import { secretsEqual } from "../crypto/constant-time";
-import { readOutbox } from "../email/outbox";
+import { readDevMailbox } from "../email/providers/dev-mailbox";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, forbidden, missingToken, notFound } from "../http/errors";
 import { bearerToken } from "../http/middleware/authenticate";
@@ -32,10 +32,10 @@ export const devRoutes = new Hono<AppEnv>()
     if (c.env.ENVIRONMENT !== "development") throw notFound("Route");
     await next();
   })
-  /** The local mailbox: what the outbox holds, newest first, optionally for one address. */
+  /** The local mailbox: what the dev-mailbox provider delivered, newest first, optionally for one address. */
   .get("/mailbox", async (c) => {
     const to = c.req.query("to");
-    const rows = await readOutbox(c.var.db, to);
+    const rows = await readDevMailbox(c.var.db, to);
     return c.json({
       items: rows.map((m) => ({
         to: m.to,

@@ -1,13 +1,52 @@
-export type EmailTemplate = "PASSWORD_RESET_LINK" | "PASSWORD_RESET_OTP" | "PASSWORD_UPDATED";
+import type { Language } from "../copy/catalog";
+import type { EMAIL_TEMPLATES } from "../db/schema";
 
-/** A rendered email, as it is stored in the outbox. */
-export interface EmailMessage {
+export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
+
+/**
+ * A message on the email queue: what to send to whom, never a live secret. Queue messages outlive
+ * their delivery (retries, the dead-letter queue), so a reset job carries at most the keyed hash of
+ * the requestCode the caller holds; the consumer creates the emailed code itself.
+ */
+export type EmailJob = PasswordResetJob | PasswordUpdatedJob;
+
+interface JobBase {
+  /** Also the delivery's id: a job delivered twice is sent once. */
   id: string;
   applicationId: string;
+  tenantId: string;
   to: string;
-  template: EmailTemplate;
+  /** When the job was created: a reset request's time decides which request supersedes which. */
+  createdAt: number;
+}
+
+export interface PasswordResetJob extends JobBase {
+  kind: "PASSWORD_RESET";
+  template: "PASSWORD_RESET_LINK" | "PASSWORD_RESET_OTP";
+  /** OTP: keyed hash of the requestCode in the answer; null for LINK. */
+  requestCodeHash: string | null;
+  /** The hosted page's language when a page asked; null: the tenant's default. */
+  language: Language | null;
+}
+
+export interface PasswordUpdatedJob extends JobBase {
+  kind: "PASSWORD_UPDATED";
+  template: "PASSWORD_UPDATED";
+  loginUrl: string | null;
+}
+
+export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
-  createdAt: number;
+}
+
+/** A rendered email, as a provider receives it. */
+export interface OutgoingEmail extends RenderedEmail {
+  deliveryId: string;
+  applicationId: string;
+  template: EmailTemplate;
+  to: string;
+  /** Display name of the sender: the tenant's branded display name. */
+  fromName: string;
 }

@@ -74,7 +74,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       if (body.clientId && !(await clientOfApplication(s.db, body.clientId, tenant.applicationId))) {
         throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
       }
-      return requestPasswordReset(s, tenant, body.email, publicBaseUrl(s.env));
+      return requestPasswordReset(s, tenant, body.email);
     });
   }
 

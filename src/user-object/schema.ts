@@ -12,7 +12,7 @@
 //   refresh_epoch       likewise for refresh tokens alone.
 // A password change bumps all three and queues its email in `pending_emails` in the same
 // transactionSync, so "password changed, everything revoked, notice queued" commits whole.
-// The alarm delivers pending emails to the D1 outbox and sweeps rows the epochs made dead.
+// The alarm puts pending emails on the email queue and sweeps rows the epochs made dead.
 // Times are epoch milliseconds.
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -68,7 +68,7 @@ export const refreshTokens = sqliteTable(
 /** Password Updated mail committed with the change, waiting for the alarm to relay it. */
 export const pendingEmails = sqliteTable("pending_emails", {
   id: text("id").primaryKey(),
-  /** The EmailMessage as JSON. */
+  /** The Password Updated email job (src/email/message.ts) as JSON: no secret. */
   message: text("message").notNull(),
   createdAt: integer("created_at").notNull(),
   /** Failed relay attempts so far: the alarm backs off by it and never gives up. */

@@ -5,8 +5,8 @@ import { serviceConfig } from "../config/service-config";
 import type { Keyring } from "../crypto/keyring";
 import { DECOY_PASSWORD_HASH, hashPassword, normalizePassword, verifyPassword } from "../crypto/password-hash";
 import { newId, randomToken } from "../crypto/random";
-import { insertOutboxEmails } from "../email/outbox";
-import type { EmailMessage } from "../email/message";
+import type { PasswordUpdatedJob } from "../email/message";
+import { enqueueEmails } from "../email/queue";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../policy/password-rules";
 import { ROTATED_TOKEN_RETENTION_MS, earliest, relayRetryDelayMs } from "./housekeeping";
@@ -58,7 +58,7 @@ export interface ChangePasswordInput {
   codeId?: string;
   /** Change Password: the password the user says is current. */
   currentPassword?: string;
-  notification?: EmailMessage;
+  notification?: PasswordUpdatedJob;
 }
 
 export type LoginOutcome =
@@ -475,7 +475,7 @@ export class UserDurableObject extends DurableObject<Env> {
     });
   }
 
-  /** Delivers queued emails to the D1 outbox, then sweeps rows that epochs and expiry made dead. */
+  /** Puts pending emails on the email queue, then sweeps rows that epochs and expiry made dead. */
   override async alarm(): Promise<void> {
     if (!this.credential()) return;
     const relayRetryAt = await this.relayPendingMail();
@@ -493,7 +493,7 @@ export class UserDurableObject extends DurableObject<Env> {
     const pending = this.db.select().from(pendingEmails).orderBy(asc(pendingEmails.createdAt)).all();
     if (pending.length === 0) return null;
     try {
-      await insertOutboxEmails(this.env.DB, pending.map((p) => JSON.parse(p.message) as EmailMessage));
+      await enqueueEmails(this.env, pending.map((p) => JSON.parse(p.message) as PasswordUpdatedJob));
     } catch (e) {
       const attempts = Math.max(...pending.map((p) => p.attempts)) + 1;
       this.db.update(pendingEmails).set({ attempts }).run();
@@ -606,7 +606,7 @@ export class UserDurableObject extends DurableObject<Env> {
     this.db.delete(passwordFailures).run();
   }
 
-  private queueEmail(message: EmailMessage): void {
+  private queueEmail(message: PasswordUpdatedJob): void {
     this.db.insert(pendingEmails).values({ id: message.id, message: JSON.stringify(message), createdAt: message.createdAt }).run();
   }
 

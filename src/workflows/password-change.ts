@@ -29,7 +29,7 @@ export async function commitPasswordChange(
 ): Promise<{ outcome: ChangePasswordOutcome; policy: PasswordResetPolicy }> {
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const breached = await breachedUnderPolicy(env, policy, change.newPassword);
-  const notification = await passwordUpdatedNotice(db, user, policy, change.suppressPasswordUpdatedEmail);
+  const notification = passwordUpdatedNotice(user, policy, change.suppressPasswordUpdatedEmail);
   const outcome = await callUserObject(env, user.id, "changePassword", {
     newPassword: change.newPassword,
     policy,

@@ -1,20 +1,22 @@
-import { composeEmail } from "../email/compose";
-import { emailLookForTenant } from "../email/look";
-import type { EmailMessage } from "../email/message";
-import { passwordUpdatedEmail } from "../email/templates/password-updated";
-import type { Database } from "../db/client";
+import { newId } from "../crypto/random";
 import type { User } from "../directory/users";
+import type { PasswordUpdatedJob } from "../email/message";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 
-/** The Password Updated email, unless the caller suppressed it or the policy turned it off. */
-export async function passwordUpdatedNotice(
-  db: Database,
-  user: User,
-  policy: PasswordResetPolicy,
-  suppressed: boolean,
-): Promise<EmailMessage | undefined> {
+/**
+ * The Password Updated email job, unless the caller suppressed it or the policy turned it off.
+ * The user's object keeps it with the password change and puts it on the email queue afterwards.
+ */
+export function passwordUpdatedNotice(user: User, policy: PasswordResetPolicy, suppressed: boolean): PasswordUpdatedJob | undefined {
   if (suppressed || !policy.sendPasswordUpdatedEmail) return undefined;
-  const look = await emailLookForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
-  const rendered = passwordUpdatedEmail(look, { loginUrl: policy.loginUrl });
-  return composeEmail("PASSWORD_UPDATED", user.applicationId, user.email, rendered);
+  return {
+    kind: "PASSWORD_UPDATED",
+    id: newId(),
+    template: "PASSWORD_UPDATED",
+    applicationId: user.applicationId,
+    tenantId: user.tenantId,
+    to: user.email,
+    loginUrl: policy.loginUrl,
+    createdAt: Date.now(),
+  };
 }

@@ -9,6 +9,7 @@ import { type JWK, decodeProtectedHeader, exportJWK, generateKeyPair } from "jos
 import { describe, expect, it } from "vitest";
 import { call, callJson } from "../support/api";
 import { createUser, world, type World } from "../support/fixtures";
+import { queueConsumedWith } from "../support/email-queue";
 import { emailAuthCodeOf, waitForMail } from "../support/mailbox";
 import { loginOk } from "../support/sessions";
 import { TEST_SECRETS } from "../secrets";
@@ -46,8 +47,13 @@ async function refreshTokenHashes(userId: string): Promise<string[]> {
   );
 }
 
+/** The email queue's consumer, which issues the code, runs with the same values as the request. */
 async function requestLink(w: World, email: string, overrides: Overrides, n: number): Promise<string> {
-  const res = await callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, env: overrides, body: { tenantId: w.tenantId, email } });
+  const res = await callJson("POST", "/api/v1/password-reset/request-password-reset", {
+    token: w.token,
+    env: { ...overrides, EMAIL_QUEUE: queueConsumedWith(overrides) },
+    body: { tenantId: w.tenantId, email },
+  });
   expect(res.status).toBe(200);
   return emailAuthCodeOf(await waitForMail(email, "PASSWORD_RESET_LINK", n));
 }

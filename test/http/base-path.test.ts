@@ -6,6 +6,7 @@ import { call, callJson } from "../support/api";
 import { createUser, world } from "../support/fixtures";
 import { waitForMail } from "../support/mailbox";
 import { PageClient, formTokenOf } from "../support/page-client";
+import { queueConsumedWith } from "../support/email-queue";
 
 const MOUNTED = { env: { BASE_PATH: "/auth" } };
 
@@ -27,7 +28,8 @@ describe("BASE_PATH=/auth", () => {
     const bearer = token.body.access_token as string;
 
     const requested = await callJson("POST", "/auth/api/v1/password-reset/request-password-reset", {
-      ...MOUNTED,
+      // The queue's consumer runs mounted too, as it would in the same deployment.
+      env: { ...MOUNTED.env, EMAIL_QUEUE: queueConsumedWith(MOUNTED.env) },
       token: bearer,
       body: { tenantId: w.tenantId, email: "mounted@example.com" },
     });

@@ -1,13 +1,13 @@
 // The user object cleans up after itself: an alarm at the next expiry deletes rotated and expired
 // refresh tokens and ended sessions, also when no password ever changes; and the mail relay in
-// the alarm never gives up on a D1 failure, backing off instead of throwing.
+// the alarm never gives up when the email queue refuses, backing off instead of throwing.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ROTATED_TOKEN_RETENTION_MS, RELAY_RETRY_CEILING_MS, RELAY_RETRY_FIRST_MS, relayRetryDelayMs } from "../../src/user-object/housekeeping";
 import { clockAt, setPolicy } from "../support/codes";
 import { createUser, world } from "../support/fixtures";
-import { mailbox } from "../support/mailbox";
+import { mailbox, waitForMail } from "../support/mailbox";
 import { adminLinkCode, reset } from "../support/reset";
 import { loginOk, refresh } from "../support/sessions";
 
@@ -22,9 +22,8 @@ function rows(userId: string) {
   }));
 }
 
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await env.DB.exec("DROP TRIGGER IF EXISTS block_outbox");
 });
 
 describe("the user object's alarm", () => {
@@ -80,10 +79,23 @@ describe("the user object's alarm", () => {
 });
 
 describe("the mail relay in the alarm", () => {
-  async function changedWithOutboxDown(email: string) {
+  const refusingQueue = {
+    send: () => Promise.reject(new Error("queue unavailable")),
+    sendBatch: () => Promise.reject(new Error("queue unavailable")),
+  } as unknown as Queue;
+
+  /** Points the live object's EMAIL_QUEUE at `queue`: the fault is the queue's, the object is real. */
+  function objectQueue(userId: string, queue: Queue) {
+    return runInDurableObject(stubOf(userId), (instance) => {
+      const object = instance as unknown as { env: Env };
+      object.env = { ...object.env, EMAIL_QUEUE: queue };
+    });
+  }
+
+  async function changedWithQueueDown(email: string) {
     const w = await world();
     const user = await createUser(w, email, "password one");
-    await env.DB.exec("CREATE TRIGGER block_outbox BEFORE INSERT ON outbox_emails BEGIN SELECT RAISE(ABORT, 'injected'); END");
+    await objectQueue(user.id, refusingQueue);
     const code = await adminLinkCode(w, user.id);
     expect((await reset(w.token, { passwordResetCode: code, newPassword: "password two" })).body.result).toBe("PASSWORD_UPDATED");
     return user;
@@ -108,8 +120,8 @@ describe("the mail relay in the alarm", () => {
     return attempts;
   }
 
-  it("re-arms itself with a growing backoff on a D1 failure instead of throwing, and delivers once D1 is back", async () => {
-    const user = await changedWithOutboxDown("relay@example.com");
+  it("re-arms itself with a growing backoff when the queue refuses, instead of throwing, and delivers once it is back", async () => {
+    const user = await changedWithQueueDown("relay@example.com");
     const first = await firstFailedRelay(user.id);
     const waits: number[] = [];
     for (let i = 1; i <= 3; i++) {
@@ -126,24 +138,24 @@ describe("the mail relay in the alarm", () => {
     expect(waits[2]).toBeGreaterThan(waits[1]!);
     expect(await mailbox("relay@example.com")).toEqual([]);
 
-    await env.DB.exec("DROP TRIGGER block_outbox");
+    await objectQueue(user.id, env.EMAIL_QUEUE);
     await runDurableObjectAlarm(stubOf(user.id));
     expect((await rows(user.id)).pending).toEqual([]);
-    expect((await mailbox("relay@example.com")).map((m) => m.template)).toEqual(["PASSWORD_UPDATED"]);
+    expect((await waitForMail("relay@example.com", "PASSWORD_UPDATED")).template).toBe("PASSWORD_UPDATED");
   });
 
-  it("delivers a message once even when an earlier attempt had already delivered it", async () => {
-    const user = await changedWithOutboxDown("twice@example.com");
+  it("delivers a message once even when an earlier relay had already put it on the queue", async () => {
+    const user = await changedWithQueueDown("twice@example.com");
     await firstFailedRelay(user.id);
-    await env.DB.exec("DROP TRIGGER block_outbox");
-    // The pending message reached D1 before, but the object never learned it (a crash in between).
+    await objectQueue(user.id, env.EMAIL_QUEUE);
+    // The pending job reached the queue before, but the object never learned it (a crash in between).
     const message = await runInDurableObject(stubOf(user.id), (_i, state) => state.storage.sql.exec<{ message: string }>("SELECT message FROM pending_emails").one().message);
-    const m = JSON.parse(message);
-    await env.DB.prepare("INSERT INTO outbox_emails (id, application_id, to_address, template, subject, text_body, html_body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(m.id, m.applicationId, m.to, m.template, m.subject, m.text, m.html, m.createdAt)
-      .run();
+    await env.EMAIL_QUEUE.send(JSON.parse(message), { contentType: "json" });
     await runDurableObjectAlarm(stubOf(user.id));
     expect((await rows(user.id)).pending).toEqual([]);
+    await waitForMail("twice@example.com", "PASSWORD_UPDATED");
+    // Both copies are consumed once the queue is empty; the job id makes the second a no-op.
+    await vi.waitFor(async () => expect((await env.EMAIL_QUEUE.metrics()).backlogCount).toBe(0), { timeout: 5_000, interval: 50 });
     expect((await mailbox("twice@example.com")).map((x) => x.template)).toEqual(["PASSWORD_UPDATED"]);
   });
 

@@ -4,7 +4,6 @@
 import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { publicBaseUrl } from "../../config/public-origin";
 import { policyForTenant } from "../../directory/policies";
 import { getTenant } from "../../directory/tenants";
 import type { Tenant } from "../../directory/tenants";
@@ -81,7 +80,7 @@ export const forgotPasswordPage = new Hono<AppEnv>()
       }
     }
 
-    const answer = await requestPasswordReset(workflowDeps(c), tenant, email, publicBaseUrl(c.env), view.language);
+    const answer = await requestPasswordReset(workflowDeps(c), tenant, email, view.language);
     if (answer.emailVerificationStrategy === "LINK") return renderEnding(c, view, "CHECK_EMAIL");
     holdCode(c, { kind: "EMAIL_OTP", code: answer.requestCode, tenantId: tenant.id });
     return c.redirect(pagePath(c.env, "resetPasswordOtp", { lang: view.explicitLanguage }), 303);

@@ -42,7 +42,7 @@ export const passwordResetRoutes = router()
       operationId: "requestPasswordReset",
       summary: "Request a password reset email (link or OTP, by the tenant's policy)",
       description:
-        "Answers the same way, in shape and as closely as possible in time, whether or not the email belongs to an active user. The email is sent off the response path. A new request supersedes the user's earlier email requests.",
+        "Answers the same way, in shape and as closely as possible in time, whether or not the email belongs to an active user: the answer waits only for one message on the email queue, the same for every email. The code is issued and the email sent by the queue's consumer, with retries; delivery status is at GET /applications/{applicationId}/email-deliveries. A new request supersedes the user's earlier email requests. 503 when the queue is unavailable (nothing was requested; retry).",
       security: bearerSecurity,
       middleware: [workflow, rateLimit("request-password-reset")] as const,
       rateLimited: true,
@@ -56,7 +56,7 @@ export const passwordResetRoutes = router()
       if (body.clientId) {
         if (!(await clientOfApplication(c.var.db, body.clientId, tenant.applicationId))) throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
       }
-      return c.json(await requestPasswordReset(workflowDeps(c), tenant, body.email, publicBaseUrl(c.env)), 200);
+      return c.json(await requestPasswordReset(workflowDeps(c), tenant, body.email), 200);
     },
   )
   .openapi(

@@ -1,11 +1,9 @@
 // D1 storage steps for reset codes. Single statements and db.batch are atomic on D1; there are no
 // interactive transactions, so every check-and-set is a guarded statement.
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lte, ne, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring";
 import type { Database } from "../../db/client";
 import { codeFailures, resetCodes } from "../../db/schema";
-import { outboxInsert } from "../../email/outbox";
-import type { EmailMessage } from "../../email/message";
 import { CODE_FAILURE_WINDOW_MS } from "../retention";
 import type { CodeKind } from "./decide";
 
@@ -47,25 +45,47 @@ export interface NewCode {
   expiresAt: number;
 }
 
-/**
- * Stores a code, supersedes the earlier open codes of its family and queues its email, all in one
- * batch: none of it happens without the rest. Email codes supersede by subject (tenant and email),
- * which decoys share with real users, so a decoy is superseded exactly like a real code; admin
- * links supersede the user's earlier admin links. `subjects`: the subject under every configured key,
- * so that codes issued before a key rotation are superseded too.
- */
-export async function issueCode(db: Database, code: NewCode, email: EmailMessage | null, subjects: string[] = [code.subjectKey]): Promise<void> {
+const EMAIL_KINDS: CodeKind[] = ["EMAIL_LINK", "EMAIL_OTP"];
+const open = () => and(isNull(resetCodes.consumedAt), isNull(resetCodes.supersededAt));
+
+/** Stores an admin link's code and supersedes the user's earlier admin links, in one batch. */
+export async function issueAdminLinkCode(db: Database, code: NewCode): Promise<void> {
   const now = Date.now();
-  const family =
-    code.kind === "ADMIN_LINK"
-      ? and(eq(resetCodes.userId, code.userId!), eq(resetCodes.kind, "ADMIN_LINK"))
-      : and(inArray(resetCodes.subjectKey, subjects), inArray(resetCodes.kind, ["EMAIL_LINK", "EMAIL_OTP"]));
   const supersede = db
     .update(resetCodes)
     .set({ supersededAt: now })
-    .where(and(family, isNull(resetCodes.consumedAt), isNull(resetCodes.supersededAt)));
-  const insert = db.insert(resetCodes).values({ ...code, createdAt: now });
-  await (email ? db.batch([supersede, insert, outboxInsert(db, email)]) : db.batch([supersede, insert]));
+    .where(and(eq(resetCodes.userId, code.userId!), eq(resetCodes.kind, "ADMIN_LINK"), open()));
+  await db.batch([supersede, db.insert(resetCodes).values({ ...code, createdAt: now })]);
+}
+
+/**
+ * Stores the code a reset email carries. Email codes date from their request (`requestedAt`) and
+ * supersede by subject (tenant and email), which decoys share with real users. A delivery retry
+ * therefore never supersedes a newer request: it supersedes the family's older open codes (its
+ * own earlier attempt included), and a job that a newer request overtook issues nothing. OTP rows
+ * keep the job's id across attempts, because the caller's requestCode names them; a retry gives
+ * them a fresh verification code. Answers false when nothing was issued. `subjects`: the subject
+ * under every configured key, so that codes issued before a key rotation are superseded too.
+ */
+export async function issueEmailCode(db: Database, code: NewCode, requestedAt: number, subjects: string[] = [code.subjectKey]): Promise<boolean> {
+  const family = and(inArray(resetCodes.subjectKey, subjects), inArray(resetCodes.kind, EMAIL_KINDS));
+  const newer = await db.select({ id: resetCodes.id }).from(resetCodes).where(and(family, gt(resetCodes.createdAt, requestedAt))).limit(1);
+  if (newer.length > 0) return false;
+  const supersede = db
+    .update(resetCodes)
+    .set({ supersededAt: Date.now() })
+    .where(and(family, ne(resetCodes.id, code.id), lte(resetCodes.createdAt, requestedAt), open()));
+  const insert = db
+    .insert(resetCodes)
+    .values({ ...code, createdAt: requestedAt })
+    .onConflictDoUpdate({
+      target: resetCodes.id,
+      set: { verificationHash: code.verificationHash, credentialVersion: code.credentialVersion, expiresAt: code.expiresAt },
+      setWhere: open(),
+    })
+    .returning({ id: resetCodes.id });
+  const [, issued] = await db.batch([supersede, insert]);
+  return issued.length === 1;
 }
 
 export async function findCode(db: Database, hashes: string[]): Promise<ResetCodeRow | null> {

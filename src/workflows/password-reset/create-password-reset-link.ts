@@ -6,7 +6,7 @@ import { type User, emailKey } from "../../directory/users";
 import { callUserObject } from "../../user-object/stub";
 import type { WorkflowDeps } from "../deps";
 import { resetLink } from "../reset-link";
-import { codeHashes, issueCode, subjectKeys } from "./code-store";
+import { codeHashes, issueAdminLinkCode, subjectKeys } from "./code-store";
 
 export async function createPasswordResetLink({ env, config, db }: WorkflowDeps, user: User, baseUrl: string) {
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
@@ -15,22 +15,18 @@ export async function createPasswordResetLink({ env, config, db }: WorkflowDeps,
   // The user's object refuses resets: deleted, with the directory row not yet gone.
   if (credentialVersion === null) return null;
   const expiresAt = Date.now() + policy.resetLinkTtlSeconds * 1000;
-  await issueCode(
-    db,
-    {
-      id: newId(),
-      applicationId: user.applicationId,
-      tenantId: user.tenantId,
-      userId: user.id,
-      subjectKey: (await subjectKeys(config.secretHashKeys, user.tenantId, emailKey(user.email)))[0]!,
-      kind: "ADMIN_LINK",
-      codeHash: (await codeHashes(config.secretHashKeys, code))[0]!,
-      verificationHash: null,
-      credentialVersion,
-      maxAttempts: 0,
-      expiresAt,
-    },
-    null,
-  );
+  await issueAdminLinkCode(db, {
+    id: newId(),
+    applicationId: user.applicationId,
+    tenantId: user.tenantId,
+    userId: user.id,
+    subjectKey: (await subjectKeys(config.secretHashKeys, user.tenantId, emailKey(user.email)))[0]!,
+    kind: "ADMIN_LINK",
+    codeHash: (await codeHashes(config.secretHashKeys, code))[0]!,
+    verificationHash: null,
+    credentialVersion,
+    maxAttempts: 0,
+    expiresAt,
+  });
   return { passwordResetLink: resetLink(policy.resetPageUrl, baseUrl, "passwordResetCode", code), expiresAt: new Date(expiresAt).toISOString() };
 }

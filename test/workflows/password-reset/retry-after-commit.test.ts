@@ -4,7 +4,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createUser, type World, world } from "../../support/fixtures";
-import { mailbox } from "../../support/mailbox";
+import { mailbox, waitForMail } from "../../support/mailbox";
 import { adminLinkCode, emailAuthCode, otp, reset, setStrategy } from "../../support/reset";
 import { login } from "../../support/sessions";
 
@@ -86,6 +86,9 @@ describe("a 503 raised after the password change committed", () => {
     expect((await reset(w.token, { passwordResetCode: code, newPassword: NEW })).status).toBe(503);
     expect((await reset(w.token, { passwordResetCode: code, newPassword: NEW })).body.result).toBe("PASSWORD_UPDATED");
     await runDurableObjectAlarm(stubOf(user.id));
+    // The alarm puts the notice on the email queue; its consumer delivers it.
+    await waitForMail("one-mail@example.com", "PASSWORD_UPDATED");
+    await new Promise((r) => setTimeout(r, 500));
     expect((await mailbox("one-mail@example.com")).filter((m) => m.template === "PASSWORD_UPDATED")).toHaveLength(1);
   });
 });
