@@ -74,7 +74,8 @@ export const de: Copy = {
       subject: (app) => `Ihr ${app}-Code zum Zurücksetzen des Passworts`,
       intro: (app) => `Jemand hat angefordert, das Passwort Ihres ${app}-Kontos zurückzusetzen.`,
       codeLabel: "Ihr Bestätigungscode lautet:",
-      validity: (minutes) => `Er funktioniert einmal, ${minutes} Minuten lang.`,
+      orLink: "Oder wählen Sie ein neues Passwort über diesen Link:",
+      validity: (minutes) => `Code und Link funktionieren einmal, ${minutes} Minuten lang.`,
     },
     passwordUpdated: {
       subject: (app) => `Ihr ${app}-Passwort wurde geändert`,

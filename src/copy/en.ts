@@ -75,7 +75,8 @@ export const en = {
       intro: (app: string) => `Someone asked to reset the password of your ${app} account.`,
       /** Tests and the demo read the code after this label. */
       codeLabel: "Your verification code is:",
-      validity: (minutes: number) => `It works once, for ${minutes} minutes.`,
+      orLink: "Or choose a new password with this link:",
+      validity: (minutes: number) => `The code and the link work once, for ${minutes} minutes.`,
     },
     passwordUpdated: {
       subject: (app: string) => `Your ${app} password was changed`,

@@ -57,9 +57,6 @@ export const POLICY_DEFAULTS: PasswordResetPolicy = {
   passwordFailureLimit: 100,
 };
 
-/** Wrong verification codes a user may enter across all their OTP requests in an hour. */
-export const USER_CODE_FAILURES_PER_HOUR = 20;
-
 export function effectivePolicy(...levels: (PolicySettings | null | undefined)[]): PasswordResetPolicy {
   const out: Record<string, unknown> = { ...POLICY_DEFAULTS };
   for (const level of levels) {

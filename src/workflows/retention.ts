@@ -4,11 +4,10 @@ import { lt } from "drizzle-orm";
 import { pruneAuditEvents } from "../audit/retention";
 import type { Database } from "../db/client";
 import { codeFailures, decoyPasswordFailures, resetCodes, revokedAccessTokens } from "../db/schema";
+import { OTP_GUESS_WINDOW_MS } from "../policy/otp-guessing";
 
 /** Expired codes answer EXPIRED_CODE for this long, then INVALID_CODE once their row is gone. */
 export const EXPIRED_CODE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
-/** The per-user limit counts wrong codes over the last hour only. */
-export const CODE_FAILURE_WINDOW_MS = 60 * 60 * 1000;
 
 /**
  * Login failures for emails without an active user are kept this long after the latest one. A
@@ -20,7 +19,7 @@ export const DECOY_FAILURE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 export async function pruneExpiredRows(db: Database, now: number): Promise<void> {
   await db.batch([
     db.delete(resetCodes).where(lt(resetCodes.expiresAt, now - EXPIRED_CODE_RETENTION_MS)),
-    db.delete(codeFailures).where(lt(codeFailures.failedAt, now - CODE_FAILURE_WINDOW_MS)),
+    db.delete(codeFailures).where(lt(codeFailures.failedAt, now - OTP_GUESS_WINDOW_MS)),
     // A revoked token's row matters only until the token's own exp; after that, exp alone rejects it.
     db.delete(revokedAccessTokens).where(lt(revokedAccessTokens.expiresAt, now)),
     db.delete(decoyPasswordFailures).where(lt(decoyPasswordFailures.lastFailedAt, now - DECOY_FAILURE_RETENTION_MS)),

@@ -61,13 +61,14 @@ export async function codeRowsOfUser(userId: string): Promise<CodeRowView[]> {
 }
 
 /**
- * Waits until the tenant holds `count` code rows. Codes of request-password-reset are stored off the
- * response path; for unknown emails no mail arrives, so the row itself is the sign the work is done.
+ * Waits until the tenant holds `count` code rows (of `kind`, if given). Codes of request-password-reset
+ * are stored off the response path; for unknown emails no mail arrives, so the row itself is the sign
+ * the work is done. An OTP email stores two rows: the request, and the link it also carries.
  */
-export async function waitForCodeRows(tenantId: string, count: number, timeoutMs = 5000): Promise<CodeRowView[]> {
+export async function waitForCodeRows(tenantId: string, count: number, kind?: string, timeoutMs = 5000): Promise<CodeRowView[]> {
   const started = performance.now();
   for (;;) {
-    const rows = await codeRowsOfTenant(tenantId);
+    const rows = (await codeRowsOfTenant(tenantId)).filter((r) => !kind || r.kind === kind);
     if (rows.length >= count) return rows;
     if (performance.now() - started > timeoutMs) throw new Error(`tenant ${tenantId} has ${rows.length} code rows, wanted ${count}`);
     await new Promise((r) => setTimeout(r, 20));

@@ -30,7 +30,7 @@ async function prepareResetEmail(env: Env, db: Database, job: PasswordResetJob):
       const code = await issueResetEmailCode(env, db, recipient, job);
       if (!code) return null;
       return code.template === "PASSWORD_RESET_OTP"
-        ? passwordResetOtpEmail(look, { verificationCode: code.verificationCode, expiresInMinutes: code.expiresInMinutes })
+        ? passwordResetOtpEmail(look, { verificationCode: code.verificationCode, link: code.link, expiresInMinutes: code.expiresInMinutes })
         : passwordResetLinkEmail(look, { link: code.link, expiresInMinutes: code.expiresInMinutes });
     },
   };

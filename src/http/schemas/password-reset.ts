@@ -85,7 +85,7 @@ export const ResetPasswordResponse = z
     }),
     z.object({ result: z.literal("EXPIRED_CODE") }).openapi({ description: "The code's lifetime has passed." }),
     z.object({ result: z.literal("TOO_MANY_ATTEMPTS") }).openapi({
-      description: "The OTP request is locked after otpMaxAttempts wrong codes, or the user reached 20 wrong codes in an hour.",
+      description: "The OTP request is locked after otpMaxAttempts wrong codes, or the user reached the day's wrong codes: 10^(otpLength - 5), so 10 at 6 digits, in 24 hours. The link in the same OTP email still works once.",
     }),
     z.object({ result: z.literal("PASSWORD_POLICY_VIOLATION"), violations: z.array(PolicyViolation) }).openapi({
       description: "The new password breaks the policy. The code stays usable.",

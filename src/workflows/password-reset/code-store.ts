@@ -1,10 +1,10 @@
 // D1 storage steps for reset codes. Single statements and db.batch are atomic on D1; there are no
 // interactive transactions, so every check-and-set is a guarded statement.
-import { and, eq, gt, inArray, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring";
 import type { Database } from "../../db/client";
 import { codeFailures, resetCodes } from "../../db/schema";
-import { CODE_FAILURE_WINDOW_MS } from "../retention";
+import { OTP_GUESS_WINDOW_MS } from "../../policy/otp-guessing";
 import type { CodeKind } from "./decide";
 
 export type ResetCodeRow = typeof resetCodes.$inferSelect;
@@ -59,7 +59,8 @@ export async function issueAdminLinkCode(db: Database, code: NewCode): Promise<v
 }
 
 /**
- * Stores the code a reset email carries. Email codes date from their request (`requestedAt`) and
+ * Stores the codes a reset email carries (an OTP email carries a one-time link too, so whoever
+ * locks the OTP cannot keep the owner from resetting). Email codes date from their request (`requestedAt`) and
  * supersede by subject (tenant and email), which decoys share with real users. A delivery retry
  * therefore never supersedes a newer request: it supersedes the family's older open codes (its
  * own earlier attempt included), and a job that a newer request overtook issues nothing. OTP rows
@@ -67,24 +68,26 @@ export async function issueAdminLinkCode(db: Database, code: NewCode): Promise<v
  * them a fresh verification code. Answers false when nothing was issued. `subjects`: the subject
  * under every configured key, so that codes issued before a key rotation are superseded too.
  */
-export async function issueEmailCode(db: Database, code: NewCode, requestedAt: number, subjects: string[] = [code.subjectKey]): Promise<boolean> {
+export async function issueEmailCode(db: Database, codes: [NewCode, ...NewCode[]], requestedAt: number, subjects: string[]): Promise<boolean> {
   const family = and(inArray(resetCodes.subjectKey, subjects), inArray(resetCodes.kind, EMAIL_KINDS));
   const newer = await db.select({ id: resetCodes.id }).from(resetCodes).where(and(family, gt(resetCodes.createdAt, requestedAt))).limit(1);
   if (newer.length > 0) return false;
   const supersede = db
     .update(resetCodes)
     .set({ supersededAt: Date.now() })
-    .where(and(family, ne(resetCodes.id, code.id), lte(resetCodes.createdAt, requestedAt), open()));
-  const insert = db
-    .insert(resetCodes)
-    .values({ ...code, createdAt: requestedAt })
-    .onConflictDoUpdate({
-      target: resetCodes.id,
-      set: { verificationHash: code.verificationHash, credentialVersion: code.credentialVersion, expiresAt: code.expiresAt },
-      setWhere: open(),
-    })
-    .returning({ id: resetCodes.id });
-  const [, issued] = await db.batch([supersede, insert]);
+    .where(and(family, notInArray(resetCodes.id, codes.map((c) => c.id)), lte(resetCodes.createdAt, requestedAt), open()));
+  const insert = (code: NewCode) =>
+    db
+      .insert(resetCodes)
+      .values({ ...code, createdAt: requestedAt })
+      .onConflictDoUpdate({
+        target: resetCodes.id,
+        set: { verificationHash: code.verificationHash, credentialVersion: code.credentialVersion, expiresAt: code.expiresAt },
+        setWhere: open(),
+      })
+      .returning({ id: resetCodes.id });
+  const [first, ...more] = codes;
+  const [, issued] = await db.batch([supersede, insert(first), ...more.map(insert)]);
   return issued.length === 1;
 }
 
@@ -110,7 +113,7 @@ export async function reserveSubjectFailure(db: Database, subject: string, limit
   const rows = await db.all<{ id: number }>(sql`
     INSERT INTO code_failures (subject_key, failed_at)
     SELECT ${subject}, ${now}
-    WHERE (SELECT count(*) FROM code_failures WHERE subject_key = ${subject} AND failed_at > ${now - CODE_FAILURE_WINDOW_MS}) < ${limit}
+    WHERE (SELECT count(*) FROM code_failures WHERE subject_key = ${subject} AND failed_at > ${now - OTP_GUESS_WINDOW_MS}) < ${limit}
     RETURNING id`);
   return rows[0]?.id ?? null;
 }

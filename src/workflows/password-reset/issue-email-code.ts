@@ -1,5 +1,5 @@
 // The user-dependent half of Request Password Reset, run by the email queue's consumer for each
-// job: find the active user the email belongs to, then issue the code the email will carry.
+// job: find the active user the email belongs to, then issue the codes the email will carry.
 import { publicBaseUrl } from "../../config/public-origin";
 import { serviceConfig } from "../../config/service-config";
 import { newId, randomDigits, randomToken } from "../../crypto/random";
@@ -17,13 +17,29 @@ export interface ResetRecipient {
   tenant: Tenant;
   policy: PasswordResetPolicy;
   user: User;
-  /** Read from the user's object on this attempt: the code is issued at it. */
+  /** Read from the user's object on this attempt: the codes are issued at it. */
   credentialVersion: number;
 }
 
+/** An OTP email carries a one-time link as well: a locked OTP never keeps the owner from resetting. */
 export type EmailedCode =
   | { template: "PASSWORD_RESET_LINK"; link: string; expiresInMinutes: number }
-  | { template: "PASSWORD_RESET_OTP"; verificationCode: string; expiresInMinutes: number };
+  | { template: "PASSWORD_RESET_OTP"; verificationCode: string; link: string; expiresInMinutes: number };
+
+/** Who a job's codes are for: the user, or nobody (a decoy), with the subject under every key. */
+interface Issue {
+  env: Env;
+  tenant: Tenant;
+  policy: PasswordResetPolicy;
+  job: PasswordResetJob;
+  user: { userId: string; credentialVersion: number } | null;
+  subjects: string[];
+}
+
+async function issueFor(env: Env, tenant: Tenant, policy: PasswordResetPolicy, job: PasswordResetJob, user: Issue["user"]): Promise<Issue> {
+  const subjects = await subjectKeys((await serviceConfig(env)).secretHashKeys, tenant.id, emailKey(job.to));
+  return { env, tenant, policy, job, user, subjects };
+}
 
 /**
  * The active user the job's email belongs to, or null. For an unknown or inactive email under OTP,
@@ -37,77 +53,68 @@ export async function resetEmailRecipient(env: Env, db: Database, job: PasswordR
   const [policy, user] = await Promise.all([policyForTenant(db, tenant), findUserByEmail(db, tenant.id, job.to)]);
   const credentialVersion = user?.status === "ACTIVE" ? await callUserObject(env, user.id, "credentialVersion") : null;
   if (!user || credentialVersion === null) {
-    if (job.requestCodeHash) await issueOtpCode(env, db, await otpRow(env, tenant, policy, job, null, randomDigits(policy.otpLength)), job);
+    if (job.requestCodeHash) {
+      const decoy = await issueFor(env, tenant, policy, job, null);
+      await issueEmailCode(db, [await otpRow(decoy, randomDigits(policy.otpLength))], job.createdAt, decoy.subjects);
+    }
     return null;
   }
   return { tenant, policy, user, credentialVersion };
 }
 
 /**
- * Issues the code for one delivery attempt: every attempt gets a fresh one, and only its keyed
- * hash is stored. Null when a newer request, or the spending of this one, made the job moot.
+ * Issues the codes for one delivery attempt: every attempt gets fresh ones, and only their keyed
+ * hashes are stored. Null when a newer request, or the spending of this one, made the job moot.
  */
 export async function issueResetEmailCode(env: Env, db: Database, r: ResetRecipient, job: PasswordResetJob): Promise<EmailedCode | null> {
-  const credentialVersion = r.credentialVersion;
+  const issue = await issueFor(env, r.tenant, r.policy, job, { userId: r.user.id, credentialVersion: r.credentialVersion });
+  const emailAuthCode = randomToken();
   if (job.template === "PASSWORD_RESET_OTP") {
     const verificationCode = randomDigits(r.policy.otpLength);
-    const issued = await issueOtpCode(env, db, await otpRow(env, r.tenant, r.policy, job, { userId: r.user.id, credentialVersion }, verificationCode), job);
-    return issued ? { template: job.template, verificationCode, expiresInMinutes: Math.round(r.policy.otpTtlSeconds / 60) } : null;
+    const ttlSeconds = r.policy.otpTtlSeconds;
+    const codes: [NewCode, NewCode] = [await otpRow(issue, verificationCode), await linkRow(issue, emailAuthCode, ttlSeconds)];
+    if (!(await issueEmailCode(db, codes, job.createdAt, issue.subjects))) return null;
+    return { template: job.template, verificationCode, link: emailedLink(env, r.policy, emailAuthCode), expiresInMinutes: Math.round(ttlSeconds / 60) };
   }
-  const emailAuthCode = randomToken();
-  const keys = (await serviceConfig(env)).secretHashKeys;
-  const subjects = await subjectKeys(keys, r.tenant.id, emailKey(job.to));
-  const issued = await issueEmailCode(
-    db,
-    {
-      id: newId(),
-      applicationId: r.tenant.applicationId,
-      tenantId: r.tenant.id,
-      userId: r.user.id,
-      subjectKey: subjects[0]!,
-      kind: "EMAIL_LINK",
-      codeHash: (await codeHashes(keys, emailAuthCode))[0]!,
-      verificationHash: null,
-      credentialVersion,
-      maxAttempts: r.policy.otpMaxAttempts,
-      expiresAt: Date.now() + r.policy.emailLinkTtlSeconds * 1000,
-    },
-    job.createdAt,
-    subjects,
-  );
-  if (!issued) return null;
-  const link = resetLink(r.policy.resetPageUrl, publicBaseUrl(env), "emailAuthCode", emailAuthCode);
-  return { template: "PASSWORD_RESET_LINK", link, expiresInMinutes: Math.round(r.policy.emailLinkTtlSeconds / 60) };
+  const ttlSeconds = r.policy.emailLinkTtlSeconds;
+  if (!(await issueEmailCode(db, [await linkRow(issue, emailAuthCode, ttlSeconds)], job.createdAt, issue.subjects))) return null;
+  return { template: "PASSWORD_RESET_LINK", link: emailedLink(env, r.policy, emailAuthCode), expiresInMinutes: Math.round(ttlSeconds / 60) };
 }
 
-/** The OTP request row the caller's requestCode names: its id is the job's, stable across attempts. */
-async function otpRow(
-  env: Env,
-  tenant: Tenant,
-  policy: PasswordResetPolicy,
-  job: PasswordResetJob,
-  user: { userId: string; credentialVersion: number } | null,
-  verificationCode: string,
-): Promise<NewCode> {
-  if (!job.requestCodeHash) throw new TypeError("An OTP job carries its requestCode's hash.");
-  const keys = (await serviceConfig(env)).secretHashKeys;
+function emailedLink(env: Env, policy: PasswordResetPolicy, emailAuthCode: string): string {
+  return resetLink(policy.resetPageUrl, publicBaseUrl(env), "emailAuthCode", emailAuthCode);
+}
+
+async function linkRow(i: Issue, emailAuthCode: string, ttlSeconds: number): Promise<NewCode> {
   return {
-    id: job.id,
-    applicationId: tenant.applicationId,
-    tenantId: tenant.id,
-    userId: user?.userId ?? null,
-    subjectKey: (await subjectKeys(keys, tenant.id, emailKey(job.to)))[0]!,
-    kind: "EMAIL_OTP",
-    codeHash: job.requestCodeHash,
-    verificationHash: await verificationHash(keys, job.id, verificationCode),
-    credentialVersion: user?.credentialVersion ?? null,
-    maxAttempts: policy.otpMaxAttempts,
-    expiresAt: Date.now() + policy.otpTtlSeconds * 1000,
+    id: newId(),
+    applicationId: i.tenant.applicationId,
+    tenantId: i.tenant.id,
+    userId: i.user?.userId ?? null,
+    subjectKey: i.subjects[0]!,
+    kind: "EMAIL_LINK",
+    codeHash: (await codeHashes((await serviceConfig(i.env)).secretHashKeys, emailAuthCode))[0]!,
+    verificationHash: null,
+    credentialVersion: i.user?.credentialVersion ?? null,
+    maxAttempts: i.policy.otpMaxAttempts,
+    expiresAt: Date.now() + ttlSeconds * 1000,
   };
 }
 
-/** Supersedes the subject's older codes under every configured key, not only the current one. */
-async function issueOtpCode(env: Env, db: Database, row: NewCode, job: PasswordResetJob): Promise<boolean> {
-  const subjects = await subjectKeys((await serviceConfig(env)).secretHashKeys, row.tenantId, emailKey(job.to));
-  return issueEmailCode(db, row, job.createdAt, subjects);
+/** The OTP request row the caller's requestCode names: its id is the job's, stable across attempts. */
+async function otpRow(i: Issue, verificationCode: string): Promise<NewCode> {
+  if (!i.job.requestCodeHash) throw new TypeError("An OTP job carries its requestCode's hash.");
+  return {
+    id: i.job.id,
+    applicationId: i.tenant.applicationId,
+    tenantId: i.tenant.id,
+    userId: i.user?.userId ?? null,
+    subjectKey: i.subjects[0]!,
+    kind: "EMAIL_OTP",
+    codeHash: i.job.requestCodeHash,
+    verificationHash: await verificationHash((await serviceConfig(i.env)).secretHashKeys, i.job.id, verificationCode),
+    credentialVersion: i.user?.credentialVersion ?? null,
+    maxAttempts: i.policy.otpMaxAttempts,
+    expiresAt: Date.now() + i.policy.otpTtlSeconds * 1000,
+  };
 }

@@ -6,7 +6,8 @@
 import { recordAuditEventAfter } from "../../audit/record";
 import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
 import { getUser } from "../../directory/users";
-import { USER_CODE_FAILURES_PER_HOUR } from "../../policy/password-reset-policy";
+import { policyForTenant } from "../../directory/policies";
+import { otpWrongGuessesPerDay } from "../../policy/otp-guessing";
 import type { PasswordViolation } from "../../policy/password-rules";
 import { type WorkflowDeps, logBackgroundFailure } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
@@ -38,7 +39,8 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode
   const { db } = deps;
   const attempts = await reserveAttempt(db, row.id);
   if (attempts === null) return "TOO_MANY_ATTEMPTS" as const;
-  const failureId = await reserveSubjectFailure(db, row.subjectKey, USER_CODE_FAILURES_PER_HOUR, Date.now());
+  const policy = await policyForTenant(db, { id: row.tenantId, applicationId: row.applicationId });
+  const failureId = await reserveSubjectFailure(db, row.subjectKey, otpWrongGuessesPerDay(policy.otpLength), Date.now());
   if (failureId === null) return "TOO_MANY_ATTEMPTS" as const;
   if (!(await verificationCodeMatches(deps.config.secretHashKeys, row, verificationCode))) {
     attempt.locked = attempts >= row.maxAttempts;

@@ -70,7 +70,7 @@ describe("an unknown email's OTP requestCode", () => {
     await createUser(w, "real-lock@example.com", "old password 1");
     const real = await otp(w, "real-lock@example.com");
     const decoy = await otpRequestCode(w, "decoy-lock@example.com");
-    await waitForCodeRows(w.tenantId, 2);
+    await waitForCodeRows(w.tenantId, 2, "EMAIL_OTP");
     const guess = wrongCode(real.verificationCode);
     const seen = { real: [] as string[], decoy: [] as string[] };
     for (let i = 0; i < 6; i++) {
@@ -92,7 +92,7 @@ describe("a newer request for the same email", () => {
     await otp(w, "real-twice@example.com", 2);
     const decoyFirst = await otpRequestCode(w, "decoy-twice@example.com");
     await otpRequestCode(w, "decoy-twice@example.com");
-    await waitForCodeRows(w.tenantId, 4);
+    await waitForCodeRows(w.tenantId, 4, "EMAIL_OTP");
     // Six wrong guesses on each earlier requestCode: whatever the answers are, they must not differ,
     // or an attacker learns that an account exists by asking twice and guessing on the first code.
     const guess = wrongCode(realFirst.verificationCode);
