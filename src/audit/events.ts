@@ -3,6 +3,7 @@
 import type { CodeKind } from "../workflows/password-reset/decide";
 
 export const AUDIT_EVENT_TYPES = [
+  "password_reset.requested",
   "password_reset.succeeded",
   "password_reset.failed",
   "otp.locked",
@@ -30,6 +31,11 @@ type Detailed<T extends AuditEventType, D extends Record<string, unknown>> = Sub
 export type ResetFailureReason = "INVALID_CODE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" | "PASSWORD_POLICY_VIOLATION";
 
 export type AuditEvent =
+  /**
+   * `email_queued`: the address names an active user, whom the email job `deliveryId` sends to;
+   * `no_email`: an unknown or inactive address, for which the job sends nothing.
+   */
+  | Detailed<"password_reset.requested", { strategy: "LINK" | "OTP"; deliveryId: string; outcome: "email_queued" | "no_email" }>
   | Detailed<"password_reset.succeeded", { method: CodeKind }>
   | Detailed<"password_reset.failed", { reason: ResetFailureReason; method: CodeKind }>
   /** A wrong verificationCode spent the OTP request's last attempt: it answers TOO_MANY_ATTEMPTS from now on. */

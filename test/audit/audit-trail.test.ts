@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ADMIN, callJson } from "../support/api";
 import { type World, clientToken, createUser, world } from "../support/fixtures";
 import { CLIENT_HEADERS, expectNoSecretInAuditRows, waitForAuditEvents } from "../support/audit";
-import { waitForMail, verificationCodeOf } from "../support/mailbox";
+import { emailAuthCodeOf, waitForMail, verificationCodeOf } from "../support/mailbox";
 import { adminLinkCode, RESET, setStrategy } from "../support/reset";
 import { loginOk } from "../support/sessions";
 import { setPolicy, wrongCode } from "../support/codes";
@@ -20,6 +20,28 @@ const NEW_PASSWORD = "second password 2";
 const CHANGED_PASSWORD = "third password 3";
 
 describe("the audit trail", () => {
+  it("records a reset request, whether it queued an email, with actor, application, tenant, user, IP, user agent and request id", async () => {
+    const w = await world();
+    const user = await createUser(w, "requester@example.com", PASSWORD);
+    const request = (email: string) =>
+      callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, headers: CLIENT_HEADERS, body: { tenantId: w.tenantId, email } });
+    const known = await request(user.email);
+    await request("nobody@example.com");
+    const events = await waitForAuditEvents(w.applicationId, w.token, "password_reset.requested", 2);
+    const forUser = events.find((e) => e.userId === user.id);
+    expect(forUser).toMatchObject({
+      tenantId: w.tenantId,
+      actor: { kind: "client", id: w.clientId },
+      ip: "203.0.113.7",
+      userAgent: "audit-spec/1.0",
+      requestId: known.res.headers.get("X-Request-Id"),
+      detail: { strategy: "LINK", outcome: "email_queued" },
+    });
+    expect(events.find((e) => e.userId === null)).toMatchObject({ tenantId: w.tenantId, detail: { outcome: "no_email" } });
+    // The trail does not keep the address someone typed.
+    await expectNoSecretInAuditRows(["nobody@example.com", "requester@example.com", emailAuthCodeOf(await waitForMail(user.email, "PASSWORD_RESET_LINK"))]);
+  });
+
   it("records a reset's failures with their reasons, the OTP lockout and the success, with actor, application, tenant, user, IP, user agent and request id", async () => {
     const w = await world();
     await setStrategy(w, "OTP", { otpMaxAttempts: 2, otpLength: 10 });

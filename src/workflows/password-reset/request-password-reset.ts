@@ -9,20 +9,23 @@ import { newId, randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
 import { enqueueEmail } from "../../email/queue";
+import { recordResetRequested } from "../../audit/reset-requested";
 import type { WorkflowDeps } from "../deps";
 import { codeHashes } from "./code-store";
 
 export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } | { emailVerificationStrategy: "OTP"; requestCode: string };
 
 /** `language`: the hosted page's language, when a page asks; otherwise the tenant's default. */
-export async function requestPasswordReset({ env, config, db }: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
+export async function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
+  const { env, config, db } = deps;
   publicBaseUrl(env); // a link-less deployment fails here, before it promises an email
   const policy = await policyForTenant(db, tenant);
   const otp = policy.emailVerificationStrategy === "OTP";
   const requestCode = randomToken();
+  const deliveryId = newId();
   await enqueueEmail(env, {
     kind: "PASSWORD_RESET",
-    id: newId(),
+    id: deliveryId,
     template: otp ? "PASSWORD_RESET_OTP" : "PASSWORD_RESET_LINK",
     applicationId: tenant.applicationId,
     tenantId: tenant.id,
@@ -31,5 +34,6 @@ export async function requestPasswordReset({ env, config, db }: WorkflowDeps, te
     language: language ?? null,
     createdAt: Date.now(),
   });
+  recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId });
   return otp ? { emailVerificationStrategy: "OTP", requestCode } : { emailVerificationStrategy: "LINK" };
 }
