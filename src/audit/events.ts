@@ -35,7 +35,7 @@ export type AuditEvent =
    * `email_queued`: the address names an active user, whom the email job `deliveryId` sends to;
    * `no_email`: an unknown or inactive address, for which the job sends nothing.
    */
-  | Detailed<"password_reset.requested", { strategy: "LINK" | "OTP"; deliveryId: string; outcome: "email_queued" | "no_email" }>
+  | Detailed<"password_reset.requested", { strategy: "LINK" | "OTP"; deliveryId: string | null; outcome: "email_queued" | "no_email" | "limit_held" }>
   | Detailed<"password_reset.succeeded", { method: CodeKind }>
   | Detailed<"password_reset.failed", { reason: ResetFailureReason; method: CodeKind }>
   /** A wrong verificationCode spent the OTP request's last attempt: it answers TOO_MANY_ATTEMPTS from now on. */

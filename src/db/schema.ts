@@ -73,6 +73,9 @@ const policyColumns = () => ({
   passwordFailureDelaySeconds: integer("password_failure_delay_seconds"),
   passwordFailureMaxDelaySeconds: integer("password_failure_max_delay_seconds"),
   passwordFailureLimit: integer("password_failure_limit"),
+  resetEmailCooldownSeconds: integer("reset_email_cooldown_seconds"),
+  resetEmailsPerWindow: integer("reset_emails_per_window"),
+  resetEmailWindowSeconds: integer("reset_email_window_seconds"),
 });
 
 export const applicationPolicies = sqliteTable("application_policies", {
@@ -129,6 +132,20 @@ export const codeFailures = sqliteTable(
     failedAt: integer("failed_at").notNull(),
   },
   (t) => [index("code_failures_subject_time").on(t.subjectKey, t.failedAt)],
+);
+
+/**
+ * Reset emails issued per subject (keyed hash of tenant and email), for the per-address cooldown
+ * and window cap. Unknown and inactive addresses get rows too, so a limit never tells them apart.
+ */
+export const resetEmailSends = sqliteTable(
+  "reset_email_sends",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    subjectKey: text("subject_key").notNull(),
+    sentAt: integer("sent_at").notNull(),
+  },
+  (t) => [index("reset_email_sends_subject_time").on(t.subjectKey, t.sentAt)],
 );
 
 /**

@@ -28,6 +28,9 @@ export interface PasswordResetPolicy {
   passwordFailureMaxDelaySeconds: number;
   /** Consecutive failures after which only a password reset or change lets the password be tried. */
   passwordFailureLimit: number;
+  resetEmailCooldownSeconds: number;
+  resetEmailsPerWindow: number;
+  resetEmailWindowSeconds: number;
 }
 
 /** Stored settings of one level: null (or absent) inherits from the level above. */
@@ -55,6 +58,9 @@ export const POLICY_DEFAULTS: PasswordResetPolicy = {
   passwordFailureMaxDelaySeconds: 15 * 60,
   // NIST SP 800-63B §5.2.2 allows at most 100 consecutive failed attempts on one account.
   passwordFailureLimit: 100,
+  resetEmailCooldownSeconds: 60,
+  resetEmailsPerWindow: 3,
+  resetEmailWindowSeconds: 15 * 60,
 };
 
 export function effectivePolicy(...levels: (PolicySettings | null | undefined)[]): PasswordResetPolicy {

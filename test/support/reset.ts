@@ -13,6 +13,9 @@ export async function setStrategy(w: World, strategy: "LINK" | "OTP", extra: Rec
   if (res.status !== 200) throw new Error(`policy: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
+/** Policy for tests that need several reset emails to one address in a row: no cooldown, room for 20. */
+export const REPEATED_EMAILS = { resetEmailCooldownSeconds: 0, resetEmailsPerWindow: 20 };
+
 export async function requestReset(w: World, email: string) {
   return callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, body: { tenantId: w.tenantId, email } });
 }

@@ -27,7 +27,7 @@ const AuditEvent = z
     requestId: z.string().nullable().openapi({ description: "The request's X-Request-Id; null over RPC." }),
     detail: z.record(z.string(), z.unknown()).openapi({
       description:
-        "The event's own fields, never a secret: `strategy`, `outcome` (email_queued, no_email) and `deliveryId` (the email job) for password_reset.requested; `method` (EMAIL_LINK, EMAIL_OTP, ADMIN_LINK) for password_reset.succeeded; `reason` (INVALID_CODE, EXPIRED_CODE, TOO_MANY_ATTEMPTS, PASSWORD_POLICY_VIOLATION) and `method` for password_reset.failed; `maxAttempts` for otp.locked; `via` (login, change_password), `retryAfterSeconds` and `resetRequired` for password_failures.exceeded; `scope` (sessions, refresh_tokens) for sessions.revoked; `clientId` and `permissions` for client.created; `level` (application, tenant) and the changed `fields` for policy.changed.",
+        "The event's own fields, never a secret: `strategy`, `outcome` (email_queued, no_email, limit_held: the per-address email limit held it) and `deliveryId` (the email job; null when held) for password_reset.requested; `method` (EMAIL_LINK, EMAIL_OTP, ADMIN_LINK) for password_reset.succeeded; `reason` (INVALID_CODE, EXPIRED_CODE, TOO_MANY_ATTEMPTS, PASSWORD_POLICY_VIOLATION) and `method` for password_reset.failed; `maxAttempts` for otp.locked; `via` (login, change_password), `retryAfterSeconds` and `resetRequired` for password_failures.exceeded; `scope` (sessions, refresh_tokens) for sessions.revoked; `clientId` and `permissions` for client.created; `level` (application, tenant) and the changed `fields` for policy.changed.",
     }),
   })
   .openapi("AuditEvent");

@@ -38,6 +38,13 @@ export const PolicyPatch = z
     passwordFailureDelaySeconds: int(1, 60, "The wait after the first delayed failure; it doubles with each further one. Over it: 429 with Retry-After. Default 1."),
     passwordFailureMaxDelaySeconds: int(1, 86400, "The longest wait between attempts. Not below passwordFailureDelaySeconds. Default 900."),
     passwordFailureLimit: int(1, 100, "Consecutive wrong passwords after which the password cannot be tried until it is reset or changed (429 `password_reset_required`). NIST SP 800-63B allows at most 100. Default 100."),
+    resetEmailCooldownSeconds: int(
+      0,
+      3600,
+      "After a reset email to an address, requests for it send nothing for this long (they still answer 200 with the same body). Default 60.",
+    ),
+    resetEmailsPerWindow: int(1, 20, "Reset emails an address can receive per window; further requests send nothing. Default 3."),
+    resetEmailWindowSeconds: int(60, 86400, "The window of resetEmailsPerWindow. Default 900 (15 minutes)."),
   })
   .partial()
   .strict();
@@ -72,5 +79,8 @@ export const EffectivePolicy = z
     passwordFailureDelaySeconds: z.number().int(),
     passwordFailureMaxDelaySeconds: z.number().int(),
     passwordFailureLimit: z.number().int(),
+    resetEmailCooldownSeconds: z.number().int(),
+    resetEmailsPerWindow: z.number().int(),
+    resetEmailWindowSeconds: z.number().int(),
   })
   .openapi("EffectivePasswordResetPolicy");

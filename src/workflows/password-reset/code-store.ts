@@ -5,6 +5,7 @@ import type { Keyring } from "../../crypto/keyring";
 import type { Database } from "../../db/client";
 import { codeFailures, resetCodes } from "../../db/schema";
 import { OTP_GUESS_WINDOW_MS } from "../../policy/otp-guessing";
+import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
 import type { CodeKind } from "./decide";
 
 export type ResetCodeRow = typeof resetCodes.$inferSelect;
@@ -114,6 +115,22 @@ export async function reserveSubjectFailure(db: Database, subject: string, limit
     INSERT INTO code_failures (subject_key, failed_at)
     SELECT ${subject}, ${now}
     WHERE (SELECT count(*) FROM code_failures WHERE subject_key = ${subject} AND failed_at > ${now - OTP_GUESS_WINDOW_MS}) < ${limit}
+    RETURNING id`);
+  return rows[0]?.id ?? null;
+}
+
+export type EmailSendLimit = Pick<PasswordResetPolicy, "resetEmailCooldownSeconds" | "resetEmailsPerWindow" | "resetEmailWindowSeconds">;
+
+/**
+ * Takes one of the subject's reset emails, if the cooldown has passed and the window has room:
+ * one guarded INSERT, so concurrent requests cannot share a slot. Null: send nothing.
+ */
+export async function reserveEmailSend(db: Database, subject: string, limit: EmailSendLimit, now: number): Promise<number | null> {
+  const rows = await db.all<{ id: number }>(sql`
+    INSERT INTO reset_email_sends (subject_key, sent_at)
+    SELECT ${subject}, ${now}
+    WHERE NOT EXISTS (SELECT 1 FROM reset_email_sends WHERE subject_key = ${subject} AND sent_at > ${now - limit.resetEmailCooldownSeconds * 1000})
+      AND (SELECT count(*) FROM reset_email_sends WHERE subject_key = ${subject} AND sent_at > ${now - limit.resetEmailWindowSeconds * 1000}) < ${limit.resetEmailsPerWindow}
     RETURNING id`);
   return rows[0]?.id ?? null;
 }

@@ -1,6 +1,7 @@
 // Request Password Reset: answer at once, identically for known, unknown and inactive emails.
-// The only work on the response path is the same for every email: the tenant's policy, and one
-// job on the email queue, awaited before the answer so that an accepted request is never lost.
+// The only work on the response path is the same for every email: the tenant's policy, the
+// per-address email limit, and one job on the email queue, awaited before the answer so that an
+// accepted request is never lost. Over the limit nothing is queued, and the answer is the same.
 // Everything that depends on the user (the code, the decoy, the email) happens in the queue's
 // consumer (issue-email-code.ts, src/email/delivery).
 import { publicBaseUrl } from "../../config/public-origin";
@@ -8,10 +9,11 @@ import type { Language } from "../../copy/catalog";
 import { newId, randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
+import { emailKey } from "../../directory/users";
 import { enqueueEmail } from "../../email/queue";
 import { recordResetRequested } from "../../audit/reset-requested";
 import type { WorkflowDeps } from "../deps";
-import { codeHashes } from "./code-store";
+import { codeHashes, reserveEmailSend, subjectKeys } from "./code-store";
 
 export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } | { emailVerificationStrategy: "OTP"; requestCode: string };
 
@@ -22,6 +24,13 @@ export async function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, e
   const policy = await policyForTenant(db, tenant);
   const otp = policy.emailVerificationStrategy === "OTP";
   const requestCode = randomToken();
+  const answer = otp ? ({ emailVerificationStrategy: "OTP", requestCode } as const) : ({ emailVerificationStrategy: "LINK" } as const);
+  // Keyed by the tenant-and-email subject, so unknown and inactive addresses count alike.
+  const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
+  if ((await reserveEmailSend(db, subject!, policy, Date.now())) === null) {
+    recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId: null });
+    return answer;
+  }
   const deliveryId = newId();
   await enqueueEmail(env, {
     kind: "PASSWORD_RESET",
@@ -35,5 +44,5 @@ export async function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, e
     createdAt: Date.now(),
   });
   recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId });
-  return otp ? { emailVerificationStrategy: "OTP", requestCode } : { emailVerificationStrategy: "LINK" };
+  return answer;
 }

@@ -5,7 +5,7 @@ import { type World, createUser, world } from "../../support/fixtures";
 import { codeRowsOfUser, clockAt, HOUR } from "../../support/codes";
 import { waitForMail } from "../../support/mailbox";
 import { ORIGIN, PageClient, formTokenOf, textOf } from "../../support/page-client";
-import { adminLinkCode, emailAuthCode, reset } from "../../support/reset";
+import { REPEATED_EMAILS, adminLinkCode, emailAuthCode, reset, setStrategy } from "../../support/reset";
 import { loginOk, login } from "../../support/sessions";
 
 afterEach(() => vi.useRealTimers());
@@ -149,6 +149,7 @@ describe("GET /reset-password?emailAuthCode=…", () => {
 
   it("shows a superseded code as no longer working", async () => {
     const { w, code } = await linkUser("hal");
+    await setStrategy(w, "LINK", REPEATED_EMAILS);
     await emailAuthCode(w, "hal@example.com", 2);
     const { page } = await openLink(new PageClient(), `emailAuthCode=${code}`);
     expect(page.html).toContain("This link no longer works");

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createUserWithStatus, otpRequestCode, waitForCodeRows, wrongCode } from "../../support/codes";
 import { createUser, world } from "../../support/fixtures";
 import { mailbox, waitForMail } from "../../support/mailbox";
-import { otp, requestReset, reset, setStrategy } from "../../support/reset";
+import { REPEATED_EMAILS, otp, requestReset, reset, setStrategy } from "../../support/reset";
 import { serviceConfig } from "../../../src/config/service-config";
 import { verificationHash } from "../../../src/workflows/password-reset/code-store";
 
@@ -86,7 +86,7 @@ describe("an unknown email's OTP requestCode", () => {
 describe("a newer request for the same email", () => {
   it("treats the earlier requestCode alike for unknown and known emails", async () => {
     const w = await world();
-    await setStrategy(w, "OTP");
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
     await createUser(w, "real-twice@example.com", "old password 1");
     const realFirst = await otp(w, "real-twice@example.com", 1);
     await otp(w, "real-twice@example.com", 2);

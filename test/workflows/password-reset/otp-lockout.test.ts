@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { HOUR, MINUTE, clockAt, codeRowsOfUser, wrongCode } from "../../support/codes";
 import { type World, createUser, world } from "../../support/fixtures";
 import { emailAuthCodeOf, verificationCodeOf, waitForMail } from "../../support/mailbox";
-import { otp, reset, setStrategy } from "../../support/reset";
+import { REPEATED_EMAILS, otp, reset, setStrategy } from "../../support/reset";
 import { login } from "../../support/sessions";
 
 const GOOD = "a new good password";
@@ -63,7 +63,7 @@ describe("one OTP request", () => {
 describe("the per-user limit across requests", () => {
   it("10 wrong codes in a day (2 requests x 5) make a fresh request's right code TOO_MANY_ATTEMPTS", async () => {
     const w = await world();
-    await setStrategy(w, "OTP");
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
     await createUser(w, "ten@example.com", "old password 1");
     await createUser(w, "bystander@example.com", "old password 1");
     expect(await tenWrongCodes(w, w.token, "ten@example.com")).toEqual(Array(10).fill("INVALID_CODE"));
@@ -77,7 +77,7 @@ describe("the per-user limit across requests", () => {
 
   it("scales with otpLength: at 7 digits, 10 wrong codes leave a fresh request usable", async () => {
     const w = await world();
-    await setStrategy(w, "OTP", { otpLength: 7 });
+    await setStrategy(w, "OTP", { otpLength: 7, ...REPEATED_EMAILS });
     await createUser(w, "seven@example.com", "old password 1");
     await tenWrongCodes(w, w.token, "seven@example.com");
     const fresh = await otp(w, "seven@example.com", 3);
@@ -86,7 +86,7 @@ describe("the per-user limit across requests", () => {
 
   it("right codes do not count: 2 requests each with 4 wrong codes then a policy violation leave a third usable", async () => {
     const w = await world();
-    await setStrategy(w, "OTP");
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
     await createUser(w, "refunds@example.com", "old password 1");
     // 8 wrong codes, plus 2 right ones that meet a policy violation: 10 if right codes counted.
     for (let n = 1; n <= 2; n++) {
@@ -104,7 +104,7 @@ describe("the per-user limit across requests", () => {
 describe("the owner of a locked OTP", () => {
   it("still resets, once, with the link the OTP email carries, and the OTP dies with it", async () => {
     const w = await world();
-    await setStrategy(w, "OTP");
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
     await createUser(w, "owner@example.com", "old password 1");
     await tenWrongCodes(w, w.token, "owner@example.com");
     const mine = await otp(w, "owner@example.com", 3);
@@ -133,7 +133,7 @@ describe("the per-user limit's window", () => {
 
   it("is a day: 23 h 59 min after 10 wrong codes still TOO_MANY_ATTEMPTS, 24 h 1 min after a fresh code works", async () => {
     const w = await world();
-    await setStrategy(w, "OTP");
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
     await createUser(w, "window@example.com", "old password 1");
     const T0 = Math.floor(Date.now() / 1000) * 1000 - 48 * HOUR;
     let token = await clockAt(w, T0);

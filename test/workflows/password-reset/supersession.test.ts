@@ -3,7 +3,7 @@
 // kills every code of the user.
 import { describe, expect, it } from "vitest";
 import { createUser, world } from "../../support/fixtures";
-import { adminLinkCode, emailAuthCode, otp, reset, setStrategy } from "../../support/reset";
+import { REPEATED_EMAILS, adminLinkCode, emailAuthCode, otp, reset, setStrategy } from "../../support/reset";
 import { login } from "../../support/sessions";
 
 const GOOD = "a new good password";
@@ -11,6 +11,7 @@ const GOOD = "a new good password";
 describe("a new request-password-reset supersedes the user's earlier email requests", () => {
   it("LINK then LINK: the first emailAuthCode is INVALID_CODE, the second works", async () => {
     const w = await world();
+    await setStrategy(w, "LINK", REPEATED_EMAILS);
     await createUser(w, "link-link@example.com", "old password 1");
     const first = await emailAuthCode(w, "link-link@example.com", 1);
     const second = await emailAuthCode(w, "link-link@example.com", 2);
@@ -21,7 +22,7 @@ describe("a new request-password-reset supersedes the user's earlier email reque
 
   it("OTP then OTP: the first request is INVALID_CODE even with its right verificationCode", async () => {
     const w = await world();
-    await setStrategy(w, "OTP");
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
     await createUser(w, "otp-otp@example.com", "old password 1");
     const first = await otp(w, "otp-otp@example.com", 1);
     const second = await otp(w, "otp-otp@example.com", 2);
@@ -31,6 +32,7 @@ describe("a new request-password-reset supersedes the user's earlier email reque
 
   it("across strategies: a LINK code is superseded by a later OTP request", async () => {
     const w = await world();
+    await setStrategy(w, "LINK", REPEATED_EMAILS);
     await createUser(w, "link-otp@example.com", "old password 1");
     const link = await emailAuthCode(w, "link-otp@example.com");
     await setStrategy(w, "OTP");
@@ -41,7 +43,7 @@ describe("a new request-password-reset supersedes the user's earlier email reque
 
   it("across strategies: an OTP request is superseded by a later LINK request", async () => {
     const w = await world();
-    await setStrategy(w, "OTP");
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
     await createUser(w, "otp-link@example.com", "old password 1");
     const code = await otp(w, "otp-link@example.com");
     await setStrategy(w, "LINK");
