@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadDevVars } from "../scripts/dev-vars.mjs";
 import { closeConnections, expectStatus, postForm, postJson, request } from "../bench/lib/http.mjs";
-import { freePort, migrate, startWrangler, stopAll } from "../bench/lib/servers.mjs";
+import { startService, stopAll } from "../bench/lib/servers.mjs";
 import { HOSTILE_BODIES } from "./hostile.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -249,33 +249,29 @@ async function checkEmails(s) {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+  // Ten requests for one address inside the window: at most the policy's per-address cap may send.
+  const policy = (await request(`${s.base}/api/v1/tenants/${s.tenants.LINK}/password-reset-policy`, { headers: s.bearer })).json();
+  const cap = policy.resetEmailsPerWindow;
   let repeatedDelivered = 0;
-  for (const r of repeated) repeatedDelivered += (await s.mailbox(r.email)).length;
+  for (const r of repeated) {
+    const got = (await s.mailbox(r.email)).length;
+    repeatedDelivered += got;
+    if (cap !== undefined && got > cap) failures.push(`${r.email} got ${got} reset emails, over the per-address cap of ${cap}`);
+  }
   const stuck = [];
   for (const status of ["pending", "retrying", "dead", "failed"]) {
     const res = await request(`${s.base}/api/v1/applications/${s.applicationId}/email-deliveries?status=${status}&limit=200`, { headers: s.bearer });
     if (res.status === 200) for (const d of res.json().items) stuck.push(`${status}: ${d.template} to ${d.recipient ?? d.to}`);
   }
-  return { queued, delivered, lost, stuck, repeated: { addresses: repeated.length, accepted: repeated.reduce((a, r) => a + r.accepted, 0), delivered: repeatedDelivered } };
+  return { queued, delivered, lost, stuck, repeated: { addresses: repeated.length, accepted: repeated.reduce((a, r) => a + r.accepted, 0), delivered: repeatedDelivered, cap } };
 }
 
 async function main() {
   const vars = loadDevVars(root);
   if (vars.ENVIRONMENT !== "development") throw new Error(".dev.vars must set ENVIRONMENT=development: the soak reads the development mailbox");
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "edge-password-reset-soak-"));
-  const port = await freePort();
-  const persistTo = path.join(stateDir, "state");
   log("starting the service under wrangler dev");
-  migrate({ cwd: root, persistTo });
-  const server = await startWrangler({
-    cwd: root,
-    port,
-    persistTo,
-    logFile: path.join(stateDir, "service.log"),
-    probePath: "/.well-known/jwks.json",
-    name: "the service",
-    vars: vars.PUBLIC_BASE_URL ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
-  });
+  const server = await startService({ root, stateDir, vars });
   const s = new Service(server.base, vars.ADMIN_TOKEN);
   await s.provision();
   log(`mixed traffic for ${SECONDS} s from ${CONCURRENCY} callers`);
@@ -296,7 +292,9 @@ async function main() {
   console.log("\n| scenario | completed | stopped by a limit | failed |\n|---|---|---|---|");
   for (const [name, r] of [...runs].sort()) console.log(`| ${name} | ${r.ok} | ${r.limited} | ${r.failed} |`);
   console.log(`\nEmails promised (queued): ${emails.queued}; delivered: ${emails.delivered}; lost: ${emails.lost.length}`);
-  console.log(`Repeated requests: ${emails.repeated.addresses} addresses, ${emails.repeated.accepted} answered 200, ${emails.repeated.delivered} emails sent`);
+  console.log(
+    `Repeated requests (10 at once per address): ${emails.repeated.addresses} addresses, ${emails.repeated.accepted} answered 200, ${emails.repeated.delivered} emails sent (per-address cap: ${emails.repeated.cap ?? "none"})`,
+  );
   console.log(`Deliveries not sent (pending, retrying, dead, failed): ${emails.stuck.length}`);
   const fivexx = mix.filter(([key]) => Number(key.slice(key.lastIndexOf(" ") + 1)) >= 500).reduce((a, [, n]) => a + n, 0);
   console.log(`5xx answers: ${fivexx}`);

@@ -117,6 +117,27 @@ export async function startWrangler({ cwd, config, port, persistTo, logFile, pro
   return { base, stop: handle.stop, pid: handle.child.pid };
 }
 
+/**
+ * The service as `npm start` runs it, on a port and a state folder of its own, its D1 migrated:
+ * without PUBLIC_BASE_URL in .dev.vars, emailed links point where it listens. `unlimited`: the
+ * per-caller rate limits raised out of reach (see unlimitedConfig).
+ */
+export async function startService({ root, stateDir, vars, unlimited = false }) {
+  const port = await freePort();
+  const persistTo = path.join(stateDir, "state");
+  migrate({ cwd: root, persistTo });
+  return startWrangler({
+    cwd: root,
+    ...(unlimited ? { config: unlimitedConfig(root) } : {}),
+    port,
+    persistTo,
+    logFile: path.join(stateDir, "service.log"),
+    probePath: "/.well-known/jwks.json",
+    name: "the service",
+    vars: vars.PUBLIC_BASE_URL ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
+  });
+}
+
 /** The peer's server, on the Node that runs the bench (node:sqlite needs 22). */
 export async function startPeer({ node, cwd, port, dbFile, logFile }) {
   const handle = startGroup(node, ["--disable-warning=ExperimentalWarning", "server.mjs", String(port), dbFile], { cwd, env: { ...process.env, NODE_ENV: "production" }, logFile });
