@@ -1,4 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { TEST_SECRETS } from "./test/secrets.ts";
 
@@ -51,6 +52,10 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 30_000,
+      // Vitest's default (CPUs - 1) runs one file at a time on a 2-core machine. A file spends most
+      // of its time starting its own runtime, which overlaps well with another file's tests:
+      // two at once took the suite from 298 s to 216 s here, with the same 633 tests passing.
+      maxWorkers: Math.max(2, availableParallelism() - 1),
       // Access-log lines only matter when a test fails.
       silent: "passed-only" as const,
     },
