@@ -13,7 +13,7 @@ import { loadDevVars } from "../scripts/dev-vars.mjs";
 import { closeConnections } from "./lib/http.mjs";
 import { drive, range } from "./lib/load.mjs";
 import { Floor, Ours } from "./lib/ours.mjs";
-import { freePort, migrate, startWrangler, stopAll, unlimitedConfig } from "./lib/servers.mjs";
+import { freePort, startService, startWrangler, stopAll } from "./lib/servers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REQUESTS = Number(process.env.PROFILE_REQUESTS ?? 400);
@@ -54,20 +54,9 @@ async function measure(server, name, n, call) {
 async function main() {
   const vars = loadDevVars(root);
   const stateDir = mkdtempSync(path.join(os.tmpdir(), "edge-password-reset-profile-"));
-  const [floorPort, port] = [await freePort(), await freePort()];
-  const persistTo = path.join(stateDir, "state");
-  migrate({ cwd: root, persistTo });
-  const floorServer = await startWrangler({ cwd: path.join(root, "bench", "floor"), port: floorPort, persistTo: path.join(stateDir, "floor"), logFile: path.join(stateDir, "floor.log"), probePath: "/", name: "the floor Worker" });
-  const service = await startWrangler({
-    cwd: root,
-    config: unlimitedConfig(root), // as the bench: rate limits raised out of reach, the limiter still called
-    port,
-    persistTo,
-    logFile: path.join(stateDir, "service.log"),
-    probePath: "/.well-known/jwks.json",
-    name: "the service",
-    vars: vars.PUBLIC_BASE_URL ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
-  });
+  const floorServer = await startWrangler({ cwd: path.join(root, "bench", "floor"), port: await freePort(), persistTo: path.join(stateDir, "floor"), logFile: path.join(stateDir, "floor.log"), probePath: "/", name: "the floor Worker" });
+  // As the bench: rate limits raised out of reach, the limiter still called.
+  const service = await startService({ root, stateDir, vars, unlimited: true });
   const floor = new Floor(floorServer.base);
   const ours = new Ours(service.base, vars.ADMIN_TOKEN);
   await ours.provision("profile");

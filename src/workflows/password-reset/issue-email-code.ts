@@ -2,6 +2,7 @@
 // job: find the active user the email belongs to, then issue the codes the email will carry.
 import { publicBaseUrl } from "../../config/public-origin";
 import { serviceConfig } from "../../config/service-config";
+import type { Keyring } from "../../crypto/keyring";
 import { newId, randomDigits, randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import { type Tenant, getTenant } from "../../directory/tenants";
@@ -28,7 +29,7 @@ export type EmailedCode =
 
 /** Who a job's codes are for: the user, or nobody (a decoy), with the subject under every key. */
 interface Issue {
-  env: Env;
+  keys: Keyring;
   tenant: Tenant;
   policy: PasswordResetPolicy;
   job: PasswordResetJob;
@@ -37,8 +38,8 @@ interface Issue {
 }
 
 async function issueFor(env: Env, tenant: Tenant, policy: PasswordResetPolicy, job: PasswordResetJob, user: Issue["user"]): Promise<Issue> {
-  const subjects = await subjectKeys((await serviceConfig(env)).secretHashKeys, tenant.id, emailKey(job.to));
-  return { env, tenant, policy, job, user, subjects };
+  const keys = (await serviceConfig(env)).secretHashKeys;
+  return { keys, tenant, policy, job, user, subjects: await subjectKeys(keys, tenant.id, emailKey(job.to)) };
 }
 
 /**
@@ -93,7 +94,7 @@ async function linkRow(i: Issue, emailAuthCode: string, ttlSeconds: number): Pro
     userId: i.user?.userId ?? null,
     subjectKey: i.subjects[0]!,
     kind: "EMAIL_LINK",
-    codeHash: (await codeHashes((await serviceConfig(i.env)).secretHashKeys, emailAuthCode))[0]!,
+    codeHash: (await codeHashes(i.keys, emailAuthCode))[0]!,
     verificationHash: null,
     credentialVersion: i.user?.credentialVersion ?? null,
     maxAttempts: i.policy.otpMaxAttempts,
@@ -112,7 +113,7 @@ async function otpRow(i: Issue, verificationCode: string): Promise<NewCode> {
     subjectKey: i.subjects[0]!,
     kind: "EMAIL_OTP",
     codeHash: i.job.requestCodeHash,
-    verificationHash: await verificationHash((await serviceConfig(i.env)).secretHashKeys, i.job.id, verificationCode),
+    verificationHash: await verificationHash(i.keys, i.job.id, verificationCode),
     credentialVersion: i.user?.credentialVersion ?? null,
     maxAttempts: i.policy.otpMaxAttempts,
     expiresAt: Date.now() + i.policy.otpTtlSeconds * 1000,
