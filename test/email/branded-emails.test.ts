@@ -57,4 +57,21 @@ describe("branded emails", () => {
     expect(mail.html).not.toContain("<img src=x");
     expect(mail.html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
   });
+
+  it("escapes markup and quotes from the display name everywhere in the HTML, which starts with a doctype", async () => {
+    const w = await world();
+    const displayName = `Evil <script>alert("x")</script> & Co's`;
+    const escaped = "Evil &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co&#39;s";
+    await brand(w, { displayName, logoUrl: "https://cdn.evil.example/logo.png" });
+    await createUser(w, "dot@example.com", "old password 1");
+    await requestReset(w, "dot@example.com");
+    const mail = await waitForMail("dot@example.com", "PASSWORD_RESET_LINK");
+    expect(mail.subject).toBe(`Reset your ${displayName} password`);
+    expect(mail.html.startsWith("<!doctype html>")).toBe(true);
+    expect(mail.html).not.toContain("<script>");
+    expect(mail.html).not.toContain('alert("x")');
+    expect(mail.html).toContain(`<title>Reset your ${escaped} password</title>`);
+    expect(mail.html).toContain(`alt="${escaped}"`);
+    expect(mail.html).toContain(`password of your ${escaped} account.`);
+  });
 });
