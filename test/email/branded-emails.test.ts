@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { callJson } from "../support/api";
 import { type World, createUser, world } from "../support/fixtures";
-import { waitForMail } from "../support/mailbox";
+import { type Mail, waitForMail } from "../support/mailbox";
+import { PageClient, formTokenOf } from "../support/page-client";
 import { adminLinkCode, requestReset, reset, setStrategy } from "../support/reset";
 
 async function brand(w: World, body: Record<string, unknown>) {
@@ -73,5 +74,64 @@ describe("branded emails", () => {
     expect(mail.html).toContain(`<title>Reset your ${escaped} password</title>`);
     expect(mail.html).toContain(`alt="${escaped}"`);
     expect(mail.html).toContain(`password of your ${escaped} account.`);
+  });
+});
+
+/** The emailed link, as the mail's button carries it (the HTML escapes its `&`). */
+function buttonLink(mail: Mail): string {
+  const m = /<a href="(http[^"]+)"/.exec(mail.html);
+  if (!m) throw new Error("no link in mail");
+  return m[1]!.replaceAll("&amp;", "&");
+}
+
+/** Opens an emailed link in a browser that names no language, following the page's redirect. */
+async function openLink(link: string) {
+  const url = new URL(link);
+  const browser = new PageClient();
+  const res = await browser.get(`${url.pathname}${url.search}`);
+  return res.status === 303 ? browser.follow(res) : res;
+}
+
+describe("emailed links keep the language the reset was asked for in", () => {
+  async function askInGerman(tenantId: string, email: string) {
+    const path = `/forgot-password?tenantId=${tenantId}&lang=de`;
+    const browser = new PageClient();
+    const form = await browser.get(path);
+    await browser.post(path, { formToken: formTokenOf(form.html), email });
+  }
+
+  it("a German link email opens a German page", async () => {
+    const w = await world();
+    await createUser(w, "fay@example.com", "old password 1");
+    await askInGerman(w.tenantId, "fay@example.com");
+    const mail = await waitForMail("fay@example.com", "PASSWORD_RESET_LINK");
+    expect(mail.html).toContain('<html lang="de">');
+    const page = await openLink(buttonLink(mail));
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<html lang="de">');
+    expect(page.html).toContain("Neues Passwort speichern");
+  });
+
+  it("the link in a German OTP email opens a German page", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP");
+    await createUser(w, "gus@example.com", "old password 1");
+    await askInGerman(w.tenantId, "gus@example.com");
+    const mail = await waitForMail("gus@example.com", "PASSWORD_RESET_OTP");
+    expect(mail.html).toContain('<html lang="de">');
+    const link = /(http\S+emailAuthCode=\S+)/.exec(mail.text)![1]!;
+    expect(buttonLink(mail)).toBe(link);
+    const page = await openLink(link);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<html lang="de">');
+    expect(page.html).toContain("Neues Passwort speichern");
+  });
+
+  it("a reset asked for without a language links to the page without one: the reader's browser decides", async () => {
+    const w = await world();
+    await createUser(w, "hal@example.com", "old password 1");
+    await requestReset(w, "hal@example.com");
+    const mail = await waitForMail("hal@example.com", "PASSWORD_RESET_LINK");
+    expect(new URL(buttonLink(mail)).searchParams.has("lang")).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { newId, randomDigits, randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import { type Tenant, getTenant } from "../../directory/tenants";
 import { type User, emailKey, findUserByEmail } from "../../directory/users";
+import type { Language } from "../../copy/catalog";
 import type { PasswordResetJob } from "../../email/message";
 import type { Database } from "../../db/client";
 import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
@@ -75,15 +76,21 @@ export async function issueResetEmailCode(env: Env, db: Database, r: ResetRecipi
     const ttlSeconds = r.policy.otpTtlSeconds;
     const codes: [NewCode, NewCode] = [await otpRow(issue, verificationCode), await linkRow(issue, emailAuthCode, ttlSeconds)];
     if (!(await issueEmailCode(db, codes, job.createdAt, issue.subjects))) return null;
-    return { template: job.template, verificationCode, link: emailedLink(env, r.policy, emailAuthCode), expiresInMinutes: Math.round(ttlSeconds / 60) };
+    return { template: job.template, verificationCode, link: emailedLink(env, r.policy, emailAuthCode, job.language), expiresInMinutes: Math.round(ttlSeconds / 60) };
   }
   const ttlSeconds = r.policy.emailLinkTtlSeconds;
   if (!(await issueEmailCode(db, [await linkRow(issue, emailAuthCode, ttlSeconds)], job.createdAt, issue.subjects))) return null;
-  return { template: "PASSWORD_RESET_LINK", link: emailedLink(env, r.policy, emailAuthCode), expiresInMinutes: Math.round(ttlSeconds / 60) };
+  return { template: "PASSWORD_RESET_LINK", link: emailedLink(env, r.policy, emailAuthCode, job.language), expiresInMinutes: Math.round(ttlSeconds / 60) };
 }
 
-function emailedLink(env: Env, policy: PasswordResetPolicy, emailAuthCode: string): string {
-  return resetLink(policy.resetPageUrl, publicBaseUrl(env), "emailAuthCode", emailAuthCode);
+/**
+ * A reset asked for in a page's language carries it as `?lang=`, which the page reads first: the
+ * email and the page it opens speak the same language. Without one, the reader's browser decides.
+ */
+function emailedLink(env: Env, policy: PasswordResetPolicy, emailAuthCode: string, language: Language | null): string {
+  const link = new URL(resetLink(policy.resetPageUrl, publicBaseUrl(env), "emailAuthCode", emailAuthCode));
+  if (language) link.searchParams.set("lang", language);
+  return link.toString();
 }
 
 async function linkRow(i: Issue, emailAuthCode: string, ttlSeconds: number): Promise<NewCode> {
