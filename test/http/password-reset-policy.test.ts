@@ -10,29 +10,37 @@ const tenantPolicy = (w: World) => `/api/v1/tenants/${w.tenantId}/password-reset
 const get = (w: World, path: string) => callJson("GET", path, { token: w.token });
 const patch = (w: World, path: string, body: unknown) => callJson("PATCH", path, { token: w.token, body });
 
-const DEFAULTS = {
-  emailVerificationStrategy: "LINK",
-  emailLinkTtlSeconds: 3600,
-  otpTtlSeconds: 900,
-  resetLinkTtlSeconds: 86400,
-  otpLength: 6,
-  otpMaxAttempts: 5,
-  passwordMinLength: 8,
-  passwordMaxLength: 256,
-  resetPageUrl: null,
-  loginUrl: null,
-  sendPasswordUpdatedEmail: true,
-};
+/**
+ * The defaults as the served OpenAPI document states them, one "Default …." per field of the
+ * policy PATCH: a literal (`LINK`, `3600`, `7 days`, `true`), or none (`Default: …` derived from
+ * the configuration, or no default), which the API shows as null.
+ */
+async function documentedDefaults(): Promise<Record<string, unknown>> {
+  const doc = (await callJson("GET", "/api/v1/openapi.json")).body;
+  const fields: Record<string, { description?: string }> = doc.components.schemas.PasswordResetPolicyPatch.properties;
+  return Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, documentedValue(field.description ?? "")]));
+}
+
+function documentedValue(description: string): unknown {
+  const m = /\bDefault ([^\s.,:]+)( days)?/.exec(description);
+  if (!m) return null;
+  const [, word, days] = m;
+  if (word === "true" || word === "false") return word === "true";
+  if (/^\d+$/.test(word!)) return Number(word) * (days ? 86_400 : 1);
+  return word;
+}
 
 describe("password reset policy", () => {
-  it("starts from the documented defaults at both levels", async () => {
+  it("starts from the defaults the OpenAPI document states, at both levels, and states one for every field", async () => {
     const w = await world();
+    const defaults = await documentedDefaults();
+    expect(defaults).toMatchObject({ emailVerificationStrategy: "LINK", sessionIdleTtlSeconds: 7 * 86_400, sendPasswordUpdatedEmail: true, resetPageUrl: null });
     const app = await get(w, appPolicy(w));
     expect(app.status).toBe(200);
-    expect(app.body).toMatchObject({ applicationId: w.applicationId, ...DEFAULTS });
+    expect(app.body).toEqual({ applicationId: w.applicationId, ...defaults });
     const tenant = await get(w, tenantPolicy(w));
     expect(tenant.status).toBe(200);
-    expect(tenant.body).toMatchObject({ applicationId: w.applicationId, tenantId: w.tenantId, ...DEFAULTS });
+    expect(tenant.body).toEqual({ applicationId: w.applicationId, tenantId: w.tenantId, ...defaults });
   });
 
   it("lets a tenant inherit, override, and clear back to the application's value", async () => {
@@ -40,7 +48,7 @@ describe("password reset policy", () => {
 
     const setApp = await patch(w, appPolicy(w), { otpLength: 8 });
     expect(setApp.status).toBe(200);
-    expect(setApp.body).toMatchObject({ ...DEFAULTS, otpLength: 8 });
+    expect(setApp.body).toMatchObject({ ...(await documentedDefaults()), otpLength: 8 });
     expect((await get(w, tenantPolicy(w))).body.otpLength).toBe(8);
 
     const setTenant = await patch(w, tenantPolicy(w), { otpLength: 10 });
@@ -74,10 +82,11 @@ describe("password reset policy", () => {
 
   it("treats an empty PATCH as a no-op at both levels", async () => {
     const w = await world();
+    const defaults = await documentedDefaults();
     for (const path of [appPolicy(w), tenantPolicy(w)]) {
       const res = await patch(w, path, {});
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject(DEFAULTS);
+      expect(res.body).toMatchObject(defaults);
     }
   });
 
