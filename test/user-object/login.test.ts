@@ -1,0 +1,65 @@
+// Password login in the user's object (src/user-object/login.ts): it opens a session with the
+// tenant's lifetimes and a first refresh token, and upgrades an outdated password hash on success.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { serviceConfig } from "../../src/config/service-config";
+import { hashPassword, parsePasswordHash } from "../../src/crypto/password-hash";
+import { callJson } from "../support/api";
+import { createUser, world } from "../support/fixtures";
+import { rawFormHash } from "../support/legacy-hash";
+import { login, loginOk } from "../support/sessions";
+
+const stubOf = (userId: string) => env.USERS.get(env.USERS.idFromName(userId));
+
+describe("login in the user's object", () => {
+  it("takes session lifetimes from the tenant's policy", async () => {
+    const w = await world();
+    await callJson("PATCH", `/api/v1/tenants/${w.tenantId}/password-reset-policy`, {
+      token: w.token,
+      body: { sessionIdleTtlSeconds: 600, sessionAbsoluteTtlSeconds: 3600 },
+    });
+    const user = await createUser(w, "ttl@example.com", "password one");
+    const s = await loginOk(w, "ttl@example.com", "password one");
+    const row = await runInDurableObject(stubOf(user.id), (_i, state) =>
+      state.storage.sql.exec<{ idle_ttl_ms: number; created_at: number; absolute_expires_at: number }>("SELECT * FROM sessions WHERE id = ?", s.sessionId).one(),
+    );
+    expect(row.idle_ttl_ms).toBe(600_000);
+    expect(row.absolute_expires_at - row.created_at).toBe(3_600_000);
+  });
+
+  it("upgrades a hash made with older parameters on a successful login", async () => {
+    const w = await world();
+    const user = await createUser(w, "old@example.com", "password one");
+    const weak = await hashPassword("password one", (await serviceConfig(env)).passwordPeppers, 1_000);
+    await runInDurableObject(stubOf(user.id), (_i, state) => {
+      state.storage.sql.exec("UPDATE credential SET password_hash = ?", weak);
+    });
+    await loginOk(w, "old@example.com", "password one");
+    const stored = await runInDurableObject(stubOf(user.id), (_i, state) =>
+      state.storage.sql.exec<{ password_hash: string }>("SELECT password_hash FROM credential").one().password_hash,
+    );
+    expect(parsePasswordHash(stored)?.iterations).toBe(100_000);
+    await loginOk(w, "old@example.com", "password one");
+  });
+
+  it("lets a user whose hash predates NFKC sign in with the password as typed, and re-hashes it normalised", async () => {
+    const w = await world();
+    const typed = "\uFB01ve \uFF41pples a day"; // NFKC: "five apples a day"
+    const user = await createUser(w, "pre-nfkc@example.com", "password one");
+    const legacy = await rawFormHash(typed, (await serviceConfig(env)).passwordPeppers);
+    await runInDurableObject(stubOf(user.id), (_i, state) => {
+      state.storage.sql.exec("UPDATE credential SET password_hash = ?", legacy);
+    });
+    // Before the upgrade only the raw form matches the stored hash.
+    expect((await login(w, "pre-nfkc@example.com", "five apples a day")).body).toEqual({ result: "INVALID_CREDENTIALS" });
+    await loginOk(w, "pre-nfkc@example.com", typed);
+    const stored = await runInDurableObject(stubOf(user.id), (_i, state) =>
+      state.storage.sql.exec<{ password_hash: string }>("SELECT password_hash FROM credential").one().password_hash,
+    );
+    expect(stored).not.toBe(legacy);
+    // The new hash is of the normalised form: both spellings now sign in.
+    await loginOk(w, "pre-nfkc@example.com", "five apples a day");
+    await loginOk(w, "pre-nfkc@example.com", typed);
+  });
+});
