@@ -1,14 +1,21 @@
-// Password login in the user's object (src/user-object/login.ts): it opens a session with the
-// tenant's lifetimes and a first refresh token, and upgrades an outdated password hash on success.
+// Password login in the user's object (src/user-object/login.ts): it counts the attempt before the
+// hash, opens a session with the tenant's lifetimes and a first refresh token unless the password
+// changed while it verified, and upgrades an outdated password hash on success.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { serviceConfig } from "../../src/config/service-config";
 import { hashPassword, parsePasswordHash } from "../../src/crypto/password-hash";
+import { POLICY_DEFAULTS } from "../../src/policy/password-reset-policy";
+import { changePassword } from "../../src/user-object/credential";
+import { login as loginModule } from "../../src/user-object/login";
+import { listSessions } from "../../src/user-object/sessions";
+import type { UserKeys } from "../../src/user-object/store";
 import { callJson } from "../support/api";
 import { createUser, world } from "../support/fixtures";
 import { rawFormHash } from "../support/legacy-hash";
 import { login, loginOk } from "../support/sessions";
+import { GRANT, KEYS, count, withUser } from "./module-store";
 
 const stubOf = (userId: string) => env.USERS.get(env.USERS.idFromName(userId));
 
@@ -62,4 +69,29 @@ describe("login in the user's object", () => {
     await loginOk(w, "pre-nfkc@example.com", "five apples a day");
     await loginOk(w, "pre-nfkc@example.com", typed);
   });
+
+  it("counts each attempt before the hash, clears the count on success, and refuses at the limit", () =>
+    withUser("password one", async (store, state) => {
+      const throttle = { ...POLICY_DEFAULTS, passwordFailuresBeforeDelay: 10, passwordFailureLimit: 3 };
+      expect(await loginModule(store, KEYS, "wrong", GRANT, throttle)).toEqual({ outcome: "INVALID_CREDENTIALS" });
+      expect(count(state, "password_failures")).toBe(1);
+      expect((await loginModule(store, KEYS, "password one", GRANT, throttle)).outcome).toBe("SUCCESS");
+      expect(count(state, "password_failures")).toBe(0);
+      for (let i = 0; i < 3; i++) await loginModule(store, KEYS, "wrong", GRANT, throttle);
+      expect(await loginModule(store, KEYS, "password one", GRANT, throttle)).toEqual({ outcome: "TOO_MANY_ATTEMPTS", retryAfterSeconds: null });
+    }));
+
+  it("opens no session when the password changed while it verified: check-and-set after the I/O", () =>
+    withUser("password one", async (store) => {
+      // The refresh token is hashed after the password was verified: a reset commits right then.
+      const racing: UserKeys = {
+        peppers: KEYS.peppers,
+        secretHashKeys: async () => {
+          await changePassword(store, KEYS, { newPassword: "password two", policy: POLICY_DEFAULTS, expectedCredentialVersion: 0 });
+          return KEYS.secretHashKeys();
+        },
+      };
+      expect(await loginModule(store, racing, "password one", GRANT, POLICY_DEFAULTS)).toEqual({ outcome: "INVALID_CREDENTIALS" });
+      expect(listSessions(store)).toEqual([]);
+    }));
 });
