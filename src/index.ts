@@ -1,10 +1,15 @@
+import { env } from "cloudflare:workers";
 import { database } from "./db/client";
+import { userObjectClass } from "./dev/bench-rows";
 import { consumeEmailBatch } from "./email/delivery/consumer";
 import type { EmailJob } from "./email/message";
 import { app } from "./http/app";
+import type { UserDurableObject as ProductionUserDurableObject } from "./user-object/user-durable-object";
 import { pruneExpiredRows } from "./workflows/retention";
 
-export { UserDurableObject } from "./user-object/user-durable-object";
+// Bound as USERS (wrangler.toml): the production class, or in development its bench subclass.
+export const UserDurableObject = userObjectClass(env.ENVIRONMENT);
+export type UserDurableObject = ProductionUserDurableObject;
 export { PasswordResetService } from "./rpc/password-reset-service";
 
 export default {

@@ -2,11 +2,17 @@
 // derivation or one request per row, so that it stays cheap and outside the timing.
 import { sql } from "drizzle-orm";
 import { hashPassword } from "../crypto/password-hash";
+import { randomToken } from "../crypto/random";
 import type { Database } from "../db/client";
 import type { Tenant } from "../directory/tenants";
 import type { User } from "../directory/users";
 import { POLICY_DEFAULTS } from "../policy/password-reset-policy";
-import { callUserObject } from "../user-object/stub";
+import { readCredential, writeCredential } from "../user-object/credential-row";
+import { openSession } from "../user-object/login";
+import type { SessionGrant } from "../user-object/sessions";
+import { createStorage } from "../user-object/store";
+import { userObject } from "../user-object/stub";
+import { UserDurableObject } from "../user-object/user-durable-object";
 import type { WorkflowDeps } from "../workflows/deps";
 import { createPasswordResetLink } from "../workflows/password-reset/create-password-reset-link";
 import { createUser } from "../workflows/users";
@@ -22,6 +28,40 @@ const grantOf = (tenant: Tenant) => ({
   idleTtlSeconds: POLICY_DEFAULTS.sessionIdleTtlSeconds,
   absoluteTtlSeconds: POLICY_DEFAULTS.sessionAbsoluteTtlSeconds,
 });
+
+/**
+ * The user object as `npm run bench` needs it: the production class plus a seeder that writes a
+ * ready-made password hash and live sessions straight into storage, so that provisioning thousands
+ * of users or sessions costs no derivation or login each and stays outside the timing. Bound in
+ * place of the production class only when ENVIRONMENT=development (see userObjectClass).
+ */
+export class BenchUserDurableObject extends UserDurableObject {
+  /**
+   * Gives an initialised, active user `passwordHash` and `sessions` live sessions, each with a
+   * refresh token nobody holds.
+   */
+  async seedForBench(input: { passwordHash?: string; sessions?: number; grant: Omit<SessionGrant, "clientId"> }): Promise<void> {
+    if (this.env.ENVIRONMENT !== "development") throw new Error("seedForBench exists only in development");
+    await createStorage(this.store);
+    this.store.storage.transactionSync(() => {
+      const c = readCredential(this.store);
+      if (c?.status !== "ACTIVE") throw new Error("seedForBench needs an initialised, active user");
+      if (input.passwordHash !== undefined) writeCredential(this.store, { ...c, passwordHash: input.passwordHash });
+      const now = Date.now();
+      for (let i = 0; i < (input.sessions ?? 0); i++) openSession(this.store, c, input.grant, randomToken(), null, now);
+    });
+  }
+}
+
+/** The class the USERS binding gets: the bench's only in development, so production never carries the seeder. */
+export function userObjectClass(environment: string | undefined): typeof UserDurableObject {
+  return environment === "development" ? BenchUserDurableObject : UserDurableObject;
+}
+
+/** A user's object with the bench seeder; the routes calling it exist only in development. */
+function benchObject(env: Pick<Env, "USERS">, userId: string): DurableObjectStub<BenchUserDurableObject> {
+  return userObject(env, userId) as unknown as DurableObjectStub<BenchUserDurableObject>;
+}
 
 export interface BenchUser {
   user: User;
@@ -49,7 +89,7 @@ export async function benchUsers(
         chunk.map(async (i) => {
           const email = `${prefix}-${i}@bench.invalid`;
           const user = await createUser(env, db, { applicationId: tenant.applicationId, tenantId: tenant.id, email, password: null });
-          await callUserObject(env, user.id, "seedForBench", { passwordHash, grant: grantOf(tenant) });
+          await benchObject(env, user.id).seedForBench({ passwordHash, grant: grantOf(tenant) });
           if (!u.withResetCodes) return { user };
           const link = await createPasswordResetLink(deps, user, u.baseUrl);
           return { user, passwordResetCode: new URL(link!.passwordResetLink).searchParams.get("passwordResetCode")! };
@@ -62,7 +102,7 @@ export async function benchUsers(
 
 /** Adds live sessions, each with a refresh token nobody holds, to one user's object. */
 export async function benchSessions(env: Env, user: User, tenant: Tenant, count: number): Promise<void> {
-  await callUserObject(env, user.id, "seedForBench", { sessions: count, grant: grantOf(tenant) });
+  await benchObject(env, user.id).seedForBench({ sessions: count, grant: grantOf(tenant) });
 }
 
 /**

@@ -1,6 +1,6 @@
 // Storage schema of one user's Durable Object (SQLite), managed by drizzle-kit: after changing
 // this file, `npm run user-object:generate` writes the migration into src/user-object/migrations,
-// and every object applies what it has not yet applied when it starts (see user-durable-object.ts).
+// and every object applies what it has not yet applied when it starts (see store.ts).
 //
 // One row of `credential` holds the user's lifecycle status, the password hash and three counters:
 //   status              ACTIVE or INACTIVE while the user exists; DELETED is the tombstone a

@@ -26,7 +26,6 @@ export type UserObjectApi = Pick<
   | "revokeSession"
   | "revokeAllSessions"
   | "revokeAllRefreshTokens"
-  | "seedForBench"
 >;
 
 /**
@@ -52,8 +51,6 @@ const IDEMPOTENT: { [M in keyof UserObjectApi]: boolean | ((...args: Parameters<
   revokeSession: true,
   revokeAllSessions: false,
   revokeAllRefreshTokens: false,
-  // Development only; a retry would add the sessions twice.
-  seedForBench: false,
 };
 
 export function isIdempotent<M extends keyof UserObjectApi>(method: M, args: Parameters<UserObjectApi[M]>): boolean {

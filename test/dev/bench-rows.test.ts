@@ -3,7 +3,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/http/app";
-import type { UserDurableObject } from "../../src/user-object/user-durable-object";
+import { UserDurableObject } from "../../src/user-object/user-durable-object";
+import { BenchUserDurableObject, userObjectClass } from "../../src/dev/bench-rows";
 import { ADMIN, callJson } from "../support/api";
 import { world } from "../support/fixtures";
 import { adminLinkCode, reset } from "../support/reset";
@@ -84,11 +85,18 @@ describe("bench provisioning routes", () => {
 });
 
 describe("the user object's bench seeding", () => {
+  it("lives in a subclass bound only in development; every other environment binds the production class", () => {
+    expect(userObjectClass("development")).toBe(BenchUserDurableObject);
+    expect(Object.getPrototypeOf(BenchUserDurableObject)).toBe(UserDurableObject);
+    for (const environment of ["production", "staging", "", undefined]) expect(userObjectClass(environment)).toBe(UserDurableObject);
+    expect("seedForBench" in UserDurableObject.prototype).toBe(false);
+  });
+
   it("refuses outside development", async () => {
-    const stub = env.USERS.get(env.USERS.idFromName("bench-prod-user"));
-    await runInDurableObject(stub, async (instance: UserDurableObject) => {
+    const stub = env.USERS.get(env.USERS.idFromName("bench-prod-user")) as unknown as DurableObjectStub<BenchUserDurableObject>;
+    await runInDurableObject(stub, async (instance: BenchUserDurableObject) => {
       const production = { ...env, ENVIRONMENT: "production" };
-      const seed = instance.seedForBench.bind({ ...instance, env: production } as unknown as UserDurableObject);
+      const seed = instance.seedForBench.bind({ ...instance, env: production } as unknown as BenchUserDurableObject);
       await expect(seed({ sessions: 1, grant: { applicationId: "a", tenantId: "t", idleTtlSeconds: 60, absoluteTtlSeconds: 60 } })).rejects.toThrow(/only in development/);
     });
   });

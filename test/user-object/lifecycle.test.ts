@@ -5,9 +5,14 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../src/crypto/random";
 import { POLICY_DEFAULTS } from "../../src/policy/password-reset-policy";
+import { changePassword, credentialVersion } from "../../src/user-object/credential";
+import { readCredential } from "../../src/user-object/credential-row";
+import { destroy, setStatus } from "../../src/user-object/lifecycle";
+import { countAttempt } from "../../src/user-object/password-failures";
 import { callJson } from "../support/api";
 import { createUser, world } from "../support/fixtures";
 import { loginOk } from "../support/sessions";
+import { KEYS, count, notice, withUser } from "./module-store";
 
 const stubOf = (userId: string) => env.USERS.get(env.USERS.idFromName(userId));
 const POLICY = POLICY_DEFAULTS;
@@ -88,4 +93,33 @@ describe("a deleted user's object", () => {
     );
     expect(await stubOf(user.id).login("password two", GRANT, POLICY)).toEqual({ outcome: "INVALID_CREDENTIALS" });
   });
+});
+
+describe("a user's status", () => {
+  it("deactivating raises every counter in the same commit and arms the sweep; reactivating restores nothing", () =>
+    withUser("password one", async (store, state) => {
+      await state.storage.deleteAlarm();
+      expect(setStatus(store, "INACTIVE")).toEqual({ outcome: "UPDATED" });
+      expect(readCredential(store)).toMatchObject({ status: "INACTIVE", credentialVersion: 1, sessionEpoch: 1, refreshEpoch: 1 });
+      expect(await state.storage.getAlarm()).not.toBeNull();
+      expect(credentialVersion(store)).toBeNull();
+      expect(setStatus(store, "INACTIVE")).toEqual({ outcome: "UPDATED" });
+      expect(setStatus(store, "ACTIVE")).toEqual({ outcome: "UPDATED" });
+      expect(readCredential(store)).toMatchObject({ status: "ACTIVE", credentialVersion: 1, sessionEpoch: 1, refreshEpoch: 1 });
+    }));
+
+  it("cannot change once the user is deleted, and deletion takes the pending mail, the failure count and the alarm with it", () =>
+    withUser("password one", async (store, state) => {
+      await changePassword(store, KEYS, { newPassword: "password two", policy: POLICY, expectedCredentialVersion: 0, notification: notice("n1") });
+      countAttempt(store, POLICY);
+      // An alarm the runtime cannot have run on its own yet.
+      await state.storage.setAlarm(Date.now() + 3_600_000);
+      await destroy(store);
+      expect({ pending: count(state, "pending_emails"), failures: count(state, "password_failures"), alarm: await state.storage.getAlarm() }).toEqual({
+        pending: 0,
+        failures: 0,
+        alarm: null,
+      });
+      expect(setStatus(store, "ACTIVE")).toEqual({ outcome: "NOT_FOUND" });
+    }));
 });
