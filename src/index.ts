@@ -1,5 +1,5 @@
 import { database } from "./db/client";
-import { consumeEmailBatch } from "./email/delivery/consumer";
+import { consumeEmailBatch } from "./workflows/email-delivery/consumer";
 import type { EmailJob } from "./email/message";
 import { app } from "./http/app";
 import { pruneExpiredRows } from "./workflows/retention";

@@ -8,7 +8,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "@hono/zod-openapi";
 import { actorOf } from "../audit/context";
-import { END_USER_PERMISSIONS } from "../auth/permissions";
+import { END_USER_PERMISSIONS } from "../config/permissions";
 import { type Caller, hasPermission } from "../auth/caller";
 import { grantedScope } from "../auth/scope";
 import { publicBaseUrl } from "../config/public-origin";

@@ -5,7 +5,8 @@ import { recordAuditEventAfter } from "../audit/record";
 import type { User } from "../directory/users";
 import { tooManyAttempts } from "../http/errors";
 import type { PasswordViolation } from "../policy/password-rules";
-import { type WorkflowDeps, logBackgroundFailure } from "./deps";
+import { logBackgroundFailure } from "../audit/background-failure";
+import type { WorkflowDeps } from "./deps";
 import { retireOpenCodes } from "./password-reset/code-store";
 import { commitPasswordChange, passwordUpdated } from "./password-change";
 

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
 import { auditInsert } from "../../audit/record";
-import { PERMISSIONS } from "../../auth/permissions";
+import { PERMISSIONS } from "../../config/permissions";
 import { newId } from "../../crypto/random";
 import { auditContextOf } from "../audit-context";
 import { createClient } from "../../directory/clients";

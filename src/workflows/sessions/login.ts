@@ -2,7 +2,7 @@
 // inactive email spends one PBKDF2 on a decoy hash, so both failures take similar time, and its
 // attempts are counted and throttled like a user's (decoy-failures.ts), so a 429 tells nothing.
 import { USER_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
-import { END_USER_PERMISSIONS } from "../../auth/permissions";
+import { END_USER_PERMISSIONS } from "../../config/permissions";
 import type { ServiceConfig } from "../../config/service-config";
 import { tooManyAttempts } from "../../http/errors";
 import { DECOY_PASSWORD_HASH, verifyPassword } from "../../crypto/password-hash";

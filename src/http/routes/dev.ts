@@ -1,17 +1,17 @@
 // Development-only routes. They answer 404, as if absent, unless ENVIRONMENT=development.
 import { Hono } from "hono";
-import { publicBaseUrl } from "../config/public-origin";
-import type { ServiceConfig } from "../config/service-config";
-import { secretsEqual } from "../crypto/constant-time";
-import { readDevMailbox } from "../email/providers/dev-mailbox";
-import type { AppEnv } from "../http/app-env";
-import { ApiError, forbidden, missingToken, notFound } from "../http/errors";
-import { bearerToken } from "../http/middleware/authenticate";
-import { workflowDeps } from "../http/workflow-deps";
-import { getTenant } from "../directory/tenants";
-import { getUser } from "../directory/users";
-import { BENCH_MAX_FILLER_ROWS, BENCH_MAX_SESSIONS, BENCH_MAX_USERS, benchFiller, benchSessions, benchUsers } from "./bench-rows";
-import { seedDemo } from "./seed";
+import { publicBaseUrl } from "../../config/public-origin";
+import type { ServiceConfig } from "../../config/service-config";
+import { secretsEqual } from "../../crypto/constant-time";
+import { readDevMailbox } from "../../email/providers/dev-mailbox";
+import type { AppEnv } from "../app-env";
+import { ApiError, forbidden, missingToken, notFound } from "../errors";
+import { bearerToken } from "../middleware/authenticate";
+import { workflowDeps } from "../workflow-deps";
+import { getTenant } from "../../directory/tenants";
+import { getUser } from "../../directory/users";
+import { BENCH_MAX_FILLER_ROWS, BENCH_MAX_SESSIONS, BENCH_MAX_USERS, benchFiller, benchSessions, benchUsers } from "../../dev/bench-rows";
+import { seedDemo } from "../../dev/seed";
 
 function requireAdmin(authorization: string | undefined, config: ServiceConfig): void {
   const token = bearerToken(authorization);
