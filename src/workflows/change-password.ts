@@ -3,7 +3,7 @@
 import { recordPasswordFailuresExceeded } from "../audit/password-failures";
 import { recordAuditEventAfter } from "../audit/record";
 import type { User } from "../directory/users";
-import { tooManyAttempts } from "../http/errors";
+import { TooManyPasswordAttempts } from "./too-many-password-attempts";
 import type { PasswordViolation } from "../policy/password-rules";
 import { logBackgroundFailure } from "../audit/background-failure";
 import type { WorkflowDeps } from "./deps";
@@ -28,7 +28,7 @@ export async function changePassword(
   });
   if (outcome.outcome === "TOO_MANY_ATTEMPTS") {
     recordPasswordFailuresExceeded(deps, user, "change_password", outcome.retryAfterSeconds);
-    throw tooManyAttempts(outcome.retryAfterSeconds);
+    throw new TooManyPasswordAttempts(outcome.retryAfterSeconds);
   }
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CURRENT_PASSWORD" };
