@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { database } from "./db/client";
 import { userObjectClass } from "./dev/bench-rows";
-import { consumeEmailBatch } from "./email/delivery/consumer";
+import { consumeEmailBatch } from "./workflows/email-delivery/consumer";
 import type { EmailJob } from "./email/message";
 import { app } from "./http/app";
 import type { UserDurableObject as ProductionUserDurableObject } from "./user-object/user-durable-object";

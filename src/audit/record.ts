@@ -5,7 +5,8 @@
 import { newId } from "../crypto/random";
 import type { Database } from "../db/client";
 import { auditEvents } from "../db/schema";
-import { type WorkflowDeps, logBackgroundFailure } from "../workflows/deps";
+import type { WorkflowDeps } from "../workflows/deps";
+import { logBackgroundFailure } from "./background-failure";
 import type { AuditContext } from "./context";
 import type { AuditEvent } from "./events";
 

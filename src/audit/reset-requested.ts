@@ -5,7 +5,8 @@
 // per-address email limit held has no job (`limit_held`, deliveryId null).
 import type { Tenant } from "../directory/tenants";
 import { findUserByEmail } from "../directory/users";
-import { type WorkflowDeps, logBackgroundFailure } from "../workflows/deps";
+import type { WorkflowDeps } from "../workflows/deps";
+import { logBackgroundFailure } from "./background-failure";
 import { recordAuditEvent } from "./record";
 
 export function recordResetRequested(deps: WorkflowDeps, tenant: Tenant, email: string, detail: { strategy: "LINK" | "OTP"; deliveryId: string | null }): void {

@@ -2,7 +2,7 @@
 // set of values). Anything missing or malformed throws Misconfigured naming the variable, which
 // the edge answers with 503 `misconfigured` before any route runs. Code that needs a secret reads
 // it from here, never from env directly.
-import { type IssuerConfig, serviceIssuer } from "../auth/issuer";
+import { type IssuerConfig, serviceIssuer } from "./issuer";
 import { Keyring } from "../crypto/keyring";
 import { parseAdminToken } from "./admin-token";
 import { parseKeyList } from "./key-list";

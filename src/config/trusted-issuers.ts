@@ -2,7 +2,7 @@
 // bound to one application (optionally one tenant) and a ceiling of permissions, so a trusted
 // issuer is never a superuser over applications it was not configured for.
 import { z } from "zod";
-import { PERMISSIONS } from "../auth/permissions";
+import { PERMISSIONS } from "./permissions";
 import { Misconfigured } from "./misconfigured";
 
 const trustedIssuer = z

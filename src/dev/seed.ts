@@ -1,7 +1,7 @@
 // The embedded demo that `npm start` serves: application and tenant "demo", user alice@example.com
 // (no password until she resets it) and an M2M client with every permission at Application
 // boundary, whose id and secret come from DEV_CLIENT_ID / DEV_CLIENT_SECRET.
-import { PERMISSIONS } from "../auth/permissions";
+import { PERMISSIONS } from "../config/permissions";
 import type { ServiceConfig } from "../config/service-config";
 import type { Database } from "../db/client";
 import { createApplication, getApplication } from "../directory/applications";

@@ -3,7 +3,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { serviceConfig } from "../config/service-config";
 import { database } from "../db/client";
-import { devRoutes } from "../dev/routes";
+import { devRoutes } from "./routes/dev";
 import { ApiError } from "./errors";
 import { handleError } from "./error-handler";
 import { notFoundOrMethodNotAllowed } from "./method-not-allowed";

@@ -6,7 +6,8 @@ import { type AuditContext, MAX_USER_AGENT_LENGTH, actorOf } from "../audit/cont
 import { hasPermission } from "../auth/caller";
 import { ipBudgetKey } from "../rate-limits/ip-address";
 import type { AppEnv } from "./app-env";
-import { END_USER_IP_HEADER, END_USER_IP_PERMISSION } from "./middleware/rate-limit";
+import { END_USER_IP_PERMISSION } from "../rate-limits/client-budgets";
+import { END_USER_IP_HEADER } from "./middleware/rate-limit";
 
 export function auditContextOf(c: Context<AppEnv>): AuditContext {
   return {

@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { Unauthenticated } from "../auth/refusals";
 import { Misconfigured, reportMisconfigured } from "../config/misconfigured";
-import { DependencyUnavailable, DuplicateError, isStorageFailure } from "../db/errors";
+import { type ClassifiedError, classifyError } from "../operations/classify-error";
 import type { AppEnv } from "./app-env";
-import { BreachCheckUnavailable } from "../breached-passwords/pwned-passwords";
-import { ApiError, ConstraintViolationsError, breachCheckUnavailable, conflict, constraintViolationsBody, errorBody, unavailable } from "./errors";
+import { ApiError, constraintViolationsBody, errorBody } from "./errors";
 import { OAuthError } from "./oauth-errors";
 
 /** Error class names only: messages of storage errors can carry SQL parameters. */
@@ -52,24 +52,23 @@ function oauthResponse(c: Context<AppEnv>, err: OAuthError): Response {
   return c.json({ error: err.error, error_description: err.description }, err.status, headers);
 }
 
+/** A domain error's answer, with the headers HTTP gives it. */
+function domainError(err: Error, classified: ClassifiedError): ApiError {
+  const headers: Record<string, string> = {};
+  if (err instanceof Unauthenticated) headers["WWW-Authenticate"] = 'Bearer error="invalid_token"';
+  if (classified.retryAfter !== null) headers["Retry-After"] = String(classified.retryAfter);
+  return new ApiError(classified.status, classified.code, classified.message, headers);
+}
+
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof OAuthError) return oauthResponse(c, err);
-  if (err instanceof ConstraintViolationsError) return c.json(constraintViolationsBody(err.code, err.message, err.violations), 400);
-  let api: ApiError | null = err instanceof ApiError ? err : null;
-  if (err instanceof Misconfigured) {
-    reportMisconfigured(err);
-    api = new ApiError(503, "misconfigured", `The service is misconfigured: ${err.message} Nothing was changed.`);
-  }
-  if (err instanceof DuplicateError) api = conflict(err.message);
+  const classified = classifyError(err);
+  if (classified?.violations) return c.json(constraintViolationsBody(classified.code, classified.message, classified.violations), 400);
+  if (err instanceof Misconfigured) reportMisconfigured(err);
+  else if (classified?.report) log(c, classified.status, err);
+  let api: ApiError | null = classified ? domainError(err, classified) : null;
+  if (err instanceof ApiError) api = err;
   if (err instanceof HTTPException) api = frameworkError(err);
-  if (err instanceof DependencyUnavailable || isStorageFailure(err)) {
-    log(c, 503, err);
-    api = unavailable();
-  }
-  if (err instanceof BreachCheckUnavailable) {
-    log(c, 503, err);
-    api = breachCheckUnavailable();
-  }
   if (api && c.req.path.startsWith("/api/v1/oauth2/")) return oauthResponse(c, asOAuth(api));
   if (api) return c.json(errorBody(api.code, api.message), api.status, api.headers);
   log(c, 500, err);

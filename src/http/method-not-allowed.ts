@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { ApiError, errorBody, notFound } from "./errors";
+import { ApiError, errorBody } from "./errors";
 
 /**
  * Hono answers an unknown method on a known path with 404; the API promises 405 with `Allow`.
@@ -14,7 +14,7 @@ export function notFoundOrMethodNotAllowed(routes: () => { method: string; path:
     const allowed = [...new Set(table.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
     const err = allowed.length
       ? new ApiError(405, "method_not_allowed", `Use ${allowed.join(", ")} on this path.`, { Allow: allowed.join(", ") })
-      : notFound("Route");
+      : new ApiError(404, "not_found", "Route not found.");
     return c.json(errorBody(err.code, err.message), err.status, err.headers);
   };
 }

@@ -4,42 +4,33 @@
 //                entrypoint = "PasswordResetService", props = { clientId = "…" }
 // Only Workers of the account that owns this service can bind it, so the binding itself
 // authenticates the caller: no client secret, no access token. Each method checks the permission
-// and boundary its HTTP route checks, validates with the route's schema, and calls the workflow.
+// and boundary its HTTP route checks, validates with the schema both edges share, and calls the
+// same operation (src/operations) as the route.
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "@hono/zod-openapi";
 import { actorOf } from "../audit/context";
-import { END_USER_PERMISSIONS } from "../auth/permissions";
+import { authenticate } from "../auth/authenticate";
 import { type Caller, hasPermission } from "../auth/caller";
+import { Forbidden, Unauthenticated } from "../auth/refusals";
 import { grantedScope } from "../auth/scope";
-import { publicBaseUrl } from "../config/public-origin";
+import { END_USER_PERMISSIONS } from "../config/permissions";
 import { serviceConfig } from "../config/service-config";
 import { database } from "../db/client";
-import { type M2mClient, clientOfApplication, getClient } from "../directory/clients";
-import { policyForTenant } from "../directory/policies";
-import { listUsers } from "../directory/users";
-import { ConstraintViolationsError, forbidden, notFound, unauthorized } from "../http/errors";
-import { type BoundaryScope, tenantInBoundary, userInBoundary } from "../http/guards";
-import { authenticate } from "../http/middleware/authenticate";
-import { assertedEndUserIp, clientBudgets, tooManyRequests } from "../http/middleware/rate-limit";
-import { type BudgetedOperation, spendBudgets } from "../rate-limits/budgets";
-import { OAuthError } from "../http/oauth-errors";
-import { CreateUserBody, ListUsersQuery, presentUser } from "../http/routes/users";
-import { LoginBody } from "../http/routes/login";
-import { Id, iso } from "../http/schemas/common";
-import { ChangePasswordBody, CreatePasswordResetLinkBody, RequestPasswordResetBody, ResetPasswordBody } from "../http/schemas/password-reset";
-import { violationsOf } from "../http/validation";
-import { callUserObject } from "../user-object/stub";
-import { newUserPasswordViolations } from "../workflows/breached-password";
-import { changePassword } from "../workflows/change-password";
+import { type M2mClient, getClient } from "../directory/clients";
+import type { BoundaryScope } from "../operations/boundary";
+import * as passwordReset from "../operations/password-reset";
+import { ChangePasswordBody, CreatePasswordResetLinkBody, RequestPasswordResetBody, ResetPasswordBody } from "../operations/schemas/password-reset";
+import { Id } from "../operations/schemas/id";
+import { LoginBody } from "../operations/schemas/login";
+import { CreateUserBody, ListUsersQuery } from "../operations/schemas/users";
+import { violationsOf } from "../operations/schemas/violations-of";
+import * as sessions from "../operations/sessions";
+import * as users from "../operations/users";
+import { ConstraintViolationsError } from "../policy/violations";
+import type { BudgetedOperation } from "../rate-limits/budgets";
+import { spendClientBudgets } from "../rate-limits/client-budgets";
 import type { WorkflowDeps } from "../workflows/deps";
-import { createPasswordResetLink } from "../workflows/password-reset/create-password-reset-link";
-import { resetModeOf } from "../workflows/password-reset/decide";
-import { requestPasswordReset } from "../workflows/password-reset/request-password-reset";
-import { resetPassword } from "../workflows/password-reset/reset-password";
-import { login } from "../workflows/sessions/login";
-import { revokeUserSessions } from "../workflows/sessions/revoke-sessions";
 import { introspect, refresh, revoke } from "../workflows/sessions/tokens";
-import { createUser, deleteUser } from "../workflows/users";
 import type * as Rpc from "./contract";
 import { PasswordResetServiceError, toServiceError } from "./service-error";
 
@@ -61,7 +52,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 }
 
 function applicationBoundary(s: Scope): string {
-  if (s.var.caller.tenantId !== null) throw forbidden("This method needs a client at Application boundary.");
+  if (s.var.caller.tenantId !== null) throw new Forbidden("This method needs a client at Application boundary.");
   return s.var.caller.applicationId;
 }
 
@@ -69,67 +60,51 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   requestPasswordReset(input: Parameters<Rpc.PasswordResetRpc["requestPasswordReset"]>[0], endUser?: Rpc.EndUser) {
     return this.run("password-reset-workflow:execute", { operation: "request-password-reset", endUser }, async (s): Promise<Rpc.RequestPasswordResetResult> => {
       applicationBoundary(s);
-      const body = parse(RequestPasswordResetBody, input);
-      const tenant = await tenantInBoundary(s, body.tenantId);
-      if (body.clientId && !(await clientOfApplication(s.db, body.clientId, tenant.applicationId))) {
-        throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
-      }
-      return requestPasswordReset(s, tenant, body.email);
+      return passwordReset.requestPasswordReset(s, parse(RequestPasswordResetBody, input));
     });
   }
 
   resetPassword(input: Rpc.ResetPasswordInput, endUser?: Rpc.EndUser) {
     return this.run("password-reset-workflow:execute", { operation: "reset-password", endUser }, async (s): Promise<Rpc.ResetPasswordResult> => {
       const applicationId = applicationBoundary(s);
-      const body = parse(ResetPasswordBody, input);
-      return resetPassword(s, applicationId, {
-        mode: resetModeOf(body),
-        newPassword: body.newPassword,
-        suppressPasswordUpdatedEmail: body.suppressPasswordUpdatedEmail,
-      });
+      return passwordReset.resetPassword(s, applicationId, parse(ResetPasswordBody, input));
     });
   }
 
   createPasswordResetLink(input: { userId: string }) {
     return this.run("password-reset-workflow:execute", null, async (s): Promise<Rpc.PasswordResetLink> => {
-      const user = await userInBoundary(s, parse(CreatePasswordResetLinkBody, input).userId);
-      const link = await createPasswordResetLink(s, user, publicBaseUrl(s.env));
-      if (!link) throw notFound("User");
-      return link;
+      return passwordReset.createPasswordResetLink(s, parse(CreatePasswordResetLinkBody, input).userId, "not_found");
     });
   }
 
   changePassword(input: Parameters<Rpc.PasswordResetRpc["changePassword"]>[0]) {
     return this.run(null, null, async (s): Promise<Rpc.ChangePasswordResult> => {
       const { userAccessToken, ...rest } = input ?? {};
-      if (typeof userAccessToken !== "string" || userAccessToken === "") throw unauthorized("The end user's access token is required.");
+      if (typeof userAccessToken !== "string" || userAccessToken === "") throw new Unauthenticated("The end user's access token is required.");
       const body = parse(ChangePasswordBody, rest);
       // Self boundary, as over HTTP, and only for a user of the bound application.
       const user = await authenticate(s.env, s.config, s.db, userAccessToken, undefined);
       if (user.kind !== "user" || user.userId !== body.userId || user.applicationId !== s.client.applicationId) {
-        throw forbidden("Change Password needs the user's own access token.");
+        throw new Forbidden("Change Password needs the user's own access token.");
       }
-      if (!hasPermission(user, "change-password-workflow:execute")) throw forbidden("The token lacks the permission change-password-workflow:execute.");
-      const target = await userInBoundary({ var: { db: s.db, caller: user } }, body.userId);
-      return changePassword(s, target, body);
+      if (!hasPermission(user, "change-password-workflow:execute")) throw new Forbidden("The token lacks the permission change-password-workflow:execute.");
+      return passwordReset.changePassword(s, user, body);
     });
   }
 
   login(input: { tenantId: string; email: string; password: string }, endUser?: Rpc.EndUser) {
     return this.run("login:execute", { operation: "login", endUser }, async (s): Promise<Rpc.LoginResult> => {
       applicationBoundary(s);
-      const body = parse(LoginBody, input);
-      const tenant = await tenantInBoundary(s, body.tenantId);
-      return login(s, s.client.id, tenant, body.email, body.password);
+      return sessions.login(s, s.client.id, parse(LoginBody, input));
     });
   }
 
   refresh(input: { refreshToken: string; scope?: string }, endUser?: Rpc.EndUser) {
     return this.run(null, { operation: "token", endUser }, async (s): Promise<Rpc.TokenResult> => {
       const permissions = grantedScope(END_USER_PERMISSIONS, input?.scope);
-      if (!permissions) throw new OAuthError(400, "invalid_scope", "The scope asks for a permission that is not granted.");
+      if (!permissions) throw new PasswordResetServiceError(400, "invalid_scope", "The scope asks for a permission that is not granted.");
       const answer = typeof input?.refreshToken === "string" ? await refresh(s, s.client, input.refreshToken, permissions) : null;
-      if (!answer) throw new OAuthError(400, "invalid_grant", "The refresh token is invalid, expired, revoked or already used.");
+      if (!answer) throw new PasswordResetServiceError(400, "invalid_grant", "The refresh token is invalid, expired, revoked or already used.");
       return answer;
     });
   }
@@ -145,65 +120,35 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
   }
 
   listSessions(input: { userId: string }) {
-    return this.run("user:read", null, async (s): Promise<{ items: Rpc.Session[] }> => {
-      const user = await userInBoundary(s, parse(UserRef, input).userId);
-      const sessions = await callUserObject(s.env, user.id, "listSessions");
-      return { items: sessions.map((x) => ({ ...x, createdAt: iso(x.createdAt), lastUsedAt: iso(x.lastUsedAt) })) };
-    });
+    return this.run("user:read", null, (s): Promise<{ items: Rpc.Session[] }> => sessions.listSessions(s, parse(UserRef, input).userId));
   }
 
   revokeSessions(input: { userId: string }) {
-    return this.run("refresh-token:revoke", null, async (s): Promise<void> => {
-      const user = await userInBoundary(s, parse(UserRef, input).userId);
-      await revokeUserSessions(s, user, "sessions");
-    });
+    return this.run("refresh-token:revoke", null, (s): Promise<void> => sessions.revokeSessions(s, parse(UserRef, input).userId, "sessions"));
   }
 
   revokeRefreshTokens(input: { userId: string }) {
-    return this.run("refresh-token:revoke", null, async (s): Promise<void> => {
-      const user = await userInBoundary(s, parse(UserRef, input).userId);
-      await revokeUserSessions(s, user, "refresh_tokens");
-    });
+    return this.run("refresh-token:revoke", null, (s): Promise<void> => sessions.revokeSessions(s, parse(UserRef, input).userId, "refresh_tokens"));
   }
 
   createUser(input: { tenantId: string; email: string; password?: string; status?: "ACTIVE" | "INACTIVE" }) {
-    return this.run("user:write", null, async (s): Promise<Rpc.User> => {
-      const body = parse(CreateUserBody, input);
-      const tenant = await tenantInBoundary(s, body.tenantId);
-      if (body.password !== undefined) {
-        const violations = await newUserPasswordViolations(s.env, await policyForTenant(s.db, tenant), body.password, body.email);
-        if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
-      }
-      const user = await createUser(s.env, s.db, {
-        applicationId: tenant.applicationId,
-        tenantId: tenant.id,
-        email: body.email,
-        password: body.password ?? null,
-        status: body.status ?? "ACTIVE",
-      });
-      return presentUser(user);
-    });
+    return this.run("user:write", null, (s): Promise<Rpc.User> => users.createUser(s, parse(CreateUserBody, input)));
   }
 
   getUser(input: { userId: string }) {
-    return this.run("user:read", null, async (s): Promise<Rpc.User> => presentUser(await userInBoundary(s, parse(UserRef, input).userId)));
+    return this.run("user:read", null, (s): Promise<Rpc.User> => users.getUser(s, parse(UserRef, input).userId));
   }
 
   listUsers(input: { tenantId: string; email?: string; limit?: number }) {
     return this.run("user:read", null, async (s): Promise<{ items: Rpc.User[] }> => {
       const { tenantId, ...query } = input ?? {};
-      const tenant = await tenantInBoundary(s, parse(TenantRef, { tenantId }).tenantId);
-      const { email, limit } = parse(ListUsersQuery, query);
-      const rows = await listUsers(s.db, tenant.id, { ...(email ? { email } : {}), limit });
-      return { items: rows.map(presentUser) };
+      const id = parse(TenantRef, { tenantId }).tenantId;
+      return users.listUsers(s, id, () => parse(ListUsersQuery, query));
     });
   }
 
   deleteUser(input: { userId: string }) {
-    return this.run("user:write", null, async (s): Promise<void> => {
-      const user = await userInBoundary(s, parse(UserRef, input).userId);
-      await deleteUser(s, user);
-    });
+    return this.run("user:write", null, (s): Promise<void> => users.deleteUser(s, parse(UserRef, input).userId));
   }
 
   /**
@@ -223,13 +168,11 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       const client = typeof clientId === "string" ? await getClient(db, clientId) : null;
       if (!client) throw new PasswordResetServiceError(401, "unbound_client", "The service binding's props.clientId names no client of this service.");
       const caller = { kind: "client" as const, clientId: client.id, applicationId: client.applicationId, tenantId: client.tenantId, permissions: client.permissions };
-      if (permission && !hasPermission(caller, permission)) throw forbidden(`The bound client lacks the permission ${permission}.`);
+      if (permission && !hasPermission(caller, permission)) throw new Forbidden(`The bound client lacks the permission ${permission}.`);
       let ip: string | null = null;
       if (budgeted) {
         const { operation, endUser } = budgeted;
-        const endUserIp = assertedEndUserIp(endUser?.endUserIp, client.permissions, "api", "endUserIp");
-        const exhausted = await spendBudgets(this.env, operation, clientBudgets(operation, client.id, endUserIp));
-        if (exhausted) throw tooManyRequests(operation, exhausted);
+        const endUserIp = await spendClientBudgets(this.env, operation, caller, endUser?.endUserIp, "endUserIp");
         if (endUserIp) ip = endUser!.endUserIp!;
       }
       const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);

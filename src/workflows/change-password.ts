@@ -3,9 +3,10 @@
 import { recordPasswordFailuresExceeded } from "../audit/password-failures";
 import { recordAuditEventAfter } from "../audit/record";
 import type { User } from "../directory/users";
-import { tooManyAttempts } from "../http/errors";
+import { TooManyPasswordAttempts } from "./too-many-password-attempts";
 import type { PasswordViolation } from "../policy/password-rules";
-import { type WorkflowDeps, logBackgroundFailure } from "./deps";
+import { logBackgroundFailure } from "../audit/background-failure";
+import type { WorkflowDeps } from "./deps";
 import { retireOpenCodes } from "./password-reset/code-store";
 import { commitPasswordChange, passwordUpdated } from "./password-change";
 
@@ -27,7 +28,7 @@ export async function changePassword(
   });
   if (outcome.outcome === "TOO_MANY_ATTEMPTS") {
     recordPasswordFailuresExceeded(deps, user, "change_password", outcome.retryAfterSeconds);
-    throw tooManyAttempts(outcome.retryAfterSeconds);
+    throw new TooManyPasswordAttempts(outcome.retryAfterSeconds);
   }
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CURRENT_PASSWORD" };

@@ -12,8 +12,3 @@ export interface WorkflowDeps {
   /** Who acts and from where, for the audit trail. */
   audit: AuditContext;
 }
-
-/** Logs an off-path failure by event and error class only: no codes, emails or messages. */
-export function logBackgroundFailure(event: string, e: unknown): void {
-  console.error(JSON.stringify({ event, error: e instanceof Error ? e.name : typeof e }));
-}

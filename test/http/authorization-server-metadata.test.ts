@@ -1,7 +1,7 @@
 // RFC 8414: OAuth 2.0 Authorization Server Metadata, so that clients discover the endpoints.
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { PERMISSIONS } from "../../src/auth/permissions";
+import { PERMISSIONS } from "../../src/config/permissions";
 import { DEVELOPMENT_BASE_URL } from "../../src/config/public-origin";
 import { callJson } from "../support/api";
 import { clientTokenUnder, world } from "../support/fixtures";

@@ -1,5 +1,5 @@
 // Provisions applications, tenants, clients and users through the public API, as a host would.
-import { PERMISSIONS } from "../../src/auth/permissions";
+import { PERMISSIONS } from "../../src/config/permissions";
 import { ADMIN, call, callJson, form } from "./api";
 
 export async function clientToken(id: string, secret: string): Promise<string> {

@@ -3,7 +3,7 @@
 import { serviceConfig } from "../../src/config/service-config";
 import { env } from "cloudflare:workers";
 import type { PasswordResetRpc, PasswordResetServiceErrorShape } from "edge-password-reset/rpc";
-import { PERMISSIONS } from "../../src/auth/permissions";
+import { PERMISSIONS } from "../../src/config/permissions";
 import { database } from "../../src/db/client";
 import { createClient } from "../../src/directory/clients";
 import { ADMIN, callJson } from "./api";

@@ -1,7 +1,7 @@
 // Crafts access tokens by hand, to check what the service accepts and rejects.
 import { env } from "cloudflare:workers";
 import { type CryptoKey, type JWK, SignJWT, base64url, importJWK } from "jose";
-import { serviceIssuer } from "../../src/auth/issuer";
+import { serviceIssuer } from "../../src/config/issuer";
 import { TEST_SECRETS } from "../secrets";
 
 /** The service's private signing key, as the test runtime is configured with it. */

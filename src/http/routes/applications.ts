@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
 import { createApplication } from "../../directory/applications";
-import { applicationInBoundary } from "../guards";
+import { applicationInBoundary } from "../../operations/boundary";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from "../schemas/common";

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
 import { AUDIT_EVENT_TYPES } from "../../audit/events";
 import { type AuditEventRow, type AuditQuery, decodeCursor, encodeCursor, listAuditEvents } from "../../audit/query";
-import { applicationInBoundary, userInBoundary } from "../guards";
+import { applicationInBoundary, userInBoundary } from "../../operations/boundary";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, iso, jsonResponse } from "../schemas/common";

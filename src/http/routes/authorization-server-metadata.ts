@@ -1,8 +1,8 @@
 // RFC 8414 Authorization Server Metadata: what a standard OAuth client needs to find and use the
 // token, revocation and introspection endpoints and the key set, without hand-written settings.
 import { z } from "@hono/zod-openapi";
-import { serviceIssuer } from "../../auth/issuer";
-import { PERMISSIONS } from "../../auth/permissions";
+import { serviceIssuer } from "../../config/issuer";
+import { PERMISSIONS } from "../../config/permissions";
 import { apiRoute } from "../api-route";
 import { CLIENT_AUTH_METHODS } from "../middleware/client-auth";
 import { router } from "../router";

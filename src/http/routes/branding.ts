@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import type { BrandingSettings } from "../../branding/theme";
 import { saveApplicationBranding, saveTenantBranding, themeForApplication, themeForTenant } from "../../directory/branding";
 import { apiRoute } from "../api-route";
-import { applicationInBoundary, tenantInBoundary } from "../guards";
+import { applicationInBoundary, tenantInBoundary } from "../../operations/boundary";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { BrandingPatchBody, EffectiveBranding } from "../schemas/branding";

@@ -1,11 +1,10 @@
 import { apiRoute } from "../api-route";
-import { changePassword } from "../../workflows/change-password";
-import { forbidden } from "../errors";
-import { userInBoundary } from "../guards";
+import { Forbidden } from "../../auth/refusals";
+import { changePassword } from "../../operations/password-reset";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
-import { ChangePasswordBody, ChangePasswordResponse } from "../schemas/password-reset";
+import { ChangePasswordBody, ChangePasswordResponse } from "../../operations/schemas/password-reset";
 import { workflowDeps } from "../workflow-deps";
 
 export const changePasswordRoutes = router().openapi(
@@ -24,8 +23,7 @@ export const changePasswordRoutes = router().openapi(
   async (c) => {
     const body = c.req.valid("json");
     const caller = c.var.caller;
-    if (caller.kind !== "user" || caller.userId !== body.userId) throw forbidden("Change Password needs the user's own access token.");
-    const user = await userInBoundary(c, body.userId);
-    return c.json(await changePassword(workflowDeps(c), user, body), 200);
+    if (caller.kind !== "user" || caller.userId !== body.userId) throw new Forbidden("Change Password needs the user's own access token.");
+    return c.json(await changePassword(workflowDeps(c), caller, body), 200);
   },
 );

@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
 import { auditInsert } from "../../audit/record";
-import { PERMISSIONS } from "../../auth/permissions";
+import { PERMISSIONS } from "../../config/permissions";
 import { newId } from "../../crypto/random";
 import { auditContextOf } from "../audit-context";
 import { createClient } from "../../directory/clients";
-import { applicationInBoundary, tenantInBoundary } from "../guards";
-import { forbidden, notFound } from "../errors";
+import { applicationInBoundary, tenantInBoundary } from "../../operations/boundary";
+import { Forbidden, NotFound } from "../../auth/refusals";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from "../schemas/common";
@@ -53,15 +53,15 @@ export const clientRoutes = router().openapi(
       await applicationInBoundary(c, applicationId);
     } else {
       // A client may grant at most what it holds, and no wider boundary than its own.
-      if (caller.applicationId !== applicationId) throw notFound("Application");
+      if (caller.applicationId !== applicationId) throw new NotFound("Application");
       if (caller.tenantId !== null && body.tenantId !== caller.tenantId) {
-        throw forbidden("A tenant-scoped client can only create clients in its own tenant.");
+        throw new Forbidden("A tenant-scoped client can only create clients in its own tenant.");
       }
       if (body.permissions.some((p) => !caller.permissions.includes(p))) {
-        throw forbidden("A client cannot grant permissions it does not hold.");
+        throw new Forbidden("A client cannot grant permissions it does not hold.");
       }
     }
-    if (body.tenantId && (await tenantInBoundary(c, body.tenantId)).applicationId !== applicationId) throw notFound("Tenant");
+    if (body.tenantId && (await tenantInBoundary(c, body.tenantId)).applicationId !== applicationId) throw new NotFound("Tenant");
     const id = newId();
     const tenantId = body.tenantId ?? null;
     const permissions = [...new Set(body.permissions)];

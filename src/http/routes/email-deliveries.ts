@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES, EMAIL_TEMPLATES } from "../../db/schema";
 import { listDeliveries } from "../../email/delivery/delivery-status";
 import { apiRoute } from "../api-route";
-import { applicationInBoundary } from "../guards";
+import { applicationInBoundary } from "../../operations/boundary";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, iso, jsonResponse } from "../schemas/common";

@@ -1,19 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
-import { login } from "../../workflows/sessions/login";
-import { forbidden } from "../errors";
-import { tenantInBoundary } from "../guards";
+import { Forbidden } from "../../auth/refusals";
+import { login } from "../../operations/sessions";
+import { LoginBody } from "../../operations/schemas/login";
 import { requireCaller } from "../middleware/authenticate";
 import { rateLimit } from "../middleware/rate-limit";
 import { EndUserIpHeaders } from "../schemas/end-user-ip";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
-import { workflowDeps } from "../workflow-deps";
-
-export const LoginBody = z
-  .object({ tenantId: Id, email: z.email().max(320), password: z.string().min(1).max(4096) })
-  .strict()
-  .openapi("LoginRequest");
+import { operationScope } from "../workflow-deps";
 
 const LoginResponse = z
   .discriminatedUnion("result", [
@@ -43,9 +38,7 @@ export const loginRoutes = router().openapi(
   }),
   async (c) => {
     const caller = c.var.caller;
-    if (caller.kind !== "client" || caller.tenantId !== null) throw forbidden("Login needs a token at Application boundary.");
-    const body = c.req.valid("json");
-    const tenant = await tenantInBoundary(c, body.tenantId);
-    return c.json(await login(workflowDeps(c), caller.clientId, tenant, body.email, body.password), 200);
+    if (caller.kind !== "client" || caller.tenantId !== null) throw new Forbidden("Login needs a token at Application boundary.");
+    return c.json(await login(operationScope(c), caller.clientId, c.req.valid("json")), 200);
   },
 );

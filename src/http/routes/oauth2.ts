@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { END_USER_PERMISSIONS } from "../../auth/permissions";
+import { END_USER_PERMISSIONS } from "../../config/permissions";
 import { grantedScope } from "../../auth/scope";
 import { clientCredentials, introspect, refresh, revoke } from "../../workflows/sessions/tokens";
 import { requireClientAuth } from "../middleware/client-auth";

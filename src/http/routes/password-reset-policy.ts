@@ -14,8 +14,8 @@ import {
 import { isDevelopment } from "../../config/public-origin";
 import { pageUrlViolations } from "../../policy/page-urls";
 import { type PasswordResetPolicy, type PolicySettings, effectivePolicy, policyConflicts } from "../../policy/password-reset-policy";
-import { ConstraintViolationsError, type Violation } from "../errors";
-import { applicationInBoundary, tenantInBoundary } from "../guards";
+import { ConstraintViolationsError, type Violation } from "../../policy/violations";
+import { applicationInBoundary, tenantInBoundary } from "../../operations/boundary";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { EffectivePolicy, PolicyPatchBody } from "../schemas/policy";

@@ -1,14 +1,8 @@
 import { apiRoute } from "../api-route";
 import type { Context } from "hono";
-import { publicBaseUrl } from "../../config/public-origin";
-import { clientOfApplication } from "../../directory/clients";
-import { createPasswordResetLink } from "../../workflows/password-reset/create-password-reset-link";
-import { resetModeOf } from "../../workflows/password-reset/decide";
-import { requestPasswordReset } from "../../workflows/password-reset/request-password-reset";
-import { resetPassword } from "../../workflows/password-reset/reset-password";
+import { Forbidden } from "../../auth/refusals";
+import { createPasswordResetLink, requestPasswordReset, resetPassword } from "../../operations/password-reset";
 import type { AppEnv } from "../app-env";
-import { ConstraintViolationsError, conflict, forbidden, notFound } from "../errors";
-import { tenantInBoundary, userInBoundary } from "../guards";
 import { requireCaller } from "../middleware/authenticate";
 import { rateLimit } from "../middleware/rate-limit";
 import { EndUserIpHeaders } from "../schemas/end-user-ip";
@@ -21,8 +15,8 @@ import {
   RequestPasswordResetResponse,
   ResetPasswordBody,
   ResetPasswordResponse,
-} from "../schemas/password-reset";
-import { workflowDeps } from "../workflow-deps";
+} from "../../operations/schemas/password-reset";
+import { operationScope, workflowDeps } from "../workflow-deps";
 
 const PERMISSION = "password-reset-workflow:execute";
 const workflow = requireCaller({ permission: PERMISSION });
@@ -30,7 +24,7 @@ const workflow = requireCaller({ permission: PERMISSION });
 /** Application boundary: a client token without a tenant. */
 function applicationOf(c: Context<AppEnv>): string {
   const caller = c.var.caller;
-  if (caller.kind !== "client" || caller.tenantId !== null) throw forbidden("This endpoint needs a token at Application boundary.");
+  if (caller.kind !== "client" || caller.tenantId !== null) throw new Forbidden("This endpoint needs a token at Application boundary.");
   return caller.applicationId;
 }
 
@@ -51,12 +45,7 @@ export const passwordResetRoutes = router()
     }),
     async (c) => {
       applicationOf(c);
-      const body = c.req.valid("json");
-      const tenant = await tenantInBoundary(c, body.tenantId);
-      if (body.clientId) {
-        if (!(await clientOfApplication(c.var.db, body.clientId, tenant.applicationId))) throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
-      }
-      return c.json(await requestPasswordReset(workflowDeps(c), tenant, body.email), 200);
+      return c.json(await requestPasswordReset(operationScope(c), c.req.valid("json")), 200);
     },
   )
   .openapi(
@@ -72,12 +61,8 @@ export const passwordResetRoutes = router()
       responses: { 200: jsonResponse(CreatePasswordResetLinkResponse, "Created."), ...errorResponses(404, 409) },
     }),
     async (c) => {
-      if (c.var.caller.kind !== "client") throw forbidden("This endpoint needs a client token.");
-      const user = await userInBoundary(c, c.req.valid("json").userId);
-      if (user.status !== "ACTIVE") throw conflict("The user is inactive; activate the user first.");
-      const link = await createPasswordResetLink(workflowDeps(c), user, publicBaseUrl(c.env));
-      if (!link) throw notFound("User");
-      return c.json(link, 200);
+      if (c.var.caller.kind !== "client") throw new Forbidden("This endpoint needs a client token.");
+      return c.json(await createPasswordResetLink(operationScope(c), c.req.valid("json").userId, "conflict"), 200);
     },
   )
   .openapi(
@@ -96,12 +81,6 @@ export const passwordResetRoutes = router()
     }),
     async (c) => {
       const applicationId = applicationOf(c);
-      const body = c.req.valid("json");
-      const answer = await resetPassword(workflowDeps(c), applicationId, {
-        mode: resetModeOf(body),
-        newPassword: body.newPassword,
-        suppressPasswordUpdatedEmail: body.suppressPasswordUpdatedEmail,
-      });
-      return c.json(answer, 200);
+      return c.json(await resetPassword(workflowDeps(c), applicationId, c.req.valid("json")), 200);
     },
   );

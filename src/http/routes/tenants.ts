@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
 import { createTenant } from "../../directory/tenants";
-import { applicationInBoundary, tenantInBoundary } from "../guards";
+import { applicationInBoundary, tenantInBoundary } from "../../operations/boundary";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from "../schemas/common";

@@ -1,19 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
-import { listUsers } from "../../directory/users";
-import { policyForTenant } from "../../directory/policies";
-import { newUserPasswordViolations } from "../../workflows/breached-password";
-import { createUser, deleteUser, setUserStatus } from "../../workflows/users";
-import { ConstraintViolationsError, notFound } from "../errors";
-import { tenantInBoundary, userInBoundary } from "../guards";
+import { NotFound } from "../../auth/refusals";
+import { userInBoundary } from "../../operations/boundary";
+import { CreateUserBody, ListUsersQuery, UserStatus, presentUser } from "../../operations/schemas/users";
+import { createUser, deleteUser, getUser, listUsers } from "../../operations/users";
+import { setUserStatus } from "../../workflows/users";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
-import { workflowDeps } from "../workflow-deps";
-import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from "../schemas/common";
+import { operationScope, workflowDeps } from "../workflow-deps";
+import { Id, bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
 
-const Email = z.email().max(320).openapi({ example: "alice@example.com" });
-
-const UserStatus = z.enum(["ACTIVE", "INACTIVE"]).openapi({ description: "INACTIVE users cannot log in, refresh, change the password or reset it." });
 
 const User = z
   .object({
@@ -25,26 +21,6 @@ const User = z
     createdAt: z.string(),
   })
   .openapi("User");
-
-export const CreateUserBody = z
-  .object({
-    tenantId: Id,
-    email: Email,
-    password: z.string().min(1).max(1024).optional().openapi({ description: "Checked against the tenant's password rules (lengths, contains_email, breached); see PasswordPolicyViolation." }),
-    status: UserStatus.optional().openapi({ description: "Default ACTIVE." }),
-  })
-  .strict();
-
-export const ListUsersQuery = z.object({ email: Email.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
-
-export const presentUser = (u: { id: string; applicationId: string; tenantId: string; email: string; status: "ACTIVE" | "INACTIVE"; createdAt: number }) => ({
-  id: u.id,
-  applicationId: u.applicationId,
-  tenantId: u.tenantId,
-  email: u.email,
-  status: u.status,
-  createdAt: iso(u.createdAt),
-});
 
 export const userRoutes = router()
   .openapi(
@@ -58,22 +34,7 @@ export const userRoutes = router()
       request: jsonBody(CreateUserBody),
       responses: { 201: jsonResponse(User, "Created."), ...errorResponses(404, 409, 503) },
     }),
-    async (c) => {
-      const body = c.req.valid("json");
-      const tenant = await tenantInBoundary(c, body.tenantId);
-      if (body.password !== undefined) {
-        const violations = await newUserPasswordViolations(c.env, await policyForTenant(c.var.db, tenant), body.password, body.email);
-        if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
-      }
-      const user = await createUser(c.env, c.var.db, {
-        applicationId: tenant.applicationId,
-        tenantId: tenant.id,
-        email: body.email,
-        password: body.password ?? null,
-        status: body.status ?? "ACTIVE",
-      });
-      return c.json(presentUser(user), 201);
-    },
+    async (c) => c.json(await createUser(operationScope(c), c.req.valid("json")), 201),
   )
   .openapi(
     apiRoute({
@@ -86,7 +47,7 @@ export const userRoutes = router()
       request: { params: z.object({ userId: Id }) },
       responses: { 200: jsonResponse(User, "The user."), ...errorResponses(404) },
     }),
-    async (c) => c.json(presentUser(await userInBoundary(c, c.req.valid("param").userId)), 200),
+    async (c) => c.json(await getUser(operationScope(c), c.req.valid("param").userId), 200),
   )
   .openapi(
     apiRoute({
@@ -107,7 +68,7 @@ export const userRoutes = router()
     async (c) => {
       const user = await userInBoundary(c, c.req.valid("param").userId);
       const updated = await setUserStatus(workflowDeps(c), user, c.req.valid("json").status);
-      if (!updated) throw notFound("User");
+      if (!updated) throw new NotFound("User");
       return c.json(presentUser(updated), 200);
     },
   )
@@ -125,8 +86,7 @@ export const userRoutes = router()
       responses: { 204: { description: "Deleted." }, ...errorResponses(404) },
     }),
     async (c) => {
-      const user = await userInBoundary(c, c.req.valid("param").userId);
-      await deleteUser(workflowDeps(c), user);
+      await deleteUser(operationScope(c), c.req.valid("param").userId);
       return c.body(null, 204);
     },
   )
@@ -144,10 +104,5 @@ export const userRoutes = router()
       },
       responses: { 200: jsonResponse(z.object({ items: z.array(User) }), "Matching users, newest first."), ...errorResponses(404) },
     }),
-    async (c) => {
-      const tenant = await tenantInBoundary(c, c.req.valid("param").tenantId);
-      const { email, limit } = c.req.valid("query");
-      const rows = await listUsers(c.var.db, tenant.id, { ...(email ? { email } : {}), limit });
-      return c.json({ items: rows.map(presentUser) }, 200);
-    },
+    async (c) => c.json(await listUsers(operationScope(c), c.req.valid("param").tenantId, () => c.req.valid("query")), 200),
   );

@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { ID_LENGTH } from "../../crypto/random";
 
-export const Id = z.string().regex(new RegExp(`^[a-z0-9]{${ID_LENGTH}}$`)).openapi({ example: "f1kq8zv0m3c7yq2x9rbn4t6wsa" });
+export { Id, iso } from "../../operations/schemas/id";
 
 export const ErrorBody = z
   .object({ type: z.literal("base_error"), code: z.string(), message: z.string() })
@@ -46,8 +45,6 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { content: { "application/json": { schema } }, description };
 }
-
-export const iso = (ms: number) => new Date(ms).toISOString();
 
 export const bearerSecurity = [{ bearerAuth: [] }];
 export const basicSecurity = [{ basicAuth: [] }];

@@ -9,7 +9,8 @@ import { getUser } from "../../directory/users";
 import { policyForTenant } from "../../directory/policies";
 import { otpWrongGuessesPerDay } from "../../policy/otp-guessing";
 import type { PasswordViolation } from "../../policy/password-rules";
-import { type WorkflowDeps, logBackgroundFailure } from "../deps";
+import { logBackgroundFailure } from "../../audit/background-failure";
+import type { WorkflowDeps } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
 import {
   type ResetCodeRow,

@@ -2,9 +2,9 @@
 // inactive email spends one PBKDF2 on a decoy hash, so both failures take similar time, and its
 // attempts are counted and throttled like a user's (decoy-failures.ts), so a 429 tells nothing.
 import { USER_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
-import { END_USER_PERMISSIONS } from "../../auth/permissions";
+import { END_USER_PERMISSIONS } from "../../config/permissions";
 import type { ServiceConfig } from "../../config/service-config";
-import { tooManyAttempts } from "../../http/errors";
+import { TooManyPasswordAttempts } from "../too-many-password-attempts";
 import { DECOY_PASSWORD_HASH, verifyPassword } from "../../crypto/password-hash";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
@@ -27,7 +27,7 @@ export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
     const verdict = await countDecoyAttempt(db, subject!, policy, Date.now());
-    if (!verdict.allowed) throw tooManyAttempts(verdict.retryAfterSeconds);
+    if (!verdict.allowed) throw new TooManyPasswordAttempts(verdict.retryAfterSeconds);
     await verifyPassword(password, DECOY_PASSWORD_HASH, config.passwordPeppers);
     return { result: "INVALID_CREDENTIALS" };
   }
@@ -40,7 +40,7 @@ export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant
   }, policy);
   if (outcome.outcome === "TOO_MANY_ATTEMPTS") {
     recordPasswordFailuresExceeded(deps, user, "login", outcome.retryAfterSeconds);
-    throw tooManyAttempts(outcome.retryAfterSeconds);
+    throw new TooManyPasswordAttempts(outcome.retryAfterSeconds);
   }
   if (outcome.outcome !== "SUCCESS") return { result: "INVALID_CREDENTIALS" };
   const accessToken = await userAccessToken(config, {

@@ -2,8 +2,8 @@
 // introspection (RFC 7662). A client acts only on tokens of its own application (and tenant,
 // when it is tenant-scoped); anything else reads as an invalid token.
 import { CLIENT_TOKEN_TTL_SECONDS, USER_TOKEN_TTL_SECONDS, type VerifiedAccessToken, issueAccessToken } from "../../auth/access-token";
-import { serviceIssuer } from "../../auth/issuer";
-import { END_USER_PERMISSIONS } from "../../auth/permissions";
+import { serviceIssuer } from "../../config/issuer";
+import { END_USER_PERMISSIONS } from "../../config/permissions";
 import { verifyLiveAccessToken } from "../../auth/live-access-token";
 import type { M2mClient } from "../../directory/clients";
 import { denyAccessToken } from "../../directory/revoked-access-tokens";

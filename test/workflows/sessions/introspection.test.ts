@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { type JWK, SignJWT, decodeJwt, importJWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { serviceIssuer } from "../../../src/auth/issuer";
+import { serviceIssuer } from "../../../src/config/issuer";
 import { EXTERNAL_IDP_KEY } from "../../secrets";
 import { createUser, world } from "../../support/fixtures";
 import { introspect, loginOk } from "../../support/sessions";

@@ -5,11 +5,11 @@
 // the dead-letter queue, whose consumer (this one again) records `dead`.
 import { Misconfigured } from "../../config/misconfigured";
 import { type Database, database } from "../../db/client";
-import type { EmailJob } from "../message";
-import { DeliveryError } from "../providers/provider";
-import { emailProvider } from "../providers/select";
-import { retryBaseSeconds, retryDelaySeconds } from "./backoff";
-import { beginAttempt, recordDead, recordFailure, recordSent } from "./delivery-status";
+import type { EmailJob } from "../../email/message";
+import { DeliveryError } from "../../email/providers/provider";
+import { emailProvider } from "../../email/providers/select";
+import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backoff";
+import { beginAttempt, recordDead, recordFailure, recordSent } from "../../email/delivery/delivery-status";
 import { prepareEmail } from "./prepare";
 
 /** The dead-letter queue is named after the email queue with this suffix (see wrangler.toml). */

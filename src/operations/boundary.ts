@@ -5,16 +5,16 @@ import { getTenant } from "../directory/tenants";
 import { getUser } from "../directory/users";
 import type { Caller } from "../auth/caller";
 import type { Database } from "../db/client";
-import { forbidden, notFound } from "./errors";
+import { Forbidden, NotFound } from "../auth/refusals";
 
-/** A request's context, or the RPC entrypoint's own: who calls, and the database. */
+/** A request's context (Hono's shape), or the RPC entrypoint's own: who calls, and the database. */
 export interface BoundaryScope {
   var: { db: Database; caller: Caller };
 }
 
 function enforce(access: Access, what: string): void {
-  if (access === "not_found") throw notFound(what);
-  if (access === "forbidden") throw forbidden();
+  if (access === "not_found") throw new NotFound(what);
+  if (access === "forbidden") throw new Forbidden();
 }
 
 export async function applicationInBoundary(c: BoundaryScope, id: string) {

@@ -1,22 +1,23 @@
 // Development-only routes. They answer 404, as if absent, unless ENVIRONMENT=development.
 import { Hono } from "hono";
-import { publicBaseUrl } from "../config/public-origin";
-import type { ServiceConfig } from "../config/service-config";
-import { secretsEqual } from "../crypto/constant-time";
-import { readDevMailbox } from "../email/providers/dev-mailbox";
-import type { AppEnv } from "../http/app-env";
-import { ApiError, forbidden, missingToken, notFound } from "../http/errors";
-import { bearerToken } from "../http/middleware/authenticate";
-import { workflowDeps } from "../http/workflow-deps";
-import { getTenant } from "../directory/tenants";
-import { getUser } from "../directory/users";
-import { BENCH_MAX_FILLER_ROWS, BENCH_MAX_SESSIONS, BENCH_MAX_USERS, benchFiller, benchSessions, benchUsers } from "./bench-rows";
-import { seedDemo } from "./seed";
+import { publicBaseUrl } from "../../config/public-origin";
+import type { ServiceConfig } from "../../config/service-config";
+import { secretsEqual } from "../../crypto/constant-time";
+import { readDevMailbox } from "../../email/providers/dev-mailbox";
+import type { AppEnv } from "../app-env";
+import { ApiError, missingToken } from "../errors";
+import { Forbidden, NotFound } from "../../auth/refusals";
+import { bearerToken } from "../middleware/authenticate";
+import { workflowDeps } from "../workflow-deps";
+import { getTenant } from "../../directory/tenants";
+import { getUser } from "../../directory/users";
+import { BENCH_MAX_FILLER_ROWS, BENCH_MAX_SESSIONS, BENCH_MAX_USERS, benchFiller, benchSessions, benchUsers } from "../../dev/bench-rows";
+import { seedDemo } from "../../dev/seed";
 
 function requireAdmin(authorization: string | undefined, config: ServiceConfig): void {
   const token = bearerToken(authorization);
   if (!token) throw missingToken();
-  if (!secretsEqual(token, config.adminToken)) throw forbidden("This development route needs the admin token.");
+  if (!secretsEqual(token, config.adminToken)) throw new Forbidden("This development route needs the admin token.");
 }
 
 /** A whole number in [0, max], or a 400. */
@@ -29,7 +30,7 @@ function count(value: unknown, max: number): number {
 
 export const devRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
-    if (c.env.ENVIRONMENT !== "development") throw notFound("Route");
+    if (c.env.ENVIRONMENT !== "development") throw new NotFound("Route");
     await next();
   })
   /** The local mailbox: what the dev-mailbox provider delivered, newest first, optionally for one address. */
@@ -56,7 +57,7 @@ export const devRoutes = new Hono<AppEnv>()
   .post("/bench/:tenantId/users", async (c) => {
     requireAdmin(c.req.header("Authorization"), c.var.config);
     const tenant = await getTenant(c.var.db, c.req.param("tenantId"));
-    if (!tenant) throw notFound("Tenant");
+    if (!tenant) throw new NotFound("Tenant");
     const body = await c.req.json<{ prefix?: unknown; count?: unknown; password?: unknown; withResetCodes?: unknown }>();
     if (typeof body.prefix !== "string" || !/^[a-z0-9-]{1,40}$/.test(body.prefix)) throw new ApiError(400, "invalid_prefix", "prefix: [a-z0-9-]{1,40}");
     if (typeof body.password !== "string" || body.password.length < 8) throw new ApiError(400, "invalid_password", "password: 8 characters or more");
@@ -72,7 +73,7 @@ export const devRoutes = new Hono<AppEnv>()
   .post("/bench/:tenantId/filler", async (c) => {
     requireAdmin(c.req.header("Authorization"), c.var.config);
     const tenant = await getTenant(c.var.db, c.req.param("tenantId"));
-    if (!tenant) throw notFound("Tenant");
+    if (!tenant) throw new NotFound("Tenant");
     const body = await c.req.json<{ users?: unknown; openCodes?: unknown }>();
     await benchFiller(c.var.db, tenant, { users: count(body.users ?? 0, BENCH_MAX_FILLER_ROWS), openCodes: count(body.openCodes ?? 0, BENCH_MAX_FILLER_ROWS) });
     return c.body(null, 204);
@@ -81,7 +82,7 @@ export const devRoutes = new Hono<AppEnv>()
     requireAdmin(c.req.header("Authorization"), c.var.config);
     const user = await getUser(c.var.db, c.req.param("userId"));
     const tenant = user && (await getTenant(c.var.db, user.tenantId));
-    if (!user || !tenant) throw notFound("User");
+    if (!user || !tenant) throw new NotFound("User");
     const body = await c.req.json<{ count?: unknown }>();
     await benchSessions(c.env, user, tenant, count(body.count, BENCH_MAX_SESSIONS));
     return c.body(null, 204);

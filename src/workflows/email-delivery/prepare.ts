@@ -2,12 +2,12 @@
 // unknown email); `render` then issues whatever secret the email carries, fresh on every attempt,
 // and renders it (null: the job became moot, as when a newer request superseded it).
 import type { Database } from "../../db/client";
-import { issueResetEmailCode, resetEmailRecipient } from "../../workflows/password-reset/issue-email-code";
-import { emailLookForTenant } from "../look";
-import type { EmailJob, PasswordResetJob, PasswordUpdatedJob, RenderedEmail } from "../message";
-import { passwordResetLinkEmail } from "../templates/password-reset-link";
-import { passwordResetOtpEmail } from "../templates/password-reset-otp";
-import { passwordUpdatedEmail } from "../templates/password-updated";
+import { issueResetEmailCode, resetEmailRecipient } from "../password-reset/issue-email-code";
+import { emailLookForTenant } from "../../email/look";
+import type { EmailJob, PasswordResetJob, PasswordUpdatedJob, RenderedEmail } from "../../email/message";
+import { passwordResetLinkEmail } from "../../email/templates/password-reset-link";
+import { passwordResetOtpEmail } from "../../email/templates/password-reset-otp";
+import { passwordUpdatedEmail } from "../../email/templates/password-updated";
 
 export interface PreparedEmail {
   to: string;

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { EMAIL_LOCAL_PART_MIN_LENGTH, PASSWORD_MAX_BYTES } from "../../policy/password-rules";
-import { Id } from "./common";
+import { Id } from "./id";
 
 const Code = (description: string) => z.string().min(1).max(512).nullish().openapi({ description });
 
