@@ -3,7 +3,7 @@
 import { and, eq, gt, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring";
 import type { Database } from "../../db/client";
-import { codeFailures, resetCodes } from "../../db/schema";
+import { codeFailures, resetCodes, resetEmailSends } from "../../db/schema";
 import { OTP_GUESS_WINDOW_MS } from "../../policy/otp-guessing";
 import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
 import type { CodeKind } from "./decide";
@@ -133,6 +133,14 @@ export async function reserveEmailSend(db: Database, subject: string, limit: Ema
       AND (SELECT count(*) FROM reset_email_sends WHERE subject_key = ${subject} AND sent_at > ${now - limit.resetEmailWindowSeconds * 1000}) < ${limit.resetEmailsPerWindow}
     RETURNING id`);
   return rows[0]?.id ?? null;
+}
+
+/**
+ * Gives back a slot whose email never reached the queue: the caller was answered 503 and will
+ * retry, and a slot kept would hold that retry back as if the email had gone.
+ */
+export async function releaseEmailSend(db: Database, slot: number): Promise<void> {
+  await db.delete(resetEmailSends).where(eq(resetEmailSends.id, slot));
 }
 
 /** A correct verificationCode gives back the attempt and allowance it reserved. */
