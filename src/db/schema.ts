@@ -120,6 +120,10 @@ export const resetCodes = sqliteTable(
     uniqueIndex("reset_codes_code_hash").on(t.codeHash),
     index("reset_codes_user_open").on(t.userId, t.kind).where(sql`consumed_at IS NULL AND superseded_at IS NULL`),
     index("reset_codes_subject_open").on(t.subjectKey, t.kind).where(sql`consumed_at IS NULL AND superseded_at IS NULL`),
+    // "Is there a newer request?" looks at every code of the subject, spent or not.
+    index("reset_codes_subject_created").on(t.subjectKey, t.createdAt),
+    // Retention deletes by expiry.
+    index("reset_codes_expiry").on(t.expiresAt),
   ],
 );
 
