@@ -10,6 +10,7 @@ import { newId, randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
 import { emailKey } from "../../directory/users";
+import { checkEmailSettings } from "../../email/providers/select";
 import { enqueueEmail } from "../../email/queue";
 import { recordResetRequested } from "../../audit/reset-requested";
 import type { WorkflowDeps } from "../deps";
@@ -20,7 +21,9 @@ export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } |
 /** `language`: the hosted page's language, when a page asks; otherwise the tenant's default. */
 export async function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
   const { env, config, db } = deps;
-  publicBaseUrl(env); // a link-less deployment fails here, before it promises an email
+  // A deployment without links or a way to send fails here (503 misconfigured), before it promises an email.
+  publicBaseUrl(env);
+  checkEmailSettings(env);
   const policy = await policyForTenant(db, tenant);
   const otp = policy.emailVerificationStrategy === "OTP";
   const requestCode = randomToken();
