@@ -1,8 +1,7 @@
-import { database } from "./db/client";
 import { consumeEmailBatch } from "./email/delivery/consumer";
 import type { EmailJob } from "./email/message";
 import { app } from "./http/app";
-import { pruneExpiredRows } from "./workflows/retention";
+import { pruneRetainedRows } from "./workflows/retention";
 
 export { UserDurableObject } from "./user-object/user-durable-object";
 export { PasswordResetService } from "./rpc/password-reset-service";
@@ -13,6 +12,6 @@ export default {
     await consumeEmailBatch(batch as MessageBatch<EmailJob>, env);
   },
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(pruneExpiredRows(database(env), controller.scheduledTime));
+    ctx.waitUntil(pruneRetainedRows(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;
