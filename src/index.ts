@@ -1,11 +1,10 @@
 import { env } from "cloudflare:workers";
-import { database } from "./db/client";
 import { userObjectClass } from "./dev/bench-rows";
 import { consumeEmailBatch } from "./workflows/email-delivery/consumer";
 import type { EmailJob } from "./email/message";
 import { app } from "./http/app";
 import type { UserDurableObject as ProductionUserDurableObject } from "./user-object/user-durable-object";
-import { pruneExpiredRows } from "./workflows/retention";
+import { pruneRetainedRows } from "./workflows/retention";
 
 // Bound as USERS (wrangler.toml): the production class, or in development its bench subclass.
 export const UserDurableObject = userObjectClass(env.ENVIRONMENT);
@@ -18,6 +17,6 @@ export default {
     await consumeEmailBatch(batch as MessageBatch<EmailJob>, env);
   },
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(pruneExpiredRows(database(env), controller.scheduledTime));
+    ctx.waitUntil(pruneRetainedRows(env, controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

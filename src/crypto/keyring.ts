@@ -19,7 +19,9 @@ export type KeyPurpose =
   /** The password pepper: PBKDF2 runs over HMAC(pepper subkey, password). */
   | "password-pepper"
   /** The hosted pages' per-form anti-forgery tokens. */
-  | "form-token";
+  | "form-token"
+  /** An email job's codes, derived from its id so that every attempt sends the same ones. */
+  | "email-code";
 
 const encoder = new TextEncoder();
 /** HKDF `info`: the purpose, under a versioned label of this service. */

@@ -120,6 +120,10 @@ export const resetCodes = sqliteTable(
     uniqueIndex("reset_codes_code_hash").on(t.codeHash),
     index("reset_codes_user_open").on(t.userId, t.kind).where(sql`consumed_at IS NULL AND superseded_at IS NULL`),
     index("reset_codes_subject_open").on(t.subjectKey, t.kind).where(sql`consumed_at IS NULL AND superseded_at IS NULL`),
+    // "Is there a newer request?" looks at every code of the subject, spent or not.
+    index("reset_codes_subject_created").on(t.subjectKey, t.createdAt),
+    // Retention deletes by expiry.
+    index("reset_codes_expiry").on(t.expiresAt),
   ],
 );
 
@@ -131,7 +135,7 @@ export const codeFailures = sqliteTable(
     subjectKey: text("subject_key").notNull(),
     failedAt: integer("failed_at").notNull(),
   },
-  (t) => [index("code_failures_subject_time").on(t.subjectKey, t.failedAt)],
+  (t) => [index("code_failures_subject_time").on(t.subjectKey, t.failedAt), index("code_failures_time").on(t.failedAt)],
 );
 
 /**
@@ -145,7 +149,7 @@ export const resetEmailSends = sqliteTable(
     subjectKey: text("subject_key").notNull(),
     sentAt: integer("sent_at").notNull(),
   },
-  (t) => [index("reset_email_sends_subject_time").on(t.subjectKey, t.sentAt)],
+  (t) => [index("reset_email_sends_subject_time").on(t.subjectKey, t.sentAt), index("reset_email_sends_time").on(t.sentAt)],
 );
 
 /**
@@ -153,17 +157,22 @@ export const resetEmailSends = sqliteTable(
  * subject: counted and throttled like a real user's count in its Durable Object, so that a 429
  * tells nothing about whether the account exists (src/workflows/sessions/decoy-failures.ts).
  */
-export const decoyPasswordFailures = sqliteTable("decoy_password_failures", {
-  subjectKey: text("subject_key").primaryKey(),
-  failures: integer("failures").notNull(),
-  lastFailedAt: integer("last_failed_at").notNull(),
-});
+export const decoyPasswordFailures = sqliteTable(
+  "decoy_password_failures",
+  {
+    subjectKey: text("subject_key").primaryKey(),
+    failures: integer("failures").notNull(),
+    lastFailedAt: integer("last_failed_at").notNull(),
+  },
+  (t) => [index("decoy_password_failures_time").on(t.lastFailedAt)],
+);
 
 export const EMAIL_TEMPLATES = ["PASSWORD_RESET_LINK", "PASSWORD_RESET_OTP", "PASSWORD_UPDATED"] as const;
 export const DELIVERY_STATUSES = ["sending", "retrying", "sent", "failed", "dead"] as const;
 
 /**
- * One row per email job the queue consumer worked on: what was sent to whom and how it went.
+ * One row per email job the queue consumer worked on: what was sent to whom and how it went. Kept
+ * EMAIL_DELIVERY_RETENTION_DAYS (default 30), then deleted by the daily run.
  * Never the body, which may carry a live code. `failed` is a permanent provider error (retrying
  * cannot help); `dead` means every retry failed and the dead-letter queue took the message.
  */
@@ -186,7 +195,12 @@ export const emailDeliveries = sqliteTable(
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("email_deliveries_application_time").on(t.applicationId, t.createdAt), index("email_deliveries_application_status").on(t.applicationId, t.status, t.createdAt)],
+  (t) => [
+    index("email_deliveries_application_time").on(t.applicationId, t.createdAt),
+    index("email_deliveries_application_status").on(t.applicationId, t.status, t.createdAt),
+    // Retention deletes by age (EMAIL_DELIVERY_RETENTION_DAYS).
+    index("email_deliveries_time").on(t.createdAt),
+  ],
 );
 
 /**
@@ -205,7 +219,7 @@ export const devMailbox = sqliteTable(
     html: text("html_body").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("dev_mailbox_to_time").on(t.to, t.createdAt)],
+  (t) => [index("dev_mailbox_to_time").on(t.to, t.createdAt), index("dev_mailbox_time").on(t.createdAt)],
 );
 
 /** Branding columns shared by the application and tenant levels; null means "inherit". */

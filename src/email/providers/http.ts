@@ -1,5 +1,6 @@
-// An HTTP provider with Resend's JSON API: POST {from, to, subject, text, html} with a bearer key,
-// answered by {id}. Postmark-style services that speak the same shape work too.
+// An HTTP provider with Resend's JSON API: POST {from, to, subject, text, html} with a bearer key
+// and an Idempotency-Key (the job's id; Resend keeps it 24 hours), answered by {id}. Postmark-style
+// services that speak the same shape work too.
 import type { OutgoingEmail } from "../message";
 import { headerValue, mailbox, recipientAddress } from "./headers";
 import { DeliveryError, type EmailProvider } from "./provider";
@@ -23,7 +24,9 @@ export function httpProvider(url: string, apiKey: string, from: string): EmailPr
       });
       let res: Response;
       try {
-        res = await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" }, body });
+        // The job's id: a retry of a mail the provider already took gets its first answer, not a second mail.
+        const headers = { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", "Idempotency-Key": mail.deliveryId };
+        res = await fetch(url, { method: "POST", headers, body });
       } catch (e) {
         throw new DeliveryError(e instanceof Error ? `network_${e.name}` : "network_error", false);
       }

@@ -20,8 +20,10 @@ export async function consumeEmailBatch(batch: MessageBatch<EmailJob>, env: Env)
   const deadLetters = batch.queue.endsWith(DEAD_LETTER_SUFFIX);
   for (const message of batch.messages) {
     try {
-      if (deadLetters) await recordDead(db, message.body);
-      else await deliver(env, db, message.body, message.attempts);
+      if (deadLetters) {
+        await recordDead(db, message.body);
+        logDelivery("email.dead", message.body);
+      } else await deliver(env, db, message.body, message.attempts);
       message.ack();
     } catch (e) {
       const lastError = failureCode(e);
@@ -55,6 +57,7 @@ async function deliver(env: Env, db: Database, job: EmailJob, attempts: number):
     ...rendered,
   });
   await recordSent(db, job.id, provider.name, messageId);
+  console.log(JSON.stringify({ event: "email.sent", deliveryId: job.id, template: job.template, provider: provider.name, attempts }));
 }
 
 /** What the delivery's last error says: a code, never a message (messages may echo the body). */
@@ -65,6 +68,6 @@ function failureCode(e: unknown): string {
 }
 
 /** Job id, template and failure code only: no address, code or body in logs. */
-function logDelivery(event: string, job: EmailJob, failure: string): void {
+function logDelivery(event: string, job: EmailJob, failure?: string): void {
   console.error(JSON.stringify({ event, deliveryId: job.id, template: job.template, failure }));
 }

@@ -1,9 +1,9 @@
 // D1 storage steps for reset codes. Single statements and db.batch are atomic on D1; there are no
 // interactive transactions, so every check-and-set is a guarded statement.
-import { and, eq, gt, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
+import { type SQL, and, eq, gt, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring";
 import type { Database } from "../../db/client";
-import { codeFailures, resetCodes } from "../../db/schema";
+import { codeFailures, resetCodes, resetEmailSends } from "../../db/schema";
 import { OTP_GUESS_WINDOW_MS } from "../../policy/otp-guessing";
 import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
 import type { CodeKind } from "./decide";
@@ -63,33 +63,53 @@ export async function issueAdminLinkCode(db: Database, code: NewCode): Promise<v
  * Stores the codes a reset email carries (an OTP email carries a one-time link too, so whoever
  * locks the OTP cannot keep the owner from resetting). Email codes date from their request (`requestedAt`) and
  * supersede by subject (tenant and email), which decoys share with real users. A delivery retry
- * therefore never supersedes a newer request: it supersedes the family's older open codes (its
- * own earlier attempt included), and a job that a newer request overtook issues nothing. OTP rows
- * keep the job's id across attempts, because the caller's requestCode names them; a retry gives
- * them a fresh verification code. Answers false when nothing was issued. `subjects`: the subject
- * under every configured key, so that codes issued before a key rotation are superseded too.
+ * therefore never supersedes a newer request: it supersedes the family's older open codes, and a
+ * job that a newer request overtook issues nothing. A job's rows keep their ids across attempts
+ * (issue-email-code.ts derives them, and the codes, from the job), so a retry rewrites its own rows.
+ * Answers false when nothing was issued. `subjects`: the subject under every configured key, so
+ * that codes issued before a key rotation are superseded too.
+ *
+ * The check for a newer request guards every statement of one batch (one D1 transaction), so two
+ * jobs of one address delivered at once cannot both pass it: at most one email code family is open.
  */
 export async function issueEmailCode(db: Database, codes: [NewCode, ...NewCode[]], requestedAt: number, subjects: string[]): Promise<boolean> {
-  const family = and(inArray(resetCodes.subjectKey, subjects), inArray(resetCodes.kind, EMAIL_KINDS));
-  const newer = await db.select({ id: resetCodes.id }).from(resetCodes).where(and(family, gt(resetCodes.createdAt, requestedAt))).limit(1);
-  if (newer.length > 0) return false;
   const supersede = db
     .update(resetCodes)
     .set({ supersededAt: Date.now() })
-    .where(and(family, notInArray(resetCodes.id, codes.map((c) => c.id)), lte(resetCodes.createdAt, requestedAt), open()));
-  const insert = (code: NewCode) =>
-    db
-      .insert(resetCodes)
-      .values({ ...code, createdAt: requestedAt })
-      .onConflictDoUpdate({
-        target: resetCodes.id,
-        set: { verificationHash: code.verificationHash, credentialVersion: code.credentialVersion, expiresAt: code.expiresAt },
-        setWhere: open(),
-      })
-      .returning({ id: resetCodes.id });
+    .where(and(emailFamily(subjects), notInArray(resetCodes.id, codes.map((c) => c.id)), lte(resetCodes.createdAt, requestedAt), open(), sql`NOT ${newerRequest(subjects, requestedAt)}`));
   const [first, ...more] = codes;
+  const insert = (code: NewCode) => emailCodeInsert(db, code, requestedAt, subjects);
   const [, issued] = await db.batch([supersede, insert(first), ...more.map(insert)]);
   return issued.length === 1;
+}
+
+const emailFamily = (subjects: string[]) => and(inArray(resetCodes.subjectKey, subjects), inArray(resetCodes.kind, EMAIL_KINDS));
+
+/** Whether the family has a code of a later request: its index is reset_codes_subject_created. */
+function newerRequest(subjects: string[], requestedAt: number): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${resetCodes} WHERE ${and(emailFamily(subjects), gt(resetCodes.createdAt, requestedAt))})`;
+}
+
+/**
+ * Inserts one email code unless a newer request exists; a retry's row (same id) gets the retry's
+ * credential version, expiry and hashes while it is open. One statement, so the check and the
+ * write cannot be split by another job. Exported for its query plan (test/email/delivery).
+ */
+export function emailCodeInsert(db: Database, code: NewCode, requestedAt: number, subjects: string[]) {
+  return db
+    .insert(resetCodes)
+    .select(
+      // Every column in the table's order, as drizzle's INSERT … SELECT lists them.
+      sql`SELECT ${code.id}, ${code.applicationId}, ${code.tenantId}, ${code.userId}, ${code.subjectKey}, ${code.kind}, ${code.codeHash}, ${code.verificationHash},
+        ${code.credentialVersion}, 0, ${code.maxAttempts}, ${code.expiresAt}, ${requestedAt}, NULL, NULL
+        WHERE NOT ${newerRequest(subjects, requestedAt)}`,
+    )
+    .onConflictDoUpdate({
+      target: resetCodes.id,
+      set: { codeHash: sql`excluded.code_hash`, verificationHash: sql`excluded.verification_hash`, credentialVersion: sql`excluded.credential_version`, expiresAt: sql`excluded.expires_at` },
+      setWhere: open(),
+    })
+    .returning({ id: resetCodes.id });
 }
 
 export async function findCode(db: Database, hashes: string[]): Promise<ResetCodeRow | null> {
@@ -109,7 +129,7 @@ export async function reserveAttempt(db: Database, codeId: string): Promise<numb
   return rows[0]?.attempts ?? null;
 }
 
-/** Takes one of the subject's hourly wrong-code allowance, if any is left: one guarded INSERT. */
+/** Takes one of the subject's wrong-code allowance for the last 24 hours (OTP_GUESS_WINDOW_MS), if any is left: one guarded INSERT. */
 export async function reserveSubjectFailure(db: Database, subject: string, limit: number, now: number): Promise<number | null> {
   const rows = await db.all<{ id: number }>(sql`
     INSERT INTO code_failures (subject_key, failed_at)
@@ -133,6 +153,14 @@ export async function reserveEmailSend(db: Database, subject: string, limit: Ema
       AND (SELECT count(*) FROM reset_email_sends WHERE subject_key = ${subject} AND sent_at > ${now - limit.resetEmailWindowSeconds * 1000}) < ${limit.resetEmailsPerWindow}
     RETURNING id`);
   return rows[0]?.id ?? null;
+}
+
+/**
+ * Gives back a slot whose email never reached the queue: the caller was answered 503 and will
+ * retry, and a slot kept would hold that retry back as if the email had gone.
+ */
+export async function releaseEmailSend(db: Database, slot: number): Promise<void> {
+  await db.delete(resetEmailSends).where(eq(resetEmailSends.id, slot));
 }
 
 /** A correct verificationCode gives back the attempt and allowance it reserved. */

@@ -1,9 +1,10 @@
 // The user-dependent half of Request Password Reset, run by the email queue's consumer for each
 // job: find the active user the email belongs to, then issue the codes the email will carry.
+import { base64url } from "jose";
 import { publicBaseUrl } from "../../config/public-origin";
 import { serviceConfig } from "../../config/service-config";
 import type { Keyring } from "../../crypto/keyring";
-import { newId, randomDigits, randomToken } from "../../crypto/random";
+import { ID_LENGTH, randomDigits } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import { type Tenant, getTenant } from "../../directory/tenants";
 import { type User, emailKey, findUserByEmail } from "../../directory/users";
@@ -65,14 +66,22 @@ export async function resetEmailRecipient(env: Env, db: Database, job: PasswordR
 }
 
 /**
- * Issues the codes for one delivery attempt: every attempt gets fresh ones, and only their keyed
- * hashes are stored. Null when a newer request, or the spending of this one, made the job moot.
+ * Issues the codes for one delivery attempt; only their keyed hashes are stored. Null when a newer
+ * request, or the spending of this one, made the job moot.
+ *
+ * The codes are the job's, not the attempt's: HMAC of the job id under the SECRET_HASH_KEY subkey
+ * "email-code". A retry after the provider took the mail but `sent` was not recorded (a crash, a
+ * D1 failure) re-derives the same codes and rewrites the same rows, so it never kills the link the
+ * user already has; with the send_email binding, which has no idempotency key, the worst case is a
+ * second email with the same link. They stay unpredictable: the job id is 134 random bits and the
+ * key is secret; someone who holds SECRET_HASH_KEY is outside the threat model (SECURITY.md).
+ * Only a key rotation between two attempts of a job gives the retry new codes.
  */
 export async function issueResetEmailCode(env: Env, db: Database, r: ResetRecipient, job: PasswordResetJob): Promise<EmailedCode | null> {
   const issue = await issueFor(env, r.tenant, r.policy, job, { userId: r.user.id, credentialVersion: r.credentialVersion });
-  const emailAuthCode = randomToken();
+  const emailAuthCode = base64url.encode(await issue.keys.mac("email-code", `${job.id}/emailAuthCode`));
   if (job.template === "PASSWORD_RESET_OTP") {
-    const verificationCode = randomDigits(r.policy.otpLength);
+    const verificationCode = await jobDigits(issue.keys, job.id, r.policy.otpLength);
     const ttlSeconds = r.policy.otpTtlSeconds;
     const codes: [NewCode, NewCode] = [await otpRow(issue, verificationCode), await linkRow(issue, emailAuthCode, ttlSeconds)];
     if (!(await issueEmailCode(db, codes, job.createdAt, issue.subjects))) return null;
@@ -93,9 +102,26 @@ function emailedLink(env: Env, policy: PasswordResetPolicy, emailAuthCode: strin
   return link.toString();
 }
 
+/** `length` uniform digits from the job's HMAC stream (rejection sampling, so no digit is favoured). */
+async function jobDigits(keys: Keyring, jobId: string, length: number): Promise<string> {
+  let digits = "";
+  for (let block = 0; digits.length < length; block++) {
+    for (const b of await keys.mac("email-code", `${jobId}/verificationCode/${block}`)) {
+      if (b < 250 && digits.length < length) digits += String(b % 10);
+    }
+  }
+  return digits;
+}
+
+/** The link row's id, fixed by the job so that a retry rewrites it (an id, not a secret). */
+async function linkRowId(jobId: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`email-link/${jobId}`)));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("").slice(0, ID_LENGTH);
+}
+
 async function linkRow(i: Issue, emailAuthCode: string, ttlSeconds: number): Promise<NewCode> {
   return {
-    id: newId(),
+    id: await linkRowId(i.job.id),
     applicationId: i.tenant.applicationId,
     tenantId: i.tenant.id,
     userId: i.user?.userId ?? null,

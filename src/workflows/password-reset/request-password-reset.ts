@@ -10,39 +10,51 @@ import { newId, randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
 import { emailKey } from "../../directory/users";
+import { checkEmailSettings } from "../../email/providers/select";
 import { enqueueEmail } from "../../email/queue";
 import { recordResetRequested } from "../../audit/reset-requested";
 import type { WorkflowDeps } from "../deps";
-import { codeHashes, reserveEmailSend, subjectKeys } from "./code-store";
+import { codeHashes, releaseEmailSend, reserveEmailSend, subjectKeys } from "./code-store";
 
 export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } | { emailVerificationStrategy: "OTP"; requestCode: string };
 
 /** `language`: the hosted page's language, when a page asks; otherwise the tenant's default. */
 export async function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
   const { env, config, db } = deps;
-  publicBaseUrl(env); // a link-less deployment fails here, before it promises an email
+  // A deployment without links or a way to send fails here (503 misconfigured), before it promises an email.
+  publicBaseUrl(env);
+  checkEmailSettings(env);
   const policy = await policyForTenant(db, tenant);
   const otp = policy.emailVerificationStrategy === "OTP";
   const requestCode = randomToken();
   const answer = otp ? ({ emailVerificationStrategy: "OTP", requestCode } as const) : ({ emailVerificationStrategy: "LINK" } as const);
   // Keyed by the tenant-and-email subject, so unknown and inactive addresses count alike.
   const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
-  if ((await reserveEmailSend(db, subject!, policy, Date.now())) === null) {
+  const slot = await reserveEmailSend(db, subject!, policy, Date.now());
+  if (slot === null) {
     recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId: null });
     return answer;
   }
   const deliveryId = newId();
-  await enqueueEmail(env, {
-    kind: "PASSWORD_RESET",
-    id: deliveryId,
-    template: otp ? "PASSWORD_RESET_OTP" : "PASSWORD_RESET_LINK",
-    applicationId: tenant.applicationId,
-    tenantId: tenant.id,
-    to: email,
-    requestCodeHash: otp ? (await codeHashes(config.secretHashKeys, requestCode))[0]! : null,
-    language: language ?? null,
-    createdAt: Date.now(),
-  });
+  const requestCodeHash = otp ? (await codeHashes(config.secretHashKeys, requestCode))[0]! : null;
+  try {
+    await enqueueEmail(env, {
+      kind: "PASSWORD_RESET",
+      id: deliveryId,
+      template: otp ? "PASSWORD_RESET_OTP" : "PASSWORD_RESET_LINK",
+      applicationId: tenant.applicationId,
+      tenantId: tenant.id,
+      to: email,
+      requestCodeHash,
+      language: language ?? null,
+      createdAt: Date.now(),
+    });
+  } catch (e) {
+    // The answer is 503 and the caller will retry: the slot goes back, or the retry would be held
+    // by the cooldown as if this email had gone. If D1 fails here too, the slot ages out.
+    await releaseEmailSend(db, slot).catch(() => undefined);
+    throw e;
+  }
   recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId });
   return answer;
 }

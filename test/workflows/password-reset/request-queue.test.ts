@@ -12,6 +12,12 @@ async function request(w: World, email: string, queue: Queue) {
   return callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, body: { tenantId: w.tenantId, email }, env: { EMAIL_QUEUE: queue } });
 }
 
+/** An EMAIL_QUEUE that refuses every message, as a queue outage would. */
+const refusing = {
+  send: () => Promise.reject(new Error("queue unavailable")),
+  sendBatch: () => Promise.reject(new Error("queue unavailable")),
+} as unknown as Queue;
+
 /** A job with what differs by nature (its id, time and the requestCode's hash) blanked out. */
 function shape(job: Record<string, unknown>) {
   return { ...job, id: "<id>", createdAt: "<time>", to: "<to>", requestCodeHash: job.requestCodeHash === null ? null : "<hash>" };
@@ -42,13 +48,20 @@ describe("the hand-off of Request Password Reset", () => {
   it("answers 503 with Retry-After when the queue refuses the message, promising nothing", async () => {
     const w = await world();
     await createUser(w, "queue-down@example.com");
-    const refusing = {
-      send: () => Promise.reject(new Error("queue unavailable")),
-      sendBatch: () => Promise.reject(new Error("queue unavailable")),
-    } as unknown as Queue;
     const res = await request(w, "queue-down@example.com", refusing);
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ type: "base_error", code: "service_unavailable" });
     expect(res.res.headers.get("Retry-After")).toMatch(/^\d+$/);
+  });
+
+  it("gives the per-address slot back when the queue refuses, so a retry within the cooldown queues the email", async () => {
+    const w = await world();
+    await createUser(w, "queue-flap@example.com");
+    expect((await request(w, "queue-flap@example.com", refusing)).status).toBe(503);
+    // The caller retries at once, well within the 60 s cooldown: the email is queued this time.
+    const queue = recordingQueue(false);
+    expect((await request(w, "queue-flap@example.com", queue.binding)).status).toBe(200);
+    expect(queue.jobs).toHaveLength(1);
+    expect(queue.jobs[0]).toMatchObject({ kind: "PASSWORD_RESET", to: "queue-flap@example.com" });
   });
 });
