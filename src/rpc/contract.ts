@@ -17,14 +17,14 @@ export interface PasswordViolation {
 }
 
 /**
- * Every failure of a method: the HTTP status the same call would answer over HTTP, the error code
- * of its body, and whether (and after how many seconds) to retry. Over RPC it arrives as an `Error`
- * whose `name` is "PasswordResetServiceError" with these properties; use `isPasswordResetServiceError`.
+ * A failure the service answers, as the HTTP API answers it: the status the same call gets over
+ * HTTP, the `code` and `message` of its body, whether (and after how many seconds) to retry, and
+ * for a 400 the field-level violations.
  */
-export interface PasswordResetServiceErrorShape extends Error {
-  name: "PasswordResetServiceError";
+export interface RpcFailure {
   status: number;
   code: string;
+  message: string;
   retryable: boolean;
   /** Seconds; null when a retry will not help, or may come at once. */
   retryAfter: number | null;
@@ -32,8 +32,37 @@ export interface PasswordResetServiceErrorShape extends Error {
   violations?: Record<string, Violation[]>;
 }
 
-export function isPasswordResetServiceError(e: unknown): e is PasswordResetServiceErrorShape {
-  return e instanceof Error && e.name === "PasswordResetServiceError" && typeof (e as { status?: unknown }).status === "number";
+/**
+ * What every method resolves to. Only plain data crosses a service binding intact (an Error's own
+ * properties do not), so every failure the service can name is a result, like an HTTP answer.
+ */
+export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: RpcFailure };
+
+const THROWN = "PasswordResetServiceError ";
+
+/**
+ * The message of the one failure that is thrown instead: one the service cannot name (a bug,
+ * `internal_error`). A thrown Error keeps only its message across a binding, so that carries the
+ * failure as JSON. Used by the service; read it back with `rpcFailureOf`.
+ */
+export function thrownFailureMessage(failure: RpcFailure): string {
+  return `${THROWN}${JSON.stringify(failure)}`;
+}
+
+/** The failure a method threw, read back from the message; null for anything else (the platform's own errors). */
+export function rpcFailureOf(e: unknown): RpcFailure | null {
+  if (!(e instanceof Error)) return null;
+  const at = e.message.indexOf(THROWN);
+  if (at < 0) return null;
+  try {
+    const failure: unknown = JSON.parse(e.message.slice(at + THROWN.length));
+    if (typeof failure !== "object" || failure === null) return null;
+    const { status, code, message, retryable, retryAfter } = failure as Record<string, unknown>;
+    if (typeof status !== "number" || typeof code !== "string" || typeof message !== "string" || typeof retryable !== "boolean") return null;
+    return { status, code, message, retryable, retryAfter: typeof retryAfter === "number" ? retryAfter : null };
+  } catch {
+    return null;
+  }
 }
 
 export type ResetPasswordInput = (
@@ -105,12 +134,13 @@ export interface EndUser {
 /**
  * The methods. The calling application is the one of the M2M client named by the service
  * binding's `props.clientId`; each method needs the permission the HTTP route needs, within the
- * same boundary. Names are the OpenAPI operationIds.
+ * same boundary. Names are the OpenAPI operationIds. Each resolves to `{ ok: true, value }` with
+ * what the HTTP body holds, or to `{ ok: false, error }` with what the HTTP error answer holds.
  */
 export interface PasswordResetRpc {
-  requestPasswordReset(input: { tenantId: string; email: string; clientId?: string }, endUser?: EndUser): Promise<RequestPasswordResetResult>;
-  resetPassword(input: ResetPasswordInput, endUser?: EndUser): Promise<ResetPasswordResult>;
-  createPasswordResetLink(input: { userId: string }): Promise<PasswordResetLink>;
+  requestPasswordReset(input: { tenantId: string; email: string; clientId?: string }, endUser?: EndUser): Promise<RpcResult<RequestPasswordResetResult>>;
+  resetPassword(input: ResetPasswordInput, endUser?: EndUser): Promise<RpcResult<ResetPasswordResult>>;
+  createPasswordResetLink(input: { userId: string }): Promise<RpcResult<PasswordResetLink>>;
   /** Self boundary, as over HTTP: the end user's own access token proves the session. */
   changePassword(input: {
     userAccessToken: string;
@@ -118,20 +148,20 @@ export interface PasswordResetRpc {
     currentPassword: string;
     newPassword: string;
     suppressPasswordUpdatedEmail?: boolean;
-  }): Promise<ChangePasswordResult>;
-  login(input: { tenantId: string; email: string; password: string }, endUser?: EndUser): Promise<LoginResult>;
-  /** Rotates the refresh token. A spent, revoked or unknown one throws 400 `invalid_grant`. */
-  refresh(input: { refreshToken: string; scope?: string }, endUser?: EndUser): Promise<TokenResult>;
-  introspect(input: { token: string }): Promise<Introspection>;
+  }): Promise<RpcResult<ChangePasswordResult>>;
+  login(input: { tenantId: string; email: string; password: string }, endUser?: EndUser): Promise<RpcResult<LoginResult>>;
+  /** Rotates the refresh token. A spent, revoked or unknown one fails with 400 `invalid_grant`. */
+  refresh(input: { refreshToken: string; scope?: string }, endUser?: EndUser): Promise<RpcResult<TokenResult>>;
+  introspect(input: { token: string }): Promise<RpcResult<Introspection>>;
   /** RFC 7009: unknown tokens are ignored. */
-  revoke(input: { token: string }): Promise<void>;
-  listSessions(input: { userId: string }): Promise<{ items: Session[] }>;
-  revokeSessions(input: { userId: string }): Promise<void>;
-  revokeRefreshTokens(input: { userId: string }): Promise<void>;
-  createUser(input: { tenantId: string; email: string; password?: string; status?: "ACTIVE" | "INACTIVE" }): Promise<User>;
-  getUser(input: { userId: string }): Promise<User>;
-  listUsers(input: { tenantId: string; email?: string; limit?: number }): Promise<{ items: User[] }>;
-  deleteUser(input: { userId: string }): Promise<void>;
+  revoke(input: { token: string }): Promise<RpcResult<void>>;
+  listSessions(input: { userId: string }): Promise<RpcResult<{ items: Session[] }>>;
+  revokeSessions(input: { userId: string }): Promise<RpcResult<void>>;
+  revokeRefreshTokens(input: { userId: string }): Promise<RpcResult<void>>;
+  createUser(input: { tenantId: string; email: string; password?: string; status?: "ACTIVE" | "INACTIVE" }): Promise<RpcResult<User>>;
+  getUser(input: { userId: string }): Promise<RpcResult<User>>;
+  listUsers(input: { tenantId: string; email?: string; limit?: number }): Promise<RpcResult<{ items: User[] }>>;
+  deleteUser(input: { userId: string }): Promise<RpcResult<void>>;
 }
 
 /** The service binding's props, set in the calling Worker's wrangler config. */

@@ -32,7 +32,7 @@ import { spendClientBudgets } from "../rate-limits/client-budgets";
 import type { WorkflowDeps } from "../workflows/deps";
 import { introspect, refresh, revoke } from "../workflows/sessions/tokens";
 import type * as Rpc from "./contract";
-import { PasswordResetServiceError, toServiceError } from "./service-error";
+import { PasswordResetServiceError, failureResult } from "./service-error";
 
 export { PasswordResetServiceError } from "./service-error";
 
@@ -153,14 +153,14 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
 
   /**
    * The bound client, the permission check, the budgets of a rate-limited operation (the client's
-   * and the asserted end user's, the same ones its HTTP calls spend), then the method; every
-   * failure as one error class.
+   * and the asserted end user's, the same ones its HTTP calls spend), then the method; its value
+   * or its failure as a result.
    */
   private async run<T>(
     permission: string | null,
     budgeted: { operation: BudgetedOperation; endUser: Rpc.EndUser | undefined } | null,
     method: (s: Scope) => Promise<T>,
-  ): Promise<T> {
+  ): Promise<Rpc.RpcResult<T>> {
     try {
       const config = await serviceConfig(this.env);
       const db = database(this.env);
@@ -179,9 +179,9 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       // A service binding carries no request: no user agent or request id to record, and an IP
       // only where the host asserts its end user's (`endUserIp`, validated above).
       const audit = { actor: actorOf(caller), requestId: null, ip, userAgent: null };
-      return await method({ env: this.env, config, db, waitUntil, audit, client, var: { db, caller } });
+      return { ok: true, value: await method({ env: this.env, config, db, waitUntil, audit, client, var: { db, caller } }) };
     } catch (e) {
-      throw toServiceError(e, (status, err) => console.error(JSON.stringify({ rpc: true, status, error: err instanceof Error ? err.name : typeof err })));
+      return failureResult(e, (status, err) => console.error(JSON.stringify({ rpc: true, status, error: err instanceof Error ? err.name : typeof err })));
     }
   }
 }

@@ -92,7 +92,7 @@ describe("the per-client budget", () => {
       for (let i = 0; i < 2; i++) expect((await callJson("POST", LOGIN, { token: w.token, body: loginBody(w), env: overrides })).status).toBe(200);
       const ctx = Object.assign(createExecutionContext(), { props: { clientId: w.clientId } });
       const service = new PasswordResetService(ctx, overrides);
-      await expect(service.login(loginBody(w))).rejects.toMatchObject({ status: 429, code: "too_many_requests", retryable: true, retryAfter: 60 });
+      expect(await service.login(loginBody(w))).toMatchObject({ ok: false, error: { status: 429, code: "too_many_requests", retryable: true, retryAfter: 60 } });
     });
   });
 });
@@ -140,22 +140,25 @@ describe("the per-end-user-IP budget (X-End-User-IP)", () => {
       const ip = freshIpv4();
       // The address's budget is the same one its HTTP calls spend.
       expect((await callJson("POST", LOGIN, { token: w.token, body: loginBody(w), headers: { "X-End-User-IP": ip }, env: overrides })).status).toBe(200);
-      expect(await service.login(loginBody(w), { endUserIp: ip })).toEqual({ result: "INVALID_CREDENTIALS" });
-      await expect(service.login(loginBody(w), { endUserIp: ip })).rejects.toMatchObject({ status: 429, code: "too_many_requests", retryable: true, retryAfter: 60 });
-      expect(await service.login(loginBody(w), { endUserIp: freshIpv4() })).toEqual({ result: "INVALID_CREDENTIALS" });
-      await expect(service.login(loginBody(w), { endUserIp: "not an address" })).rejects.toMatchObject({ status: 400, code: "invalid_end_user_ip" });
+      expect(await service.login(loginBody(w), { endUserIp: ip })).toEqual({ ok: true, value: { result: "INVALID_CREDENTIALS" } });
+      expect(await service.login(loginBody(w), { endUserIp: ip })).toMatchObject({ ok: false, error: { status: 429, code: "too_many_requests", retryable: true, retryAfter: 60 } });
+      expect(await service.login(loginBody(w), { endUserIp: freshIpv4() })).toEqual({ ok: true, value: { result: "INVALID_CREDENTIALS" } });
+      expect(await service.login(loginBody(w), { endUserIp: "not an address" })).toMatchObject({ ok: false, error: { status: 400, code: "invalid_end_user_ip" } });
 
       const created = await callJson("POST", `/api/v1/applications/${w.applicationId}/clients`, {
         token: w.token,
         body: { name: "no-assert", permissions: ["login:execute"] },
       });
-      await expect(asClient(created.body.id).login(loginBody(w), { endUserIp: freshIpv4() })).rejects.toMatchObject({ status: 403, code: "forbidden" });
+      expect(await asClient(created.body.id).login(loginBody(w), { endUserIp: freshIpv4() })).toMatchObject({ ok: false, error: { status: 403, code: "forbidden" } });
 
       // The asserted address is also the one the audit trail records for the call.
       const user = await createUser(w, "rpc-audited@example.com", "old password 1");
       const code = await adminLinkCode(w, user.id);
       const auditedIp = freshIpv4();
-      expect((await service.resetPassword({ passwordResetCode: code, newPassword: "short" }, { endUserIp: auditedIp })).result).toBe("PASSWORD_POLICY_VIOLATION");
+      expect(await service.resetPassword({ passwordResetCode: code, newPassword: "short" }, { endUserIp: auditedIp })).toMatchObject({
+        ok: true,
+        value: { result: "PASSWORD_POLICY_VIOLATION" },
+      });
       const [failed] = await waitForAuditEvents(w.applicationId, w.token, "password_reset.failed");
       expect(failed).toMatchObject({ userId: user.id, actor: { kind: "client", id: w.clientId }, ip: auditedIp });
     });

@@ -2,7 +2,7 @@
 // test/fixtures/host-app.js, through its service binding, typed by the package's `./rpc` export.
 import { serviceConfig } from "../../src/config/service-config";
 import { env } from "cloudflare:workers";
-import type { PasswordResetRpc, PasswordResetServiceErrorShape } from "edge-password-reset/rpc";
+import type { PasswordResetRpc, RpcFailure, RpcResult } from "edge-password-reset/rpc";
 import { PERMISSIONS } from "../../src/config/permissions";
 import { database } from "../../src/db/client";
 import { createClient } from "../../src/directory/clients";
@@ -16,9 +16,23 @@ type Binding = "AUTH" | "AUTH_UNBOUND";
 
 async function viaHost(binding: Binding, method: string, input: unknown): Promise<unknown> {
   const res = await env.HOST_APP.fetch("http://host-app/rpc", { method: "POST", body: JSON.stringify({ binding, method, input }) });
-  const answer = (await res.json()) as { ok?: unknown; error?: Record<string, unknown> };
-  if (answer.error) throw Object.assign(new Error(String(answer.error.message)), answer.error) as unknown as PasswordResetServiceErrorShape;
-  return answer.ok ?? undefined;
+  const { answer, thrown } = (await res.json()) as { answer?: unknown; thrown?: { name: string; message: string } };
+  if (thrown) throw Object.assign(new Error(thrown.message), { name: thrown.name });
+  return answer;
+}
+
+/** The value of a call that must succeed. */
+export async function succeeded<T>(call: Promise<RpcResult<T>>): Promise<T> {
+  const result = await call;
+  if (!result.ok) throw new Error(`expected success, got ${JSON.stringify(result.error)}`);
+  return result.value;
+}
+
+/** The failure of a call that must fail. */
+export async function failed(call: Promise<RpcResult<unknown>>): Promise<RpcFailure> {
+  const result = await call;
+  if (result.ok) throw new Error(`expected a failure, got ${JSON.stringify(result.value)}`);
+  return result.error;
 }
 
 function client(binding: Binding): PasswordResetRpc {
