@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { writeDocsAssets } from "./scripts/docs-assets.mjs";
 import { TEST_SECRETS } from "./test/secrets.ts";
 
 const PROJECT = "edge-password-reset";
@@ -9,6 +10,9 @@ const PROJECT = "edge-password-reset";
 // "Using secrets defined in .dev.vars" each time (tests use test/secrets.ts, not .dev.vars).
 process.env.WRANGLER_LOG ??= "warn";
 process.env.WRANGLER_SEND_METRICS ??= "false";
+
+// wrangler.toml's [assets] directory (GET /docs loads Scalar from it) is generated, not committed.
+writeDocsAssets();
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");

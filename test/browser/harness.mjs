@@ -26,7 +26,7 @@ export function chromiumPath() {
   );
 }
 
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -37,13 +37,17 @@ async function freePort() {
   });
 }
 
-/** Starts `npm start` exactly as a user would, and returns what it printed and how to stop it. */
-export async function startService() {
+/**
+ * Starts `npm start` exactly as a user would, and returns what it printed and how to stop it.
+ * `env` adds to the environment (BASE_PATH, DEV_VARS_FILE); `state` reuses a state folder, which
+ * stop() then leaves in place. It rejects, with what npm start printed, if npm start exits first.
+ */
+export async function startService({ env = {}, state: givenState } = {}) {
   const port = await freePort();
-  const state = mkdtempSync(join(tmpdir(), "epr-browser-"));
+  const state = givenState ?? mkdtempSync(join(tmpdir(), "epr-browser-"));
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: new URL("../..", import.meta.url).pathname,
-    env: { ...process.env, PORT: String(port), PERSIST_TO: state },
+    env: { ...process.env, PORT: String(port), PERSIST_TO: state, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -61,7 +65,11 @@ export async function startService() {
     }, 100);
     exited.then((code) => {
       clearInterval(timer);
-      reject(new Error(`npm start exited (${code}) before it printed a reset link:\n${output.slice(-3000)}`));
+      const error = new Error(`npm start exited (${code}) before it printed a reset link:\n${output.slice(-3000)}`);
+      error.output = output;
+      error.exitCode = code;
+      error.port = port;
+      reject(error);
     });
   });
   const stop = async () => {
@@ -72,9 +80,10 @@ export async function startService() {
     try {
       process.kill(-child.pid, "SIGKILL");
     } catch {}
-    rmSync(state, { recursive: true, force: true });
+    if (!givenState) rmSync(state, { recursive: true, force: true });
   };
-  return { base: `http://localhost:${port}`, demoResetLink: printed, state, stop, output: () => output };
+  const url = /Edge password reset is running on (\S+)/.exec(output)[1];
+  return { base: `http://localhost:${port}`, url, port, demoResetLink: printed, state, stop, output: () => output };
 }
 
 export async function launchBrowser() {

@@ -255,3 +255,23 @@ describe("second language", () => {
     await page.getByRole("heading", { name: "Your password is changed" }).waitFor();
   });
 });
+
+describe("API reference", () => {
+  it("renders /docs from the Scalar static asset, without Ask AI, MCP, Share, Deploy or outside requests", async () => {
+    const script = await fetch(`${service.base}/docs/scalar.js`);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get("Content-Type") ?? "", /javascript/);
+    await script.arrayBuffer();
+
+    const page = await newPage();
+    const elsewhere = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).origin !== service.base && !request.url().startsWith("data:") && !request.url().startsWith("blob:")) elsewhere.push(request.url());
+    });
+    await page.goto(`${service.base}/docs`);
+    await page.getByRole("heading", { name: /Edge password reset/ }).first().waitFor({ timeout: 60_000 });
+    const text = await page.locator("body").innerText();
+    for (const extra of ["Ask AI", "MCP", "Deploy", "Share"]) assert.doesNotMatch(text, new RegExp(`\\b${extra}\\b`), `/docs shows ${extra}`);
+    assert.deepEqual(elsewhere, []);
+  });
+});

@@ -18,6 +18,21 @@ describe("GET /docs", () => {
     expect(csp).toContain("frame-ancestors 'none'");
   });
 
+  it("turns off what would send the document elsewhere or offer hosted extras: Ask AI, MCP, Share and Deploy, the client, telemetry", async () => {
+    const html = await (await call("GET", "/docs")).text();
+    const attribute = /data-configuration="([^"]*)"/.exec(html)?.[1] ?? "";
+    const configuration = JSON.parse(attribute.replaceAll("&quot;", '"').replaceAll("&amp;", "&"));
+    expect(configuration).toMatchObject({
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      showDeveloperTools: "never",
+      hideClientButton: true,
+      telemetry: false,
+      withDefaultFonts: false,
+      proxyUrl: "",
+    });
+  });
+
   it("serves the Scalar script itself", async () => {
     const res = await call("GET", "/docs/scalar.js");
     expect(res.status).toBe(200);

@@ -20,6 +20,8 @@ function requireAdmin(authorization: string | undefined, config: ServiceConfig):
   if (!secretsEqual(token, config.adminToken)) throw new Forbidden("This development route needs the admin token.");
 }
 
+const MAILBOX_MAX_WAIT_SECONDS = 10;
+
 /** A whole number in [0, max], or a 400. */
 function count(value: unknown, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > max) {
@@ -33,10 +35,21 @@ export const devRoutes = new Hono<AppEnv>()
     if (c.env.ENVIRONMENT !== "development") throw new NotFound("Route");
     await next();
   })
-  /** The local mailbox: what the dev-mailbox provider delivered, newest first, optionally for one address. */
+  /**
+   * The local mailbox: what the dev-mailbox provider delivered, newest first, optionally for one
+   * address. `wait` (seconds, up to 10) waits for a first message: mail leaves through the queue
+   * about a second after request-password-reset answers.
+   */
   .get("/mailbox", async (c) => {
     const to = c.req.query("to");
-    const rows = await readDevMailbox(c.var.db, to);
+    const waitParam = c.req.query("wait");
+    const wait = waitParam === undefined ? 0 : count(/^\d{1,2}$/.test(waitParam) ? Number(waitParam) : NaN, MAILBOX_MAX_WAIT_SECONDS);
+    const deadline = Date.now() + wait * 1000;
+    let rows = await readDevMailbox(c.var.db, to);
+    while (rows.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = await readDevMailbox(c.var.db, to);
+    }
     return c.json({
       items: rows.map((m) => ({
         to: m.to,

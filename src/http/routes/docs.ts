@@ -1,5 +1,7 @@
 // GET /docs: an API reference rendered in the browser from the served OpenAPI document by Scalar,
-// whose script this Worker serves itself (no CDN). Not part of the API, so not in the document.
+// whose script is one of this Worker's static assets (wrangler.toml [assets], filled by
+// scripts/docs-assets.mjs): same origin, no CDN, and not part of the Worker's script. Not part of
+// the API, so not in the document.
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { basePath } from "../../config/base-path";
@@ -20,8 +22,20 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-// Scalar's own fonts and its request proxy live on scalar.com: both off.
-const CONFIGURATION = JSON.stringify({ withDefaultFonts: false, hideClientButton: true, telemetry: false, proxyUrl: "" });
+// Off: Scalar's own fonts and request proxy (scalar.com), its telemetry, its API client, its
+// developer toolbar (Share, Deploy), Ask AI (it would send the document to Scalar's agent) and MCP.
+const CONFIGURATION = JSON.stringify({
+  withDefaultFonts: false,
+  hideClientButton: true,
+  telemetry: false,
+  proxyUrl: "",
+  showDeveloperTools: "never",
+  agent: { disabled: true },
+  mcp: { disabled: true },
+});
+
+/** The asset's own path: the asset layer ignores the host, so none of the request's is used. */
+const SCALAR_ASSET = "https://assets.invalid/docs/scalar.js";
 
 export const docsRoutes = new Hono<AppEnv>()
   .get("/", (c) => {
@@ -41,10 +55,12 @@ export const docsRoutes = new Hono<AppEnv>()
   </body>
 </html>`);
   })
+  // At the root the asset layer answers this path before the Worker runs; under BASE_PATH (and
+  // in tests, which call the Worker directly) the request reaches here.
   .get("/scalar.js", async (c) => {
-    // Loaded on first use only: the script is 4 MB of text.
-    const { default: script } = await import("../../../node_modules/@scalar/api-reference/dist/browser/standalone.js");
+    const asset = await c.env.ASSETS.fetch(SCALAR_ASSET);
+    if (!asset.ok || !asset.body) return c.body(null, 404);
     c.header("Content-Type", "text/javascript; charset=utf-8");
     c.header("Cache-Control", "public, max-age=86400");
-    return c.body(script);
+    return c.body(asset.body);
   });

@@ -1,0 +1,2 @@
+export declare const DOCS_ASSET: string;
+export declare function writeDocsAssets(): void;
