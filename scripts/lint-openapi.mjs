@@ -6,15 +6,19 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unstable_startWorker } from "wrangler";
+import { productionSecrets } from "./production-secrets.mjs";
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 process.env.WRANGLER_SEND_METRICS = "false";
 
-// The document as a deployment serves it: production, a public https origin (whatever .dev.vars says).
+// The document as a deployment serves it: production, a public https origin and fresh secrets
+// (whatever .dev.vars says, and whether or not it exists: a fresh clone has none).
+const secrets = Object.entries(await productionSecrets()).map(([name, value]) => [name, { type: "secret_text", value }]);
 const worker = await unstable_startWorker({
   config: "wrangler.toml",
   envFiles: [],
   bindings: {
+    ...Object.fromEntries(secrets),
     ENVIRONMENT: { type: "plain_text", value: "production" },
     PUBLIC_BASE_URL: { type: "plain_text", value: "https://password-reset.invalid" },
   },
