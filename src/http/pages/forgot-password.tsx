@@ -11,6 +11,7 @@ import { requestPasswordReset } from "../../workflows/password-reset/request-pas
 import type { AppEnv } from "../app-env";
 import { workflowDeps } from "../workflow-deps";
 import { holdCode } from "./code-cookie";
+import { formFields } from "./form-body";
 import { Field, type FieldErrors, FormPage } from "./form-parts";
 import { formNonce, formToken, formTokenValid, presentedNonce } from "./form-token";
 import { renderEnding } from "./outcome";
@@ -66,7 +67,7 @@ export const forgotPasswordPage = new Hono<AppEnv>()
     const tenant = await tenantOf(c);
     if (!tenant) return renderEnding(c, neutralView(c), "NOT_FOUND");
     const view = await tenantView(c, tenant);
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     const nonce = presentedNonce(c);
     if (!nonce || !(await formTokenValid(c.env, "forgot-password", `${tenant.id}:${nonce}`, body.formToken))) {
       return showForm(c, tenant, view, new Map([["email", view.copy.page.errors.form_expired]]));

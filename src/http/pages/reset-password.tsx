@@ -11,6 +11,7 @@ import { resetPassword } from "../../workflows/password-reset/reset-password";
 import type { AppEnv } from "../app-env";
 import { workflowDeps } from "../workflow-deps";
 import { type HeldCode, dropCode, heldCode, holdCode } from "./code-cookie";
+import { formFields } from "./form-body";
 import { Field, type FieldErrors, FormPage } from "./form-parts";
 import { formToken, formTokenValid } from "./form-token";
 import { formErrors, newPasswordInput, violationErrors } from "./new-password";
@@ -102,7 +103,7 @@ export const resetPasswordPage = new Hono<AppEnv>()
   .post("/", async (c) => {
     const held = heldCode(c);
     if (!held || held.kind === "EMAIL_OTP") return renderEnding(c, neutralView(c), "SESSION_ENDED");
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     if (!(await formTokenValid(c.env, "reset-password", held.code, body.formToken))) return renderEnding(c, neutralView(c), "FORM_EXPIRED");
     const input = newPasswordInput(body);
     const page = await standingPage(c, held);
