@@ -17,7 +17,7 @@ import { formNonce, formToken, formTokenValid, presentedNonce } from "./form-tok
 import { renderEnding } from "./outcome";
 import { PAGES, pagePath, pagesPrefix } from "./page-paths";
 import { type PageView, neutralView, tenantView } from "./page-view";
-import { TURNSTILE_FIELD, TURNSTILE_SCRIPT, turnstilePassed, turnstileSiteKey } from "./turnstile";
+import { TURNSTILE_FIELD, TURNSTILE_SCRIPT, showsTurnstile, turnstilePassed, turnstileSiteKey } from "./turnstile";
 
 const Email = z.email().max(320);
 
@@ -51,6 +51,7 @@ async function tenantOf(c: Context<AppEnv>): Promise<Tenant | null> {
 
 async function showForm(c: Context<AppEnv>, tenant: Tenant, view: PageView, errors: FieldErrors = new Map(), email = "") {
   const siteKey = (await policyForTenant(c.var.db, tenant)).forgotPasswordTurnstile ? turnstileSiteKey(c.env) : null;
+  if (siteKey) showsTurnstile(c);
   const nonce = formNonce(c, `${pagesPrefix(c.env)}${PAGES.forgotPassword}`);
   const token = await formToken(c.env, "forgot-password", `${tenant.id}:${nonce}`);
   const action = pagePath(c.env, "forgotPassword", { tenantId: tenant.id, lang: view.explicitLanguage });

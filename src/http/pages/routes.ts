@@ -18,7 +18,7 @@ import { neutralView } from "./page-view";
 import { pageRateLimit } from "./rate-limit";
 import { resetPasswordPage } from "./reset-password";
 import { resetPasswordOtpPage } from "./reset-password-otp";
-import { TURNSTILE_ORIGIN } from "./turnstile";
+import { turnstileCsp } from "./turnstile";
 
 export const pageRoutes = new Hono<AppEnv>();
 
@@ -32,12 +32,6 @@ const POLICY = {
   baseUri: ["'none'"],
 };
 const pageHeaders = secureHeaders({ contentSecurityPolicy: POLICY, referrerPolicy: "no-referrer", xFrameOptions: "DENY" });
-/** The forgot-password form may load Turnstile's script and frame, and nothing else besides. */
-const forgotPasswordHeaders = secureHeaders({
-  contentSecurityPolicy: { ...POLICY, scriptSrc: [NONCE, TURNSTILE_ORIGIN], frameSrc: [TURNSTILE_ORIGIN] },
-  referrerPolicy: "no-referrer",
-  xFrameOptions: "DENY",
-});
 // The allowed origin is the configured one: the request's Host is the sender's to choose.
 const sameOrigin = csrf({ origin: (origin, c) => origin === new URL(publicBaseUrl(c.env)).origin });
 
@@ -51,7 +45,8 @@ const readForm = createMiddleware<AppEnv>(async (c, next) => {
 // Only the pages' own paths: these routes are mounted beside the API.
 pageRoutes.use(PAGES.resetPassword, pageHeaders, noStore, pageRateLimit, sameOrigin, pageBodyLimit, readForm);
 pageRoutes.use(PAGES.resetPasswordOtp, pageHeaders, noStore, pageRateLimit, sameOrigin, pageBodyLimit, readForm);
-pageRoutes.use(PAGES.forgotPassword, forgotPasswordHeaders, noStore, pageRateLimit, sameOrigin, pageBodyLimit, readForm);
+// The forgot-password form may load Turnstile's script and frame where its policy turns Turnstile on.
+pageRoutes.use(PAGES.forgotPassword, turnstileCsp, pageHeaders, noStore, pageRateLimit, sameOrigin, pageBodyLimit, readForm);
 
 pageRoutes.route(PAGES.resetPasswordOtp, resetPasswordOtpPage);
 pageRoutes.route(PAGES.resetPassword, resetPasswordPage);
