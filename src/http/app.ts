@@ -13,6 +13,7 @@ import { noStore } from "./middleware/no-store";
 import { OPENAPI_PATH, openApiDocument } from "./openapi-document";
 import { basePath } from "../config/base-path";
 import { pathWithinBase } from "./base-path-routing";
+import { notFoundPage, wantsNotFoundPage } from "./pages/not-found";
 import { isPagePath } from "./pages/page-paths";
 import { pageRoutes } from "./pages/routes";
 import { router } from "./router";
@@ -85,7 +86,7 @@ export function createApp() {
   app.route("/", pageRoutes);
   app.route("/docs", docsRoutes);
   app.route("/dev", devRoutes);
-  app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
+  app.notFound(notFoundOrMethodNotAllowed(() => app.routes, { wants: wantsNotFoundPage, render: notFoundPage }));
   app.onError(handleError);
   return app;
 }

@@ -5,7 +5,6 @@ import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
-import { NONCE, secureHeaders } from "hono/secure-headers";
 import { publicBaseUrl } from "../../config/public-origin";
 import { isStorageFailure } from "../../db/errors";
 import type { AppEnv } from "../app-env";
@@ -13,6 +12,7 @@ import { noStore } from "../middleware/no-store";
 import { FormTooLarge, UnreadableForm, formFields, pageBodyLimit } from "./form-body";
 import { forgotPasswordPage } from "./forgot-password";
 import { renderEnding } from "./outcome";
+import { pageHeaders } from "./page-headers";
 import { PAGES } from "./page-paths";
 import { neutralView } from "./page-view";
 import { pageRateLimit } from "./rate-limit";
@@ -22,16 +22,6 @@ import { turnstileCsp } from "./turnstile";
 
 export const pageRoutes = new Hono<AppEnv>();
 
-const POLICY = {
-  defaultSrc: ["'none'"],
-  styleSrc: [NONCE],
-  // Logos are the tenant's own https images; nothing else is loaded.
-  imgSrc: ["'self'", "https:"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-  baseUri: ["'none'"],
-};
-const pageHeaders = secureHeaders({ contentSecurityPolicy: POLICY, referrerPolicy: "no-referrer", xFrameOptions: "DENY" });
 // The allowed origin is the configured one: the request's Host is the sender's to choose.
 const sameOrigin = csrf({ origin: (origin, c) => origin === new URL(publicBaseUrl(c.env)).origin });
 
