@@ -27,11 +27,16 @@ export const pageBodyLimit = bodyLimit({
 });
 
 function readableType(header: string | undefined): boolean {
-  const [media = "", ...params] = (header ?? "").split(";").map((p) => p.trim().toLowerCase());
-  const named = new Map(params.filter(Boolean).map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1).replace(/^"(.*)"$/, "$1")]));
-  if ([...named.keys()].some((k) => k === "charset") && named.get("charset") !== "utf-8") return false;
-  if (media === "application/x-www-form-urlencoded") return true;
-  return media === "multipart/form-data" && (named.get("boundary") ?? "") !== "";
+  const [media = "", ...params] = (header ?? "").split(";").map((p) => p.trim());
+  const named = new Map<string, string>();
+  for (const param of params) {
+    const eq = param.indexOf("=");
+    if (eq > 0) named.set(param.slice(0, eq).trim().toLowerCase(), param.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1"));
+  }
+  const charset = named.get("charset");
+  if (charset !== undefined && charset.toLowerCase() !== "utf-8") return false;
+  if (media.toLowerCase() === "application/x-www-form-urlencoded") return true;
+  return media.toLowerCase() === "multipart/form-data" && (named.get("boundary") ?? "") !== "";
 }
 
 /** The fields of the form this request carries; throws UnreadableForm when it carries none the page can read. */

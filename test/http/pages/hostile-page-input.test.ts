@@ -31,7 +31,7 @@ interface Session {
 }
 const sessions = new Map<(typeof PAGES)[number], Session>();
 
-async function cookieHeader(browser: PageClient): Promise<string> {
+function cookieHeader(browser: PageClient): string {
   return [...browser.cookies].map(([k, v]) => `${k}=${v.value}`).join("; ");
 }
 
@@ -40,13 +40,13 @@ beforeAll(async () => {
   const user = await createUser(w, "hostile-pages@example.com", "old password 1");
   const link = new PageClient();
   const linkForm = await link.follow(await link.get(`/reset-password?passwordResetCode=${await adminLinkCode(w, user.id)}`));
-  sessions.set("/reset-password", { cookie: await cookieHeader(link), formToken: formTokenOf(linkForm.html), query: "" });
+  sessions.set("/reset-password", { cookie: cookieHeader(link), formToken: formTokenOf(linkForm.html), query: "" });
   const otp = new PageClient();
   const otpForm = await otp.follow(await otp.get(`/reset-password/otp?requestCode=notStoredYet123&tenantId=${w.tenantId}`));
-  sessions.set("/reset-password/otp", { cookie: await cookieHeader(otp), formToken: formTokenOf(otpForm.html), query: "" });
+  sessions.set("/reset-password/otp", { cookie: cookieHeader(otp), formToken: formTokenOf(otpForm.html), query: "" });
   const forgot = new PageClient();
   const forgotForm = await forgot.get(`/forgot-password?tenantId=${w.tenantId}`);
-  sessions.set("/forgot-password", { cookie: await cookieHeader(forgot), formToken: formTokenOf(forgotForm.html), query: `?tenantId=${w.tenantId}` });
+  sessions.set("/forgot-password", { cookie: cookieHeader(forgot), formToken: formTokenOf(forgotForm.html), query: `?tenantId=${w.tenantId}` });
 });
 
 function send(path: string, init: { method: string; headers: Record<string, string>; body?: string | Uint8Array }) {
