@@ -7,6 +7,7 @@ import type { ServiceConfig } from "../config/service-config";
 import type { TrustedIssuer } from "../config/trusted-issuers";
 import { newId } from "../crypto/random";
 import { judgeIssuerBinding } from "./issuer-binding";
+import { tokenLifetimeFault } from "./token-lifetime";
 
 export const ACCEPTED_ALGORITHMS = ["ES256", "RS256", "EdDSA"];
 
@@ -50,16 +51,18 @@ export async function issueAccessToken(config: ServiceConfig, claims: AccessToke
 
 export type VerifiedAccessToken = AccessTokenClaims & {
   exp: number;
-  iat?: number;
-  jti?: string;
+  iat: number;
+  /** Every accepted token has one, so every accepted token can be revoked. */
+  jti: string;
   iss: string;
   /** Permissions the token claims beyond its external issuer's ceiling; empty for this service's own tokens. */
   beyondCeiling: string[];
 };
 
 /**
- * Verifies signature, algorithm, issuer, audience, expiry and `typ`, then an external issuer's
- * binding; returns null for any failure. Tokens signed by a previous service key verify until
+ * Verifies signature, algorithm, issuer, audience, expiry and `typ`, the token's own `jti`, `iat`
+ * and lifetime (src/auth/token-lifetime.ts), then an external issuer's binding; returns null for
+ * any failure. Tokens signed by a previous service key verify until
  * they expire, because every configured key is in the local key set.
  */
 export async function verifyAccessToken(config: ServiceConfig, token: string): Promise<VerifiedAccessToken | null> {
@@ -81,7 +84,7 @@ export async function verifyAccessToken(config: ServiceConfig, token: string): P
     audience = external.audience ?? audience;
   }
   let claims: AccessTokenClaims;
-  let times: { exp: number; iat?: number; jti?: string };
+  let times: { exp: number; iat: number; jti: string };
   try {
     const { payload } = await jwtVerify(token, keys, {
       algorithms: ACCEPTED_ALGORITHMS,
@@ -92,8 +95,9 @@ export async function verifyAccessToken(config: ServiceConfig, token: string): P
     });
     const parsed = accessTokenClaims.safeParse(payload);
     if (!parsed.success) return null;
+    if (tokenLifetimeFault({ jti: payload.jti, iat: payload.iat, exp: payload.exp! }, Math.floor(Date.now() / 1000))) return null;
     claims = parsed.data;
-    times = { exp: payload.exp!, iat: payload.iat, jti: payload.jti };
+    times = { exp: payload.exp!, iat: payload.iat!, jti: payload.jti! };
   } catch {
     return null;
   }

@@ -43,6 +43,8 @@ export const de: Copy = {
     tooManyRequestsBody: "Aus Ihrem Netzwerk kamen gerade zu viele Anfragen. Warten Sie eine Minute und versuchen Sie es dann erneut. Es wurde nichts geändert.",
     notFoundTitle: "Seite nicht gefunden",
     notFoundBody: "Prüfen Sie den Link, oder fordern Sie dort, wo Sie sich anmelden, eine neue E-Mail zum Zurücksetzen an.",
+    unreadableFormTitle: "Dieses Formular konnte nicht gelesen werden",
+    unreadableFormBody: "Was Ihr Browser gesendet hat, ist kein Formular, das diese Seite lesen kann. Es wurde nichts geändert. Gehen Sie zurück, laden Sie die Seite neu und füllen Sie sie erneut aus.",
     errorSummary: "Bitte korrigieren Sie das unten markierte Feld.",
     support: "Brauchen Sie Hilfe? Schreiben Sie an",
     errors: {

@@ -43,6 +43,8 @@ export const en = {
     tooManyRequestsBody: "Too many requests came from your network just now. Wait a minute, then try again. Nothing was changed.",
     notFoundTitle: "Page not found",
     notFoundBody: "Check the link, or ask for a new password reset email where you signed in.",
+    unreadableFormTitle: "This form could not be read",
+    unreadableFormBody: "What your browser sent is not a form this page can read. Nothing was changed. Go back, reload the page and fill it in again.",
     errorSummary: "Please correct the field marked below.",
     support: "Need help? Write to",
     errors: {

@@ -13,6 +13,8 @@ import { noStore } from "./middleware/no-store";
 import { OPENAPI_PATH, openApiDocument } from "./openapi-document";
 import { basePath } from "../config/base-path";
 import { pathWithinBase } from "./base-path-routing";
+import { notFoundPage, wantsNotFoundPage } from "./pages/not-found";
+import { isPagePath } from "./pages/page-paths";
 import { pageRoutes } from "./pages/routes";
 import { router } from "./router";
 import { applicationRoutes } from "./routes/applications";
@@ -43,15 +45,14 @@ export function createApp() {
     basePath(c.env); // a malformed BASE_PATH answers 503 misconfigured, whatever the path
     await next();
   });
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, "payload_too_large", `The request body is over ${MAX_BODY_BYTES} bytes.`);
-      },
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "payload_too_large", `The request body is over ${MAX_BODY_BYTES} bytes.`);
+    },
+  });
+  // The hosted pages apply the same limit themselves, to answer it with a page (src/http/pages/routes.ts).
+  app.use("*", (c, next) => (isPagePath(pathWithinBase(c.req.raw, { env: c.env })) ? next() : apiBodyLimit(c, next)));
   app.use("/api/v1/*", noStore);
   app.use("/dev/*", noStore);
   app.use("*", async (c, next) => {
@@ -85,7 +86,7 @@ export function createApp() {
   app.route("/", pageRoutes);
   app.route("/docs", docsRoutes);
   app.route("/dev", devRoutes);
-  app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
+  app.notFound(notFoundOrMethodNotAllowed(() => app.routes, { wants: wantsNotFoundPage, render: notFoundPage }));
   app.onError(handleError);
   return app;
 }

@@ -14,8 +14,14 @@ export function pageUrlViolations(settings: PolicySettings, development: boolean
     if (typeof value !== "string") continue;
     const url = URL.parse(value);
     if (!url) continue; // the schema already refused it
-    if (url.username || url.password) out.push({ field, code: "userinfo_not_allowed" });
+    if (hasUserinfo(value)) out.push({ field, code: "userinfo_not_allowed" });
     if (url.protocol !== "https:" && !development) out.push({ field, code: "https_required" });
   }
   return out;
+}
+
+/** Whether a URL names a user or password before its host (false for what is not a URL). */
+export function hasUserinfo(value: string): boolean {
+  const url = URL.parse(value);
+  return url !== null && (url.username !== "" || url.password !== "");
 }

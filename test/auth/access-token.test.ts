@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { type JWK, generateKeyPair } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ACCESS_TOKEN_CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from "../../src/auth/token-lifetime";
 import { call, callJson } from "../support/api";
 import { type World, world } from "../support/fixtures";
 import { type AccessClaims, SERVICE_JWK, signAccessToken, unsignedAccessToken } from "../support/tokens";
@@ -32,6 +33,11 @@ describe("access tokens", () => {
 
     it("a token signed with the service's key, issuer, audience and typ (control for the forgeries below)", async () => {
       expect((await readTenant(await signAccessToken(claims))).status).toBe(200);
+    });
+
+    it("an iat a little ahead of our clock, within the allowed skew, and a lifetime of exactly the maximum", async () => {
+      expect((await readTenant(await signAccessToken(claims, { issuedAt: ACCESS_TOKEN_CLOCK_SKEW_SECONDS - 10, expiresIn: 300 + ACCESS_TOKEN_CLOCK_SKEW_SECONDS }))).status).toBe(200);
+      expect((await readTenant(await signAccessToken(claims, { issuedAt: 0, expiresIn: MAX_ACCESS_TOKEN_LIFETIME_SECONDS }))).status).toBe(200);
     });
   });
 
@@ -77,6 +83,23 @@ describe("access tokens", () => {
     it("missing the app_id claim", async () => {
       const { app_id: _omit, ...rest } = claims;
       await expectRejected(await signAccessToken(rest as AccessClaims));
+    });
+
+    it("without a jti, so it could never be revoked", async () => {
+      await expectRejected(await signAccessToken(claims, { jti: null }));
+    });
+
+    it("without an iat", async () => {
+      await expectRejected(await signAccessToken(claims, { issuedAt: null }));
+    });
+
+    it("issued in the future beyond the allowed clock skew (ACCESS_TOKEN_CLOCK_SKEW_SECONDS)", async () => {
+      await expectRejected(await signAccessToken(claims, { issuedAt: ACCESS_TOKEN_CLOCK_SKEW_SECONDS + 30, expiresIn: ACCESS_TOKEN_CLOCK_SKEW_SECONDS + 300 }));
+    });
+
+    it("living longer than the documented maximum (MAX_ACCESS_TOKEN_LIFETIME_SECONDS, 15 minutes)", async () => {
+      await expectRejected(await signAccessToken(claims, { issuedAt: 0, expiresIn: MAX_ACCESS_TOKEN_LIFETIME_SECONDS + 1 }));
+      await expectRejected(await signAccessToken(claims, { issuedAt: 0, expiresIn: 365 * 86400 }));
     });
 
     it("a string that is not a JWT", async () => {

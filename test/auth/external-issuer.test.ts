@@ -5,17 +5,27 @@ import { describe, expect, it } from "vitest";
 import { type CallOptions, callJson } from "../support/api";
 import { type World, world } from "../support/fixtures";
 import { EXTERNAL_IDP_KEY } from "../secrets";
+import { ACCESS_TOKEN_CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_LIFETIME_SECONDS } from "../../src/auth/token-lifetime";
 
-async function externalToken(claims: Record<string, unknown>, issuer = "https://idp.example", kid = EXTERNAL_IDP_KEY.kid) {
+/** Times in seconds from now; `jti: null` and `iat: null` leave the claim out. */
+async function externalToken(
+  claims: Record<string, unknown>,
+  issuer = "https://idp.example",
+  kid = EXTERNAL_IDP_KEY.kid,
+  times: { iat?: number | null; exp?: number; jti?: string | null } = {},
+) {
   const key = await importJWK(EXTERNAL_IDP_KEY as JWK, "ES256");
-  return new SignJWT(claims)
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid })
     .setIssuer(issuer)
     .setAudience("urn:edge-password-reset:api")
     .setSubject("external-service")
-    .setIssuedAt()
-    .setExpirationTime("5m")
-    .sign(key);
+    .setExpirationTime(now + (times.exp ?? 300));
+  if (times.iat !== null) jwt.setIssuedAt(now + (times.iat ?? 0));
+  // RFC 9068 §2.2: an access token carries a jti.
+  if (times.jti !== null) jwt.setJti(times.jti ?? crypto.randomUUID());
+  return jwt.sign(key);
 }
 
 interface Binding {
@@ -86,5 +96,25 @@ describe("an external issuer configured by JWKS URL", () => {
     const w = await world();
     const token = await externalToken({ app_id: w.applicationId, tnt_id: w.tenantId, sid: "zzzzzzzzzzzzzzzzzzzzzzzzzz", permissions: ["tenant:read"] });
     expect((await readTenant(w, w.tenantId, token, { applicationId: w.applicationId, permissions: ["tenant:read"] })).status).toBe(401);
+  });
+
+  it("refuses a token without a jti, one issued in the future, or one living longer than the documented maximum: 401", async () => {
+    const w = await world();
+    const binding = { applicationId: w.applicationId, permissions: ["tenant:read"] };
+    const claims = { app_id: w.applicationId, permissions: ["tenant:read"] };
+    const ok = await externalToken(claims, undefined, undefined, { iat: 0, exp: MAX_ACCESS_TOKEN_LIFETIME_SECONDS });
+    expect((await readTenant(w, w.tenantId, ok, binding)).status).toBe(200);
+    const refused = [
+      await externalToken(claims, undefined, undefined, { jti: null }),
+      await externalToken(claims, undefined, undefined, { iat: null }),
+      await externalToken(claims, undefined, undefined, { iat: ACCESS_TOKEN_CLOCK_SKEW_SECONDS + 30, exp: ACCESS_TOKEN_CLOCK_SKEW_SECONDS + 300 }),
+      await externalToken(claims, undefined, undefined, { iat: 0, exp: MAX_ACCESS_TOKEN_LIFETIME_SECONDS + 1 }),
+      await externalToken(claims, undefined, undefined, { iat: -60, exp: 24 * 3600 }),
+    ];
+    for (const token of refused) {
+      const res = await readTenant(w, w.tenantId, token, binding);
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ type: "base_error", code: "unauthorized" });
+    }
   });
 });

@@ -38,6 +38,9 @@ async function newPage(options = {}) {
 
 /** The page's checks that hold everywhere: no serious axe violation, fits 360 px; and its two screenshots. */
 async function check(page, name) {
+  assert.equal(await page.evaluate(() => document.compatMode), "CSS1Compat", `${name}: rendered in quirks mode`);
+  // The username field for password managers is there, but never shown.
+  for (const field of await page.locator('input[autocomplete="username"]').all()) assert.equal(await field.isVisible(), false, `${name}: username field visible`);
   assert.deepEqual(await seriousAccessibilityViolations(page), [], `${name}: serious accessibility violations`);
   await page.screenshot({ path: `${SHOTS}${name}-desktop.png`, fullPage: true });
   const desktop = page.viewportSize();
@@ -101,6 +104,7 @@ describe("link flow", () => {
     await page.getByRole("heading", { name: "Choose a new password" }).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), "newPassword", "focus starts in the new password");
     assert.equal(await page.getByLabel("New password", { exact: true }).getAttribute("autocomplete"), "new-password");
+    assert.equal(await page.locator('form input[autocomplete="username"]').inputValue(), email, "the account for password managers");
     await check(page, "reset-password");
 
     await choosePassword(page, "new password 2");

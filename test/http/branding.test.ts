@@ -1,6 +1,6 @@
 // Branding of the hosted pages and emails: per application, overridable per tenant, null inherits.
 import { describe, expect, it } from "vitest";
-import { callJson } from "../support/api";
+import { ADMIN, callJson } from "../support/api";
 import { type World, scopedToken, world } from "../support/fixtures";
 
 const appBranding = (w: World) => `/api/v1/applications/${w.applicationId}/branding`;
@@ -47,6 +47,49 @@ describe("branding", () => {
     expect(res.status).toBe(400);
     expect(res.body.type).toBe("constraint_violations_error");
     expect((await get(w.token, appBranding(w))).body).toMatchObject({ primaryColor: "#1d4ed8", logoUrl: null, supportEmail: null, defaultLanguage: "en" });
+  });
+
+  // A sender name or subject with a line break cannot be sent (src/email/providers/headers.ts): every
+  // email of the tenant would fail for good. Such text is refused where it enters.
+  it.each([
+    ["displayName", "Acme\r\nBcc: victim@example.com"],
+    ["displayName", "Acme\nCorp"],
+    ["displayName", "Acme\u0000"],
+    ["displayName", "Acme\u0085Corp"],
+    ["displayName", "Acme\u2028Corp"],
+    ["supportEmail", "help@acme.example\r\nBcc: victim@example.com"],
+    ["logoUrl", "https://cdn.example/logo.png\r\nX-Injected: 1"],
+  ])("refuses %s %j (text that reaches an email's header, subject or body) with 400", async (field, value) => {
+    const w = await world();
+    for (const path of [appBranding(w), tenantBranding(w)]) {
+      const res = await patch(w.token, path, { [field]: value });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ type: "constraint_violations_error", code: "message_body_constraint_violations" });
+      expect(res.body.violations[field]).toContainEqual({ code: expect.stringMatching(/^(control_characters_not_allowed|invalid_format)$/), constraintAttributes: expect.any(Object) });
+    }
+    expect((await get(w.token, tenantBranding(w))).body).toMatchObject({ displayName: "acme", logoUrl: null, supportEmail: null });
+  });
+
+  it("states control characters in a display name as control_characters_not_allowed", async () => {
+    const w = await world();
+    const res = await patch(w.token, appBranding(w), { displayName: "Acme\r\nBcc: victim@example.com" });
+    expect(res.body.violations).toEqual({ displayName: [{ code: "control_characters_not_allowed", constraintAttributes: {} }] });
+  });
+
+  it("refuses an application name with control characters, since it is the default display name", async () => {
+    const res = await callJson("POST", "/api/v1/applications", { token: ADMIN, body: { name: "Acme\r\nBcc: victim@example.com" } });
+    expect(res.status).toBe(400);
+    expect(res.body.violations).toEqual({ name: [{ code: "control_characters_not_allowed", constraintAttributes: {} }] });
+  });
+
+  it("refuses a logoUrl with userinfo, like the policy's page URLs: 400 userinfo_not_allowed", async () => {
+    const w = await world();
+    for (const url of ["https://cdn.example@evil.example/logo.png", "https://user:pass@cdn.example/logo.png"]) {
+      const res = await patch(w.token, tenantBranding(w), { logoUrl: url });
+      expect(res.status).toBe(400);
+      expect(res.body.violations).toEqual({ logoUrl: [{ code: "userinfo_not_allowed", constraintAttributes: {} }] });
+    }
+    expect((await get(w.token, tenantBranding(w))).body.logoUrl).toBeNull();
   });
 
   it("needs application:write / tenant:write to change, and stays within the caller's boundary", async () => {

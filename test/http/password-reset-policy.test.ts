@@ -136,6 +136,18 @@ describe("password reset policy", () => {
       expect(tenant.passwordMinLength).toBeLessThanOrEqual(tenant.passwordMaxLength);
     });
 
+    it.each(["resetPageUrl", "loginUrl"])("a %s with a line break or another control character (URL parsing would drop it silently)", async (field) => {
+      const w = await world();
+      for (const url of ["https://app.example.com/reset\r\nBcc: victim@example.com", "https://app.example.com/re\tset", "https://app.example.com/\u0000"]) {
+        for (const path of [appPolicy(w), tenantPolicy(w)]) {
+          const res = await patch(w, path, { [field]: url });
+          expect(res.status).toBe(400);
+          expect(res.body.violations).toEqual({ [field]: [{ code: "control_characters_not_allowed", constraintAttributes: {} }] });
+          expect((await get(w, path)).body[field]).toBeNull();
+        }
+      }
+    });
+
     it("an unknown field", async () => {
       const w = await world();
       const res = await patch(w, appPolicy(w), { otpLength: 8, otpAlphabet: "hex" });

@@ -12,6 +12,7 @@ import { type World, createUser, scopedToken, world } from "../support/fixtures"
 import { PageClient } from "../support/page-client";
 import { waitForAuditEvents } from "../support/audit";
 import { adminLinkCode } from "../support/reset";
+import { inOneWindow } from "../support/rate-limit-window";
 
 const TWO = () => env.TEST_RATE_LIMIT_TWO;
 const LOGIN = "/api/v1/login";
@@ -19,17 +20,6 @@ const REQUEST_RESET = "/api/v1/password-reset/request-password-reset";
 const RESET = "/api/v1/password-reset/reset-password";
 const TOKEN = "/api/v1/oauth2/token";
 
-/** Runs `attempt` again, once, if a 60 s window boundary fell inside it (fresh callers each time). */
-async function inOneWindow(attempt: () => Promise<void>): Promise<void> {
-  const window = () => Math.floor(Date.now() / 60_000);
-  const before = window();
-  try {
-    await attempt();
-  } catch (e) {
-    if (window() === before) throw e;
-    await attempt();
-  }
-}
 
 /** An address no other test uses, so its budget is untouched. */
 function freshIpv4(): string {

@@ -15,6 +15,11 @@ export interface PageResponse {
 
 export class PageClient {
   readonly cookies = new Map<string, { value: string; attributes: string }>();
+  /**
+   * Cloudflare's edge gives every browser request its CF-Connecting-IP; each client is one visitor
+   * with its own, so the pages' per-IP budget counts each test's requests apart. `defaults` may set another.
+   */
+  private readonly address = `10.${[...crypto.getRandomValues(new Uint8Array(3))].join(".")}`;
 
   constructor(
     private readonly defaults: Record<string, string> = {},
@@ -40,7 +45,7 @@ export class PageClient {
 
   private headers(extra: Record<string, string>): Record<string, string> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v.value}`).join("; ");
-    return { ...this.defaults, ...(cookie ? { Cookie: cookie } : {}), ...extra };
+    return { "CF-Connecting-IP": this.address, ...this.defaults, ...(cookie ? { Cookie: cookie } : {}), ...extra };
   }
 
   private async send(req: Request): Promise<PageResponse> {

@@ -27,6 +27,10 @@ export interface Forgery {
   aud?: string;
   /** Seconds from now; negative makes an already expired token. Default 300. */
   expiresIn?: number;
+  /** `iat`, in seconds from now; null leaves it out. Default: now (a minute before `exp` for an expired token). */
+  issuedAt?: number | null;
+  /** null leaves `jti` out. Default: a fresh one, as on every token the service issues. */
+  jti?: string | null;
 }
 
 /** A token exactly like the service's own unless `f` changes one property. */
@@ -34,14 +38,15 @@ export async function signAccessToken(claims: AccessClaims, f: Forgery = {}): Pr
   const { sub, ...rest } = claims;
   const now = Math.floor(Date.now() / 1000);
   const exp = now + (f.expiresIn ?? 300);
-  return new SignJWT(rest)
+  const jwt = new SignJWT(rest)
     .setProtectedHeader({ alg: f.alg ?? "ES256", typ: f.typ ?? "at+jwt", kid: f.kid ?? SERVICE_JWK.kid })
     .setIssuer(f.iss ?? serviceIssuer(env))
     .setAudience(f.aud ?? env.TOKEN_AUDIENCE)
     .setSubject(sub)
-    .setIssuedAt(Math.min(now, exp - 60))
-    .setExpirationTime(exp)
-    .sign(f.key ?? (await serviceKey()));
+    .setExpirationTime(exp);
+  if (f.issuedAt !== null) jwt.setIssuedAt(f.issuedAt === undefined ? Math.min(now, exp - 60) : now + f.issuedAt);
+  if (f.jti !== null) jwt.setJti(f.jti ?? crypto.randomUUID());
+  return jwt.sign(f.key ?? (await serviceKey()));
 }
 
 /** An `alg: none` token: header and payload, empty signature. */

@@ -11,12 +11,13 @@ import { requestPasswordReset } from "../../workflows/password-reset/request-pas
 import type { AppEnv } from "../app-env";
 import { workflowDeps } from "../workflow-deps";
 import { holdCode } from "./code-cookie";
+import { formFields } from "./form-body";
 import { Field, type FieldErrors, FormPage } from "./form-parts";
 import { formNonce, formToken, formTokenValid, presentedNonce } from "./form-token";
 import { renderEnding } from "./outcome";
 import { PAGES, pagePath, pagesPrefix } from "./page-paths";
 import { type PageView, neutralView, tenantView } from "./page-view";
-import { TURNSTILE_FIELD, TURNSTILE_SCRIPT, turnstilePassed, turnstileSiteKey } from "./turnstile";
+import { TURNSTILE_FIELD, TURNSTILE_SCRIPT, showsTurnstile, turnstilePassed, turnstileSiteKey } from "./turnstile";
 
 const Email = z.email().max(320);
 
@@ -50,6 +51,7 @@ async function tenantOf(c: Context<AppEnv>): Promise<Tenant | null> {
 
 async function showForm(c: Context<AppEnv>, tenant: Tenant, view: PageView, errors: FieldErrors = new Map(), email = "") {
   const siteKey = (await policyForTenant(c.var.db, tenant)).forgotPasswordTurnstile ? turnstileSiteKey(c.env) : null;
+  if (siteKey) showsTurnstile(c);
   const nonce = formNonce(c, `${pagesPrefix(c.env)}${PAGES.forgotPassword}`);
   const token = await formToken(c.env, "forgot-password", `${tenant.id}:${nonce}`);
   const action = pagePath(c.env, "forgotPassword", { tenantId: tenant.id, lang: view.explicitLanguage });
@@ -66,7 +68,7 @@ export const forgotPasswordPage = new Hono<AppEnv>()
     const tenant = await tenantOf(c);
     if (!tenant) return renderEnding(c, neutralView(c), "NOT_FOUND");
     const view = await tenantView(c, tenant);
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     const nonce = presentedNonce(c);
     if (!nonce || !(await formTokenValid(c.env, "forgot-password", `${tenant.id}:${nonce}`, body.formToken))) {
       return showForm(c, tenant, view, new Map([["email", view.copy.page.errors.form_expired]]));

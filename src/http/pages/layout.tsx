@@ -1,4 +1,5 @@
 /** @jsxImportSource hono/jsx */
+import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { LANGUAGES, copyFor } from "../../copy/catalog";
 import type { PageView } from "./page-view";
@@ -14,8 +15,11 @@ export function Layout(props: { view: PageView; title: string; children: Child; 
     return `?${q.toString()}`;
   };
   const title = theme.displayName ? `${props.title} – ${theme.displayName}` : props.title;
+  // Without the doctype, browsers render in quirks mode.
   return (
-    <html lang={view.language}>
+    <>
+      {raw("<!doctype html>")}
+      <html lang={view.language}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -48,6 +52,7 @@ export function Layout(props: { view: PageView; title: string; children: Child; 
           </footer>
         </div>
       </body>
-    </html>
+      </html>
+    </>
   );
 }

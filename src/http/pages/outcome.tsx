@@ -7,7 +7,7 @@ import { Layout } from "./layout";
 import { pagePath } from "./page-paths";
 import type { PageView } from "./page-view";
 
-export type Ending = "DONE" | "INVALID_CODE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" | "SESSION_ENDED" | "CHECK_EMAIL" | "UNAVAILABLE" | "TOO_MANY_REQUESTS" | "NOT_FOUND" | "FORM_EXPIRED";
+export type Ending = "DONE" | "INVALID_CODE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" | "SESSION_ENDED" | "CHECK_EMAIL" | "UNAVAILABLE" | "TOO_MANY_REQUESTS" | "NOT_FOUND" | "FORM_EXPIRED" | "UNREADABLE_FORM" | "FORM_TOO_LARGE";
 
 function texts(view: PageView, ending: Ending): { title: string; body: string } {
   const p = view.copy.page;
@@ -32,6 +32,9 @@ function texts(view: PageView, ending: Ending): { title: string; body: string } 
       return { title: p.notFoundTitle, body: p.notFoundBody };
     case "FORM_EXPIRED":
       return { title: p.sessionEndedTitle, body: p.errors.form_expired };
+    case "UNREADABLE_FORM":
+    case "FORM_TOO_LARGE":
+      return { title: p.unreadableFormTitle, body: p.unreadableFormBody };
   }
 }
 
@@ -48,7 +51,7 @@ function AskAgain(props: { c: Context<AppEnv>; view: PageView }) {
   );
 }
 
-const STATUS: Partial<Record<Ending, ContentfulStatusCode>> = { UNAVAILABLE: 503, TOO_MANY_REQUESTS: 429, NOT_FOUND: 404, FORM_EXPIRED: 403 };
+const STATUS: Partial<Record<Ending, ContentfulStatusCode>> = { UNAVAILABLE: 503, TOO_MANY_REQUESTS: 429, NOT_FOUND: 404, FORM_EXPIRED: 403, UNREADABLE_FORM: 400, FORM_TOO_LARGE: 413 };
 const ASKS_AGAIN = new Set<Ending>(["INVALID_CODE", "EXPIRED_CODE", "TOO_MANY_ATTEMPTS", "SESSION_ENDED"]);
 
 /**

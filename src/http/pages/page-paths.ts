@@ -11,6 +11,13 @@ export const PAGES = {
 
 export type PageName = keyof typeof PAGES;
 
+const PAGE_PATHS: ReadonlySet<string> = new Set(Object.values(PAGES));
+
+/** Whether a path (within BASE_PATH) is one of the pages. */
+export function isPagePath(path: string): boolean {
+  return PAGE_PATHS.has(path);
+}
+
 /** The path prefix of the pages: BASE_PATH, empty at the root. */
 export function pagesPrefix(env: Env): string {
   return basePath(env);

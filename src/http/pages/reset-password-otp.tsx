@@ -8,6 +8,7 @@ import { resetPassword } from "../../workflows/password-reset/reset-password";
 import type { AppEnv } from "../app-env";
 import { workflowDeps } from "../workflow-deps";
 import { dropCode, heldCode } from "./code-cookie";
+import { formFields } from "./form-body";
 import { Field, type FieldErrors, FormPage } from "./form-parts";
 import { formToken, formTokenValid } from "./form-token";
 import { formErrors, newPasswordInput, violationErrors } from "./new-password";
@@ -63,7 +64,7 @@ export const resetPasswordOtpPage = new Hono<AppEnv>()
   .post("/", async (c) => {
     const held = heldCode(c);
     if (held?.kind !== "EMAIL_OTP") return renderEnding(c, neutralView(c), "SESSION_ENDED");
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     if (!(await formTokenValid(c.env, "reset-password-otp", held.code, body.formToken))) return renderEnding(c, neutralView(c), "FORM_EXPIRED");
     const page = await standingPage(c, held);
     if ("ended" in page) return page.ended;

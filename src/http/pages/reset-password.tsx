@@ -6,11 +6,13 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { policyForTenant } from "../../directory/policies";
 import { type Tenant, getTenant } from "../../directory/tenants";
+import { getUser } from "../../directory/users";
 import { inspectCode } from "../../workflows/password-reset/inspect-code";
 import { resetPassword } from "../../workflows/password-reset/reset-password";
 import type { AppEnv } from "../app-env";
 import { workflowDeps } from "../workflow-deps";
 import { type HeldCode, dropCode, heldCode, holdCode } from "./code-cookie";
+import { formFields } from "./form-body";
 import { Field, type FieldErrors, FormPage } from "./form-parts";
 import { formToken, formTokenValid } from "./form-token";
 import { formErrors, newPasswordInput, violationErrors } from "./new-password";
@@ -59,13 +61,26 @@ export async function standingPage(c: Context<AppEnv>, held: HeldCode | null) {
     dropCode(c);
     return { ended: renderEnding(c, view, standing.state) };
   }
-  return { view, policy: await policyForTenant(c.var.db, tenant) };
+  return { view, policy: await policyForTenant(c.var.db, tenant), userId: standing.userId };
 }
 
-function ResetForm(props: { view: PageView; token: string; errors: FieldErrors; min: number; max: number; action: string }) {
+/**
+ * The account a usable link resets, for password managers to save the new password under. A link
+ * proves the mailbox, so its page may name the address; an OTP form may not before its code is
+ * typed (the requestCode only proves that someone typed an address, and a decoy must read alike).
+ */
+async function accountOf(c: Context<AppEnv>, held: HeldCode, userId: string | null | undefined, tenantId: string | null): Promise<string | null> {
+  if (held.kind === "EMAIL_OTP" || !userId) return null;
+  const user = await getUser(c.var.db, userId);
+  return user && user.status === "ACTIVE" && user.tenantId === tenantId ? user.email : null;
+}
+
+function ResetForm(props: { view: PageView; token: string; errors: FieldErrors; min: number; max: number; action: string; account: string | null }) {
   const { copy, theme } = props.view;
   return (
     <FormPage view={props.view} title={copy.page.resetTitle} intro={copy.page.resetIntro(theme.displayName)} errors={props.errors} action={props.action} token={props.token} submit={copy.page.submitReset}>
+        {/* Hidden, as Chromium's password form guidance advises: the account is known, not typed. */}
+        {props.account ? <input type="email" name="username" autocomplete="username" value={props.account} hidden readonly /> : null}
         <Field
           name="newPassword"
           type="password"
@@ -86,7 +101,8 @@ async function showForm(c: Context<AppEnv>, held: HeldCode | null, errors: Field
   const action = pagePath(c.env, "resetPassword", { lang: page.view.explicitLanguage });
   const token = await formToken(c.env, "reset-password", held.code);
   const { passwordMinLength: min, passwordMaxLength: max } = page.policy;
-  return c.html(<ResetForm view={page.view} token={token} errors={errors} min={min} max={max} action={action} />, errors.size > 0 ? 422 : 200);
+  const account = await accountOf(c, held, page.userId, page.view.tenantId);
+  return c.html(<ResetForm view={page.view} token={token} errors={errors} min={min} max={max} action={action} account={account} />, errors.size > 0 ? 422 : 200);
 }
 
 export const resetPasswordPage = new Hono<AppEnv>()
@@ -102,7 +118,7 @@ export const resetPasswordPage = new Hono<AppEnv>()
   .post("/", async (c) => {
     const held = heldCode(c);
     if (!held || held.kind === "EMAIL_OTP") return renderEnding(c, neutralView(c), "SESSION_ENDED");
-    const body = await c.req.parseBody();
+    const body = await formFields(c);
     if (!(await formTokenValid(c.env, "reset-password", held.code, body.formToken))) return renderEnding(c, neutralView(c), "FORM_EXPIRED");
     const input = newPasswordInput(body);
     const page = await standingPage(c, held);

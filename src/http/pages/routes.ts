@@ -3,46 +3,40 @@
 // stylesheet; form POSTs pass hono's Origin / Sec-Fetch-Site check and a per-form token.
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
+import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
-import { NONCE, secureHeaders } from "hono/secure-headers";
 import { publicBaseUrl } from "../../config/public-origin";
 import { isStorageFailure } from "../../db/errors";
 import type { AppEnv } from "../app-env";
 import { noStore } from "../middleware/no-store";
+import { FormTooLarge, UnreadableForm, formFields, pageBodyLimit } from "./form-body";
 import { forgotPasswordPage } from "./forgot-password";
 import { renderEnding } from "./outcome";
+import { pageHeaders } from "./page-headers";
 import { PAGES } from "./page-paths";
 import { neutralView } from "./page-view";
 import { pageRateLimit } from "./rate-limit";
 import { resetPasswordPage } from "./reset-password";
 import { resetPasswordOtpPage } from "./reset-password-otp";
-import { TURNSTILE_ORIGIN } from "./turnstile";
+import { turnstileCsp } from "./turnstile";
 
 export const pageRoutes = new Hono<AppEnv>();
 
-const POLICY = {
-  defaultSrc: ["'none'"],
-  styleSrc: [NONCE],
-  // Logos are the tenant's own https images; nothing else is loaded.
-  imgSrc: ["'self'", "https:"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-  baseUri: ["'none'"],
-};
-const pageHeaders = secureHeaders({ contentSecurityPolicy: POLICY, referrerPolicy: "no-referrer", xFrameOptions: "DENY" });
-/** The forgot-password form may load Turnstile's script and frame, and nothing else besides. */
-const forgotPasswordHeaders = secureHeaders({
-  contentSecurityPolicy: { ...POLICY, scriptSrc: [NONCE, TURNSTILE_ORIGIN], frameSrc: [TURNSTILE_ORIGIN] },
-  referrerPolicy: "no-referrer",
-  xFrameOptions: "DENY",
-});
 // The allowed origin is the configured one: the request's Host is the sender's to choose.
 const sameOrigin = csrf({ origin: (origin, c) => origin === new URL(publicBaseUrl(c.env)).origin });
 
+// A POST's form is read before anything else looks at the request, so an unreadable one answers
+// 400 whatever the cookie or the tenant.
+const readForm = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method === "POST") await formFields(c);
+  await next();
+});
+
 // Only the pages' own paths: these routes are mounted beside the API.
-pageRoutes.use(PAGES.resetPassword, pageHeaders, noStore, pageRateLimit, sameOrigin);
-pageRoutes.use(PAGES.resetPasswordOtp, pageHeaders, noStore, pageRateLimit, sameOrigin);
-pageRoutes.use(PAGES.forgotPassword, forgotPasswordHeaders, noStore, pageRateLimit, sameOrigin);
+pageRoutes.use(PAGES.resetPassword, pageHeaders, noStore, pageRateLimit, sameOrigin, pageBodyLimit, readForm);
+pageRoutes.use(PAGES.resetPasswordOtp, pageHeaders, noStore, pageRateLimit, sameOrigin, pageBodyLimit, readForm);
+// The forgot-password form may load Turnstile's script and frame where its policy turns Turnstile on.
+pageRoutes.use(PAGES.forgotPassword, turnstileCsp, pageHeaders, noStore, pageRateLimit, sameOrigin, pageBodyLimit, readForm);
 
 pageRoutes.route(PAGES.resetPasswordOtp, resetPasswordOtpPage);
 pageRoutes.route(PAGES.resetPassword, resetPasswordPage);
@@ -50,6 +44,8 @@ pageRoutes.route(PAGES.forgotPassword, forgotPasswordPage);
 
 pageRoutes.onError((err, c) => {
   if (err instanceof HTTPException && err.status === 403) return renderEnding(c, neutralView(c), "FORM_EXPIRED");
+  if (err instanceof UnreadableForm) return renderEnding(c, neutralView(c), "UNREADABLE_FORM");
+  if (err instanceof FormTooLarge) return renderEnding(c, neutralView(c), "FORM_TOO_LARGE");
   console.error(JSON.stringify({ requestId: c.get("requestId"), status: 503, error: err.name, storage: isStorageFailure(err) }));
   return renderEnding(c, neutralView(c), "UNAVAILABLE");
 });

@@ -5,6 +5,7 @@ export function stylesheet(theme: Theme): string {
   const primary = theme.primaryColor;
   return `
 *,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
 html{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:100%;line-height:1.5;color:#111827;background:#f3f4f6}
 body{margin:0;min-height:100vh}
 .wrap{max-width:28rem;margin:0 auto;padding:1.5rem 1rem}

@@ -1,6 +1,8 @@
 // Cloudflare Turnstile on the forgot-password form, where the policy turns it on. One widget
 // serves the deployment: every page lives on PUBLIC_BASE_URL's host. A siteverify that cannot be
 // reached fails closed: the form answers 503 and sends nothing.
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import { Misconfigured } from "../../config/misconfigured";
 
 const SITEVERIFY = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
@@ -8,6 +10,31 @@ export const TURNSTILE_ORIGIN = "https://challenges.cloudflare.com";
 export const TURNSTILE_SCRIPT = `${TURNSTILE_ORIGIN}/turnstile/v0/api.js`;
 /** The form field the widget fills in. */
 export const TURNSTILE_FIELD = "cf-turnstile-response";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Set by a page that shows the widget: only then may Turnstile's script and frame load. */
+    turnstileWidget: true;
+  }
+}
+
+/** Called by the page that renders the widget. */
+export function showsTurnstile(c: Context): void {
+  c.set("turnstileWidget", true);
+}
+
+/**
+ * Outside the pages' own headers: once the page is rendered, a page that shows the widget lets
+ * Turnstile's script (beside its own nonce) and frame in. Every other page keeps the policy
+ * without script-src or frame-src, so default-src 'none' refuses both.
+ */
+export const turnstileCsp = createMiddleware(async (c, next) => {
+  await next();
+  const csp = c.res.headers.get("Content-Security-Policy");
+  if (!c.get("turnstileWidget") || !csp) return;
+  const nonce = c.get("secureHeadersNonce");
+  c.res.headers.set("Content-Security-Policy", `${csp}; script-src 'nonce-${nonce}' ${TURNSTILE_ORIGIN}; frame-src ${TURNSTILE_ORIGIN}`);
+});
 
 export class TurnstileUnavailable extends Error {
   override name = "TurnstileUnavailable";

@@ -1,12 +1,10 @@
 import { z } from "@hono/zod-openapi";
+import { NO_CONTROL_CHARACTERS, urlWithoutControlCharacters } from "./text-rules";
 
-const HttpUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(2048)
-  .openapi({ description: "An https URL (http is accepted for local development)." });
+const HttpUrl = urlWithoutControlCharacters(/^https?$/, 2048).openapi({ description: "An https URL (http is accepted for local development)." });
 
 /** Enforced in the route, since it depends on ENVIRONMENT (src/policy/page-urls.ts). */
-const PAGE_URL_RULE = "It must be https (http only when ENVIRONMENT=development) and carry no userinfo; otherwise 400 with `https_required` or `userinfo_not_allowed`.";
+const PAGE_URL_RULE = `It must be https (http only when ENVIRONMENT=development) and carry no userinfo; otherwise 400 with \`https_required\` or \`userinfo_not_allowed\`. ${NO_CONTROL_CHARACTERS}`;
 
 const int = (min: number, max: number, description: string) => z.number().int().min(min).max(max).openapi({ description });
 

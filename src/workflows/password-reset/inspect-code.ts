@@ -11,7 +11,9 @@ interface Owner {
 }
 
 export type CodeStanding =
-  | ({ state: "USABLE" | "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" } & Owner)
+  /** A usable code names its user (null for an OTP decoy): holding a usable link proves the mailbox. */
+  | ({ state: "USABLE"; userId: string | null } & Owner)
+  | ({ state: "EXPIRED_CODE" | "TOO_MANY_ATTEMPTS" } & Owner)
   | { state: "INVALID_CODE"; owner: Owner | null };
 
 /** The same judgement Reset Password makes, for the code's own application, without acting on it. */
@@ -21,5 +23,5 @@ export async function inspectCode({ config, db }: WorkflowDeps, kind: CodeKind, 
   const where = { applicationId: row.applicationId, tenantId: row.tenantId };
   const verdict = judgeCode(row, { kind }, row.applicationId, Date.now());
   if (verdict === "INVALID_CODE") return { state: "INVALID_CODE", owner: where };
-  return verdict === "VERIFY" || verdict === "SPEND" ? { state: "USABLE", ...where } : { state: verdict, ...where };
+  return verdict === "VERIFY" || verdict === "SPEND" ? { state: "USABLE", userId: row.userId, ...where } : { state: verdict, ...where };
 }

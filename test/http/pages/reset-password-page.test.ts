@@ -289,3 +289,39 @@ describe("branding", () => {
     expect(page.html).toContain('href="mailto:help@initech.example"');
   });
 });
+
+describe("the page as a browser reads it", () => {
+  it("starts every page with <!doctype html>, so browsers render in standards mode, not quirks mode", async () => {
+    const { w, code } = await linkUser("rita");
+    const browser = new PageClient();
+    const { page } = await openLink(browser, `emailAuthCode=${code}`);
+    const ended = await new PageClient().get("/reset-password");
+    const forgot = await new PageClient().get(`/forgot-password?tenantId=${w.tenantId}`);
+    const unknownTenant = await new PageClient().get("/forgot-password?tenantId=nosuchtenant");
+    for (const res of [page, ended, forgot, unknownTenant]) expect(res.html.startsWith("<!doctype html><html")).toBe(true);
+  });
+
+  it("gives password managers the account: a hidden username field with the user's email, once the link is proven valid", async () => {
+    const { code } = await linkUser("sam");
+    const { page } = await openLink(new PageClient(), `emailAuthCode=${code}`);
+    expect(page.html).toMatch(/<input[^>]* name="username"[^>]* autocomplete="username"[^>]* value="sam@example.com"[^>]* hidden=""[^>]*\/>/);
+    // Inside the form, before the new password, where password managers look for it.
+    const form = page.html.slice(page.html.indexOf("<form"), page.html.indexOf("</form>"));
+    expect(form.indexOf('name="username"')).toBeGreaterThan(-1);
+    expect(form.indexOf('name="username"')).toBeLessThan(form.indexOf('name="newPassword"'));
+  });
+
+  it("names no account where the code is not proven: an unknown code, or an OTP request before its code is typed", async () => {
+    const w = await world("tom");
+    await createUser(w, "tom@example.com", "old password 1");
+    const unknown = await openLink(new PageClient(), "emailAuthCode=notARealCode123");
+    expect(unknown.page.html).not.toContain('name="username"');
+    await setStrategy(w, "OTP");
+    const browser = new PageClient();
+    const path = `/forgot-password?tenantId=${w.tenantId}`;
+    const form = await browser.get(path);
+    const otp = await browser.follow(await browser.post(path, { formToken: formTokenOf(form.html), email: "tom@example.com" }));
+    expect(otp.html).toContain('name="verificationCode"');
+    expect(otp.html).not.toContain("tom@example.com");
+  });
+});

@@ -25,6 +25,19 @@ describe("Turnstile on the forgot-password form", () => {
     expect(form.html).not.toContain("<script");
   });
 
+  it("is off by default: the forgot-password CSP lets no script or frame in, Turnstile's neither", async () => {
+    const w = await world("plain-csp");
+    const browser = new PageClient();
+    const form = await browser.get(`/forgot-password?tenantId=${w.tenantId}`);
+    const refused = await browser.post(`/forgot-password?tenantId=${w.tenantId}`, { formToken: formTokenOf(form.html), email: "not-an-email" });
+    for (const res of [form, refused]) {
+      const csp = res.headers.get("Content-Security-Policy")!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain("challenges.cloudflare.com");
+      expect(csp).not.toMatch(/script-src|frame-src/);
+    }
+  });
+
   it("shows the widget with the site key, and lets only Turnstile's script and frame in", async () => {
     const { form } = await turnstileTenant("widget");
     expect(form.html).toContain('<div class="cf-turnstile" data-sitekey="1x00000000000000000000AA" data-language="en"></div>');
