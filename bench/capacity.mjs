@@ -22,7 +22,8 @@ function costs() {
 
 function printPlan(title, p) {
   console.log(`\n${title}`);
-  console.log(`  D1 queries/s           ${int(p.d1QueriesPerSecond)}  -> ${p.shards} shards (${int(p.d1QueriesPerShardLimit * HEADROOM)} queries/s planned per shard)`);
+  console.log(`  D1 queries/s           ${int(p.d1QueriesPerSecond)}, of which on user-scoped rows ${int(p.d1UserQueriesPerSecond)}  -> ${p.shards} shards (${int(p.d1QueriesPerShardLimit * HEADROOM)} queries/s planned per shard)`);
+  console.log(`  directory + deny-list  ${int(p.directoryQueriesPerSecond)} queries/s: ${p.directoryDatabaseMultiple.toFixed(1)} × what one database may carry (reads for replicas and isolate caches)`);
   console.log(`  queue messages/s       ${int(p.queueMessagesPerSecond)}  -> ${p.queuesForRate} queue(s) for the rate`);
   console.log(`  consumer invocations   ${int(p.consumerConcurrency)} in flight  -> ${p.queuesForConsumers} queue(s) for concurrency; ${p.queues} queues, ${p.consumerConcurrencyPerQueue} concurrent consumers each`);
   console.log(`  Durable Object calls/s ${int(p.durableObjectCallsPerSecond)} in all, spread over one object per user`);
@@ -39,9 +40,9 @@ function main() {
   console.log(`  ${SOURCES.d1}\n  ${SOURCES.queue}\n  ${SOURCES.durableObject}`);
   console.log(`Per-operation costs from ${from}:`);
   for (const op of ["request-password-reset", "reset-password", "refresh"]) {
-    console.log(`  ${op.padEnd(24)} ${c[op].d1Queries} D1 queries, ${c[op].queueMessages} queue messages, ${c[op].durableObjectCalls} Durable Object calls`);
+    console.log(`  ${op.padEnd(24)} ${c[op].d1Queries} D1 queries (${c[op].d1UserQueries} on user-scoped rows), ${c[op].queueMessages} queue messages, ${c[op].durableObjectCalls} Durable Object calls`);
   }
-  console.log(`  consumer, per message    ${c.consumerPerMessage.d1Queries} D1 queries, ${c.consumerPerMessage.durableObjectCalls} Durable Object calls, ${(c.consumerSecondsPerMessage * 1000).toFixed(0)} ms (messages of a batch one after another)`);
+  console.log(`  consumer, per message    ${c.consumerPerMessage.d1Queries} D1 queries (${c.consumerPerMessage.d1UserQueries} on user-scoped rows), ${c.consumerPerMessage.durableObjectCalls} Durable Object calls, ${(c.consumerSecondsPerMessage * 1000).toFixed(0)} ms (messages of a batch one after another)`);
   console.log(`Row sizes (estimated from migrations/*.sql, pages ${PAGE_FILL * 100} % full): ${Object.entries(bytes).map(([k, v]) => `${k} ${v} B`).join(", ")}`);
 
   const s = SCENARIOS.steady;
@@ -52,7 +53,7 @@ function main() {
     steady,
   );
   const refreshOnly = plan(load({ refresh: refreshPerSecond }, c), settings);
-  console.log(`  of which refreshes alone: ${int(refreshOnly.d1QueriesPerSecond)} queries/s -> ${refreshOnly.shards} shards`);
+  console.log(`  of which refreshes alone: ${int(refreshOnly.d1QueriesPerSecond)} queries/s (${int(refreshOnly.d1UserQueriesPerSecond)} user-scoped) -> ${refreshOnly.shards} shards`);
   console.log(`  busiest object: one user's refresh every ${s.refreshIntervalSeconds} s, ${(1 / s.refreshIntervalSeconds).toFixed(4)} requests/s against ${LIMITS.durableObjectRequestsPerSecond}`);
 
   const b = SCENARIOS.burst;

@@ -29,11 +29,13 @@ export const HEADROOM = 0.5;
  * Per-operation costs when bench/geo.json is absent (issue 19's figures; the Durable Object calls
  * and the consumer's time are today's bench:geo readings at aa210b6).
  */
+// Without a bench:geo run the split by data is unknown: every query is counted as user-scoped,
+// which overstates the shards.
 export const DEFAULT_COSTS = {
-  "request-password-reset": { d1Queries: 4, queueMessages: 1, durableObjectCalls: 0 },
-  "reset-password": { d1Queries: 5, queueMessages: 1, durableObjectCalls: 1 },
-  refresh: { d1Queries: 2, queueMessages: 0, durableObjectCalls: 1 },
-  consumerPerMessage: { d1Queries: 4, durableObjectCalls: 1 },
+  "request-password-reset": { d1Queries: 4, d1UserQueries: 4, queueMessages: 1, durableObjectCalls: 0 },
+  "reset-password": { d1Queries: 5, d1UserQueries: 5, queueMessages: 1, durableObjectCalls: 1 },
+  refresh: { d1Queries: 2, d1UserQueries: 2, queueMessages: 0, durableObjectCalls: 1 },
+  consumerPerMessage: { d1Queries: 4, d1UserQueries: 4, durableObjectCalls: 1 },
   consumerSecondsPerMessage: 0.1,
 };
 
@@ -43,14 +45,14 @@ export function costsFromGeo(geo) {
   const op = (name) => {
     const m = far.ops[name].calls.median;
     const sum = (target) => m.before[target] + m.after[target];
-    return { d1Queries: sum("d1Primary") + sum("d1Replica"), queueMessages: sum("queue") + m.object.queue, durableObjectCalls: sum("durableObject") };
+    return { d1Queries: sum("d1Primary") + sum("d1Replica"), d1UserQueries: sum("d1User"), queueMessages: sum("queue") + m.object.queue, durableObjectCalls: sum("durableObject") };
   };
   const c = far.consumer.perMessage;
   return {
     "request-password-reset": op("request-password-reset, known"),
     "reset-password": op("reset-password, link code"),
     refresh: op("refresh"),
-    consumerPerMessage: { d1Queries: c.d1Primary + c.d1Replica, durableObjectCalls: c.durableObject },
+    consumerPerMessage: { d1Queries: c.d1Primary + c.d1Replica, d1UserQueries: c.d1User, durableObjectCalls: c.durableObject },
     // One message handled with every call 5 ms away: a consumer next to its database.
     consumerSecondsPerMessage: geo.profiles.same.consumer.batchOf1Ms / 1000,
   };

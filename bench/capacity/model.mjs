@@ -13,28 +13,37 @@ export function rowBytes(spec, { fill }) {
   return Math.ceil((record + indexes) / fill);
 }
 
-/** D1 queries, queue messages and Durable Object calls per second of a mix of operations. */
+/**
+ * D1 queries (all, and those on user-scoped rows), queue messages and Durable Object calls per
+ * second of a mix of operations.
+ */
 export function load(mix, perOperation) {
-  const out = { d1QueriesPerSecond: 0, queueMessagesPerSecond: 0, durableObjectCallsPerSecond: 0 };
+  const out = { d1QueriesPerSecond: 0, d1UserQueriesPerSecond: 0, queueMessagesPerSecond: 0, durableObjectCallsPerSecond: 0 };
+  const consumer = perOperation.consumerPerMessage;
   for (const [op, rate] of Object.entries(mix)) {
     const cost = perOperation[op];
     if (!cost) throw new Error(`capacity: no per-operation figures for ${op}`);
     // The consumer's queries for the messages an operation sends count against the same databases.
-    out.d1QueriesPerSecond += rate * (cost.d1Queries + cost.queueMessages * perOperation.consumerPerMessage.d1Queries);
+    out.d1QueriesPerSecond += rate * (cost.d1Queries + cost.queueMessages * consumer.d1Queries);
+    out.d1UserQueriesPerSecond += rate * (cost.d1UserQueries + cost.queueMessages * consumer.d1UserQueries);
     out.queueMessagesPerSecond += rate * cost.queueMessages;
-    out.durableObjectCallsPerSecond += rate * (cost.durableObjectCalls + cost.queueMessages * perOperation.consumerPerMessage.durableObjectCalls);
+    out.durableObjectCallsPerSecond += rate * (cost.durableObjectCalls + cost.queueMessages * consumer.durableObjectCalls);
   }
   return out;
 }
 
 /**
  * Databases, queues and consumer invocations for a load, each planned at `headroom` of its limit.
+ * Shards carry the user-scoped queries; the rest (directory and deny-list) go to the one directory
+ * database, whose load is given as a multiple of what one database may carry.
  * Consumer invocations in flight follow Little's law: messages a second × seconds per message (a
  * batch's messages are handled one after another today, so batch size does not shorten that).
  */
 export function plan(loadPerSecond, { limits, headroom, consumerSecondsPerMessage }) {
   const d1Limit = 1000 / limits.d1QueryMs;
-  const shards = Math.max(1, Math.ceil(loadPerSecond.d1QueriesPerSecond / (d1Limit * headroom)));
+  const planned = d1Limit * headroom;
+  const shards = Math.max(1, Math.ceil(loadPerSecond.d1UserQueriesPerSecond / planned));
+  const directoryQueriesPerSecond = loadPerSecond.d1QueriesPerSecond - loadPerSecond.d1UserQueriesPerSecond;
   const consumerConcurrency = Math.ceil(loadPerSecond.queueMessagesPerSecond * consumerSecondsPerMessage);
   const queuesForRate = Math.ceil(loadPerSecond.queueMessagesPerSecond / (limits.queueMessagesPerSecond * headroom));
   const queuesForConsumers = Math.ceil(consumerConcurrency / (limits.queueConsumerConcurrency * headroom));
@@ -43,6 +52,8 @@ export function plan(loadPerSecond, { limits, headroom, consumerSecondsPerMessag
     ...loadPerSecond,
     d1QueriesPerShardLimit: d1Limit,
     shards,
+    directoryQueriesPerSecond,
+    directoryDatabaseMultiple: directoryQueriesPerSecond / planned,
     queuesForRate,
     queuesForConsumers,
     queues,

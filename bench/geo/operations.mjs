@@ -9,6 +9,11 @@ const PASSWORD = "the geo bench password 0";
 const codeIn = (text, name) => new RegExp(`[?&]${name}=([A-Za-z0-9_-]+)`).exec(text)?.[1];
 
 class GeoService extends Ours {
+  /** Delays on only while an operation is measured: provisioning need not wait out the profile. */
+  async delays(on) {
+    expectStatus(await request(`${this.base}/__geo/delays?on=${on ? 1 : 0}`, { method: "POST" }), 200, "geo delays");
+  }
+
   /** The counts since the last reset (once the work after the answers has finished), then zero. */
   async takeCounts() {
     const body = expectStatus(await request(`${this.base}/__geo/reset`, { method: "POST" }), 200, "geo counts").json();
@@ -112,6 +117,7 @@ function callStats(perSample) {
 /** Drives one operation `samples` times in sequence, reading each sample's calls after it answered. */
 async function measure(s, name, samples, call) {
   await s.takeCounts();
+  await s.delays(true);
   const latencies = [];
   const perSample = [];
   for (let i = 0; i < samples; i++) {
@@ -120,6 +126,7 @@ async function measure(s, name, samples, call) {
     latencies.push(performance.now() - t);
     perSample.push((await s.takeCounts()).tally);
   }
+  await s.delays(false);
   const row = { n: samples, p50: round(quantile(latencies, 0.5)), p95: round(quantile(latencies, 0.95)), calls: callStats(perSample) };
   const m = row.calls.median;
   console.error(`[geo] ${name}: p50 ${row.p50} ms, D1 primary ${m.before.d1Primary} + ${m.after.d1Primary} (max ${row.calls.max.before.d1Primary}), DO ${m.before.durableObject}, queue ${m.before.queue}`);
@@ -129,6 +136,7 @@ async function measure(s, name, samples, call) {
 /** Consumer: calls per message, and how long one invocation takes for a batch of 1 and of 10. */
 async function measureConsumer(s, tenantId, users) {
   await s.takeCounts();
+  await s.delays(true);
   for (const u of users.slice(0, 3)) {
     await s.requestResetIn(tenantId, u.email);
     await s.mail(u.email, "PASSWORD_RESET_LINK");
@@ -138,6 +146,7 @@ async function measureConsumer(s, tenantId, users) {
   await Promise.all(ten.map((u) => s.requestResetIn(tenantId, u.email)));
   for (const u of ten) await s.mail(u.email, "PASSWORD_RESET_LINK");
   const tens = await s.takeCounts();
+  await s.delays(false);
   const messages = [...singles.batches, ...tens.batches].reduce((n, b) => n + b.messages, 0);
   const calls = Object.fromEntries(Object.keys(singles.tally.consumer).map((k) => [k, round((singles.tally.consumer[k] + tens.tally.consumer[k]) / messages, 2)]));
   const ofSize = (batches, size) => batches.filter((b) => b.messages === size).map((b) => b.ms);
@@ -151,6 +160,7 @@ async function measureConsumer(s, tenantId, users) {
 
 export async function runOperations(base, adminToken, samples, profile) {
   const s = new GeoService(base, adminToken);
+  await s.delays(false);
   await s.provision(`geo-${profile}`);
   const linkTenant = s.tenantId;
   const otpTenant = await s.otpTenant();

@@ -19,15 +19,24 @@ const PROFILES: Record<string, Record<Target, number>> = {
   far: { d1Primary: 200, d1Replica: 5, durableObject: 5, queue: 5, mail: 5 },
 };
 
-export type Tally = Record<Phase, Record<Target, number>>;
+/**
+ * Which data a D1 round trip touches, for the capacity model (issue 19): user-scoped rows that
+ * shard by user, directory rows that stay in one replicated database, the access-token deny-list.
+ */
+export type DataKind = "d1User" | "d1Directory" | "d1DenyList" | "d1Other";
+
+type Counter = Target | DataKind;
+export type Tally = Record<Phase, Record<Counter, number>>;
 
 const emptyTally = (): Tally => {
-  const row = (): Record<Target, number> => ({ d1Primary: 0, d1Replica: 0, durableObject: 0, queue: 0, mail: 0 });
+  const row = (): Record<Counter, number> => ({ d1Primary: 0, d1Replica: 0, durableObject: 0, queue: 0, mail: 0, d1User: 0, d1Directory: 0, d1DenyList: 0, d1Other: 0 });
   return { before: row(), after: row(), object: row(), consumer: row() };
 };
 
 export const state = {
   profile: "same",
+  /** Off while the bench provisions (nothing measured then): setup need not wait out the profile. */
+  delaysOn: true,
   tally: emptyTally(),
   /** Work still running after an answer, or a consumer batch in flight: the counts wait for it. */
   pending: 0,
@@ -40,9 +49,11 @@ export function reset(): void {
   state.batches = [];
 }
 
-/** Counts one round trip and waits for it as the profile says. */
-export async function roundTrip(site: CallSite, target: Target): Promise<void> {
+/** Counts one round trip (and the data it touches) and waits for it as the profile says. */
+export async function roundTrip(site: CallSite, target: Target, data?: DataKind): Promise<void> {
   state.tally[site.phase][target]++;
+  if (data) state.tally[site.phase][data]++;
+  if (!state.delaysOn) return;
   const ms = (PROFILES[state.profile] ?? PROFILES.same!)[target];
   await new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,7 +1,7 @@
 // The geo bench's Worker (`npm run bench:geo`): the service's own handlers and classes, unchanged,
 // given an env whose D1, Durable Object and Queue bindings count each round trip and delay it as
 // far as the profile (var GEO_PROFILE) puts them. Bench routes under /__geo/ read and reset the
-// counts; every other request goes to the service.
+// counts and switch the delays off while the bench provisions; every other request goes to the service.
 import service, { PasswordResetService as ServicePasswordResetService, UserDurableObject as ServiceUserDurableObject } from "../../src/index";
 import { type CallSite, knownProfile, profileDelays, reset, state } from "./tally";
 import { wrapNamespace, wrapQueue } from "./wrap-bindings";
@@ -43,6 +43,11 @@ async function geoRoute(request: Request, env: Env, pathname: string): Promise<R
     const counts = await settledCounts();
     reset();
     return json(counts);
+  }
+  // The bench provisions with delays off: only the measured calls wait out the profile.
+  if (pathname === "/__geo/delays" && request.method === "POST") {
+    state.delaysOn = new URL(request.url).searchParams.get("on") === "1";
+    return json({ delaysOn: state.delaysOn });
   }
   return new Response("not found", { status: 404 });
 }

@@ -2,7 +2,7 @@
 // primary or to a replica. A replica may answer a read of a session opened without
 // "first-primary" (D1 Sessions API: "first-unconstrained" or a bookmark); writes, and everything
 // outside a session, go to the primary.
-import { type CallSite, type Target, roundTrip } from "./tally";
+import { type CallSite, type DataKind, type Target, roundTrip } from "./tally";
 
 type Where = "primary" | "replica-for-reads";
 
@@ -17,6 +17,19 @@ function target(sql: string, where: Where): Target {
   return where === "replica-for-reads" && read ? "d1Replica" : "d1Primary";
 }
 
+// Tables by where issue 19 puts them (migrations/*.sql).
+const USER_TABLES = new Set(["users", "reset_codes", "email_deliveries", "audit_events", "reset_email_sends", "code_failures", "decoy_password_failures"]);
+const DIRECTORY_TABLES = new Set(["applications", "tenants", "application_policies", "tenant_policies", "m2m_clients", "application_branding", "tenant_branding"]);
+
+/** The data a statement touches: user-scoped if any of its tables is, else directory, else the deny-list. */
+function dataOf(sqls: string[]): DataKind {
+  const names = new Set(sqls.flatMap((sql) => [...sql.matchAll(/\b([a-z0-9_]+)\b/gi)].map((m) => m[1]!.toLowerCase())));
+  if ([...names].some((n) => USER_TABLES.has(n))) return "d1User";
+  if ([...names].some((n) => DIRECTORY_TABLES.has(n))) return "d1Directory";
+  if (names.has("revoked_access_tokens")) return "d1DenyList";
+  return "d1Other";
+}
+
 const REAL = Symbol("real statement");
 type Wrapped = D1PreparedStatement & { [REAL]: D1PreparedStatement; sql: string };
 
@@ -24,7 +37,8 @@ function statement(real: D1PreparedStatement, sql: string, where: Where, site: C
   const timed =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
-      await roundTrip(site, target(sql, where));
+      const to = target(sql, where);
+      await roundTrip(site, to, to === "mail" ? undefined : dataOf([sql]));
       return call(...args);
     };
   const wrapped = {
@@ -49,7 +63,7 @@ function preparer<T extends Preparer>(real: T, where: Where, site: CallSite) {
       const wrapped = statements as Wrapped[];
       const targets = wrapped.map((s) => target(s.sql, where));
       const to: Target = targets.every((t) => t === "mail") ? "mail" : targets.every((t) => t === "d1Replica") ? "d1Replica" : "d1Primary";
-      await roundTrip(site, to);
+      await roundTrip(site, to, to === "mail" ? undefined : dataOf(wrapped.filter((_, i) => targets[i] !== "mail").map((s) => s.sql)));
       return real.batch<R>(wrapped.map((s) => s[REAL] ?? s));
     },
   };
@@ -60,7 +74,7 @@ export function wrapD1(real: D1Database, site: CallSite): D1Database {
   return {
     ...preparer(real, "primary", site),
     async exec(sql: string) {
-      await roundTrip(site, "d1Primary");
+      await roundTrip(site, "d1Primary", dataOf([sql]));
       return real.exec(sql);
     },
     dump: () => real.dump(),
