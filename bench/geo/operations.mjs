@@ -14,10 +14,13 @@ class GeoService extends Ours {
     expectStatus(await request(`${this.base}/__geo/delays?on=${on ? 1 : 0}`, { method: "POST" }), 200, "geo delays");
   }
 
-  /** The counts since the last reset (once the work after the answers has finished), then zero. */
-  async takeCounts() {
-    const body = expectStatus(await request(`${this.base}/__geo/reset`, { method: "POST" }), 200, "geo counts").json();
-    if (body.pending !== 0) throw new Error(`geo counts: ${body.pending} invocations still running after 15 s`);
+  /**
+   * The counts since the last reset, then zero: once the work after the answers has finished, and
+   * with `consumer`, the consumer batches in flight too.
+   */
+  async takeCounts({ consumer = false } = {}) {
+    const body = expectStatus(await request(`${this.base}/__geo/reset${consumer ? "?consumer=1" : ""}`, { method: "POST" }), 200, "geo counts").json();
+    if (body.pending !== 0) throw new Error(`geo counts: ${body.pending} invocations still running after 30 s`);
     return body;
   }
 
@@ -129,23 +132,23 @@ async function measure(s, name, samples, call) {
   await s.delays(false);
   const row = { n: samples, p50: round(quantile(latencies, 0.5)), p95: round(quantile(latencies, 0.95)), calls: callStats(perSample) };
   const m = row.calls.median;
-  console.error(`[geo] ${name}: p50 ${row.p50} ms, D1 primary ${m.before.d1Primary} + ${m.after.d1Primary} (max ${row.calls.max.before.d1Primary}), DO ${m.before.durableObject}, queue ${m.before.queue}`);
+  console.error(`[geo ${s.profile}] ${name}: p50 ${row.p50} ms, D1 primary ${m.before.d1Primary} + ${m.after.d1Primary} (max ${row.calls.max.before.d1Primary}), DO ${m.before.durableObject}, queue ${m.before.queue}`);
   return row;
 }
 
 /** Consumer: calls per message, and how long one invocation takes for a batch of 1 and of 10. */
 async function measureConsumer(s, tenantId, users) {
-  await s.takeCounts();
+  await s.takeCounts({ consumer: true });
   await s.delays(true);
   for (const u of users.slice(0, 3)) {
     await s.requestResetIn(tenantId, u.email);
     await s.mail(u.email, "PASSWORD_RESET_LINK");
   }
-  const singles = await s.takeCounts();
+  const singles = await s.takeCounts({ consumer: true });
   const ten = users.slice(3, 13);
   await Promise.all(ten.map((u) => s.requestResetIn(tenantId, u.email)));
   for (const u of ten) await s.mail(u.email, "PASSWORD_RESET_LINK");
-  const tens = await s.takeCounts();
+  const tens = await s.takeCounts({ consumer: true });
   await s.delays(false);
   const messages = [...singles.batches, ...tens.batches].reduce((n, b) => n + b.messages, 0);
   const calls = Object.fromEntries(Object.keys(singles.tally.consumer).map((k) => [k, round((singles.tally.consumer[k] + tens.tally.consumer[k]) / messages, 2)]));
@@ -154,12 +157,13 @@ async function measureConsumer(s, tenantId, users) {
   const largest = Math.max(...tens.batches.map((b) => b.messages));
   const big = ofSize(tens.batches, largest);
   const row = { messages, perMessage: calls, batchOf1Ms: one.length ? quantile(one, 0.5) : null, largestBatch: largest, largestBatchMs: big.length ? quantile(big, 0.5) : null, batches: [...singles.batches, ...tens.batches] };
-  console.error(`[geo] consumer: ${JSON.stringify(row)}`);
+  console.error(`[geo ${s.profile}] consumer: ${JSON.stringify(row)}`);
   return row;
 }
 
 export async function runOperations(base, adminToken, samples, profile) {
   const s = new GeoService(base, adminToken);
+  s.profile = profile;
   await s.delays(false);
   await s.provision(`geo-${profile}`);
   const linkTenant = s.tenantId;

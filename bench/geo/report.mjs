@@ -27,7 +27,7 @@ function sameCounts(a, b) {
 export function formatTable(out) {
   const { same, far } = out.profiles;
   const lines = [
-    `bench:geo at ${out.commit ?? "?"}, ${out.generatedAt}, ${out.samples} samples per operation and profile (sequential), ${out.seconds} s in all.`,
+    `bench:geo at ${out.commit ?? "?"} (service code: src/ of ${out.srcCommit ?? "?"}${out.srcChanged ? " with uncommitted changes" : ""}), ${out.generatedAt}, ${out.samples} samples per operation and profile, one at a time; the two profiles side by side; ${out.seconds} s in all.`,
     "Calls per request (median of the samples; max where a sample made more, the tenant/policy/branding isolate cache of 5 s having missed):",
     "before the answer + after it (waitUntil). `same`: every call 5 ms away; `far`: the D1 primary 200 ms, all else 5 ms.",
     "",

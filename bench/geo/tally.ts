@@ -38,8 +38,10 @@ export const state = {
   /** Off while the bench provisions (nothing measured then): setup need not wait out the profile. */
   delaysOn: true,
   tally: emptyTally(),
-  /** Work still running after an answer, or a consumer batch in flight: the counts wait for it. */
-  pending: 0,
+  /** Work still running after an answer: a sample's counts wait for it. */
+  pendingAfter: 0,
+  /** Consumer batches in flight: only the consumer's measurement waits for them. */
+  pendingConsumer: 0,
   /** One entry per consumer invocation: its batch size and how long it ran. */
   batches: [] as { messages: number; ms: number }[],
 };

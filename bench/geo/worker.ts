@@ -18,8 +18,8 @@ function wrapEnv(env: Env, site: CallSite): Env {
 function trackedContext(ctx: ExecutionContext): ExecutionContext {
   return {
     waitUntil(promise: Promise<unknown>) {
-      state.pending++;
-      ctx.waitUntil(promise.finally(() => state.pending--));
+      state.pendingAfter++;
+      ctx.waitUntil(promise.finally(() => state.pendingAfter--));
     },
     passThroughOnException: () => ctx.passThroughOnException(),
     props: ctx.props,
@@ -28,19 +28,24 @@ function trackedContext(ctx: ExecutionContext): ExecutionContext {
 
 const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
 
-/** The counts so far, once work after the answers and consumer batches in flight have finished. */
-async function settledCounts() {
-  const deadline = Date.now() + 15_000;
-  while (state.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  return { profile: state.profile, delays: profileDelays(), pending: state.pending, tally: state.tally, batches: state.batches };
+/**
+ * The counts so far, once the work after the answers has finished (and, with `consumer`, the
+ * consumer batches in flight).
+ */
+async function settledCounts(consumer: boolean) {
+  const pending = () => state.pendingAfter + (consumer ? state.pendingConsumer : 0);
+  const deadline = Date.now() + 30_000;
+  while (pending() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return { profile: state.profile, delays: profileDelays(), pending: pending(), tally: state.tally, batches: state.batches };
 }
 
 async function geoRoute(request: Request, env: Env, pathname: string): Promise<Response> {
   wrapEnv(env, { phase: "before" });
-  if (pathname === "/__geo/counts" && request.method === "GET") return json(await settledCounts());
+  const consumer = new URL(request.url).searchParams.get("consumer") === "1";
+  if (pathname === "/__geo/counts" && request.method === "GET") return json(await settledCounts(consumer));
   // Answers the counts it clears, so that a bench reads one sample's calls in one request.
   if (pathname === "/__geo/reset" && request.method === "POST") {
-    const counts = await settledCounts();
+    const counts = await settledCounts(consumer);
     reset();
     return json(counts);
   }
@@ -65,11 +70,11 @@ export default {
   },
   async queue(batch, env, ctx) {
     const started = Date.now();
-    state.pending++;
+    state.pendingConsumer++;
     try {
       await service.queue(batch, wrapEnv(env, { phase: "consumer" }));
     } finally {
-      state.pending--;
+      state.pendingConsumer--;
       state.batches.push({ messages: batch.messages.length, ms: Date.now() - started });
     }
   },
