@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DEFAULT_COSTS, HEADROOM, LIMITS, PAGE_FILL, RETENTION_DAYS, ROWS_PER_RESET_FLOW, ROW_SPECS, SCENARIOS, SOURCES, costsFromGeo } from "./capacity/inputs.mjs";
+import { CONSUMER_TIME, DEFAULT_COSTS, HEADROOM, LIMITS, PAGE_FILL, RETENTION_DAYS, ROWS_PER_RESET_FLOW, ROW_SPECS, SCENARIOS, SOURCES, consumerSecondsPerMessage, costsFromGeo } from "./capacity/inputs.mjs";
 import { load, plan, rowBytes, storage } from "./capacity/model.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -32,7 +32,8 @@ function printPlan(title, p) {
 function main() {
   const { costs: c, from } = costs();
   const bytes = Object.fromEntries(Object.entries(ROW_SPECS).map(([name, spec]) => [name, rowBytes(spec, { fill: PAGE_FILL })]));
-  const settings = { limits: LIMITS, headroom: HEADROOM, consumerSecondsPerMessage: c.consumerSecondsPerMessage };
+  const perMessage = consumerSecondsPerMessage(c.consumerPerMessage);
+  const settings = { limits: LIMITS, headroom: HEADROOM, consumerSecondsPerMessage: perMessage };
 
   console.log("Capacity model (docs/capacity.md)");
   console.log(`Headroom: every resource planned at ${HEADROOM * 100} % of its limit.`);
@@ -42,7 +43,9 @@ function main() {
   for (const op of ["request-password-reset", "reset-password", "refresh"]) {
     console.log(`  ${op.padEnd(24)} ${c[op].d1Queries} D1 queries (${c[op].d1UserQueries} on user-scoped rows), ${c[op].queueMessages} queue messages, ${c[op].durableObjectCalls} Durable Object calls`);
   }
-  console.log(`  consumer, per message    ${c.consumerPerMessage.d1Queries} D1 queries (${c.consumerPerMessage.d1UserQueries} on user-scoped rows), ${c.consumerPerMessage.durableObjectCalls} Durable Object calls, ${(c.consumerSecondsPerMessage * 1000).toFixed(0)} ms (messages of a batch one after another)`);
+  console.log(`  consumer, per message    ${c.consumerPerMessage.d1Queries} D1 queries (${c.consumerPerMessage.d1UserQueries} on user-scoped rows), ${c.consumerPerMessage.durableObjectCalls} Durable Object calls`);
+  const measured = c.measuredConsumerSecondsPerMessage === undefined ? "" : `; measured locally ${(c.measuredConsumerSecondsPerMessage * 1000).toFixed(0)} ms, not used`;
+  console.log(`  consumer time per message ${(perMessage * 1000).toFixed(0)} ms: its calls one after another at ${CONSUMER_TIME.roundTripMs} ms + ${CONSUMER_TIME.providerSendMs} ms for the email provider (assumed)${measured}`);
   console.log(`Row sizes (estimated from migrations/*.sql, pages ${PAGE_FILL * 100} % full): ${Object.entries(bytes).map(([k, v]) => `${k} ${v} B`).join(", ")}`);
 
   const s = SCENARIOS.steady;

@@ -1,7 +1,7 @@
 // The capacity model's arithmetic on small cases worked by hand (node --test bench/capacity.test.mjs).
 import assert from "node:assert/strict";
 import test from "node:test";
-import { costsFromGeo } from "./capacity/inputs.mjs";
+import { consumerSecondsPerMessage, costsFromGeo } from "./capacity/inputs.mjs";
 import { load, plan, rowBytes, storage } from "./capacity/model.mjs";
 
 const COSTS = {
@@ -99,6 +99,11 @@ test("costsFromGeo: a bench:geo result's far medians, before + after, with the o
     "reset-password": { d1Queries: 5, d1UserQueries: 3, queueMessages: 1, durableObjectCalls: 1 },
     refresh: { d1Queries: 2, d1UserQueries: 0, queueMessages: 0, durableObjectCalls: 1 },
     consumerPerMessage: { d1Queries: 6, d1UserQueries: 4, durableObjectCalls: 1 },
-    consumerSecondsPerMessage: 0.12,
+    measuredConsumerSecondsPerMessage: 0.12,
   });
+});
+
+test("consumerSecondsPerMessage: its calls one after another at 5 ms, plus 100 ms for the provider", () => {
+  // (6 + 1) × 5 ms + 100 ms = 135 ms
+  assert.equal(consumerSecondsPerMessage({ d1Queries: 6, d1UserQueries: 4, durableObjectCalls: 1 }), 0.135);
 });
