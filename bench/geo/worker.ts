@@ -1,0 +1,96 @@
+// The geo bench's Worker (`npm run bench:geo`): the service's own handlers and classes, unchanged,
+// given an env whose D1, Durable Object and Queue bindings count each round trip and delay it as
+// far as the profile (var GEO_PROFILE) puts them. Bench routes under /__geo/ read and reset the
+// counts and switch the delays off while the bench provisions; every other request goes to the service.
+import service, { PasswordResetService as ServicePasswordResetService, UserDurableObject as ServiceUserDurableObject } from "../../src/index";
+import { type CallSite, knownProfile, profileDelays, reset, state } from "./tally";
+import { wrapNamespace, wrapQueue } from "./wrap-bindings";
+import { wrapD1 } from "./wrap-d1";
+
+function wrapEnv(env: Env, site: CallSite): Env {
+  const profile = (env as unknown as { GEO_PROFILE?: string }).GEO_PROFILE ?? "same";
+  if (!knownProfile(profile)) throw new Error(`GEO_PROFILE: unknown profile ${profile}`);
+  state.profile = profile;
+  return { ...env, DB: wrapD1(env.DB, site), USERS: wrapNamespace(env.USERS, site), EMAIL_QUEUE: wrapQueue(env.EMAIL_QUEUE, site) } as unknown as Env;
+}
+
+/** Work after the answer is tracked, so that the counts are read only once it has finished. */
+function trackedContext(ctx: ExecutionContext): ExecutionContext {
+  return {
+    waitUntil(promise: Promise<unknown>) {
+      state.pendingAfter++;
+      ctx.waitUntil(promise.finally(() => state.pendingAfter--));
+    },
+    passThroughOnException: () => ctx.passThroughOnException(),
+    props: ctx.props,
+  } as ExecutionContext;
+}
+
+const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+
+/**
+ * The counts so far, once the work after the answers has finished (and, with `consumer`, the
+ * consumer batches in flight).
+ */
+async function settledCounts(consumer: boolean) {
+  const pending = () => state.pendingAfter + (consumer ? state.pendingConsumer : 0);
+  const deadline = Date.now() + 30_000;
+  while (pending() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return { profile: state.profile, delays: profileDelays(), pending: pending(), tally: state.tally, batches: state.batches };
+}
+
+async function geoRoute(request: Request, env: Env, pathname: string): Promise<Response> {
+  wrapEnv(env, { phase: "before" });
+  const consumer = new URL(request.url).searchParams.get("consumer") === "1";
+  if (pathname === "/__geo/counts" && request.method === "GET") return json(await settledCounts(consumer));
+  // Answers the counts it clears, so that a bench reads one sample's calls in one request.
+  if (pathname === "/__geo/reset" && request.method === "POST") {
+    const counts = await settledCounts(consumer);
+    reset();
+    return json(counts);
+  }
+  // The bench provisions with delays off: only the measured calls wait out the profile.
+  if (pathname === "/__geo/delays" && request.method === "POST") {
+    state.delaysOn = new URL(request.url).searchParams.get("on") === "1";
+    return json({ delaysOn: state.delaysOn });
+  }
+  return new Response("not found", { status: 404 });
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith("/__geo/")) return geoRoute(request, env, pathname);
+    const site: CallSite = { phase: "before" };
+    try {
+      return await service.fetch(request, wrapEnv(env, site), trackedContext(ctx));
+    } finally {
+      site.phase = "after";
+    }
+  },
+  async queue(batch, env, ctx) {
+    const started = Date.now();
+    state.pendingConsumer++;
+    try {
+      await service.queue(batch, wrapEnv(env, { phase: "consumer" }));
+    } finally {
+      state.pendingConsumer--;
+      state.batches.push({ messages: batch.messages.length, ms: Date.now() - started });
+    }
+  },
+  async scheduled(controller, env, ctx) {
+    await service.scheduled(controller, wrapEnv(env, { phase: "before" }), ctx);
+  },
+} satisfies ExportedHandler<Env>;
+
+export class UserDurableObject extends ServiceUserDurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, wrapEnv(env, { phase: "object" }));
+  }
+}
+
+export class PasswordResetService extends ServicePasswordResetService {
+  constructor(ctx: ExecutionContext, env: Env) {
+    super(ctx, wrapEnv(env, { phase: "before" }));
+  }
+}
