@@ -27,7 +27,10 @@ describe("email providers", () => {
   });
 
   it("refuses a sender name with control characters: the job fails at once and nothing is sent", async () => {
-    const w = await world("Acme\r\nBcc: victim@evil.example");
+    // The API refuses such a name at input (test/http/branding.test.ts); this is the last line of
+    // defence for a name stored before that rule, written here straight into D1.
+    const w = await world();
+    await env.DB.prepare("UPDATE applications SET name = ? WHERE id = ?").bind("Acme\r\nBcc: victim@evil.example", w.applicationId).run();
     await createUser(w, "header-injection@example.com");
     const job = await resetJob(w, "header-injection@example.com");
     const result = await consume(job, { env: HTTP_PROVIDER });
