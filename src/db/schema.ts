@@ -196,8 +196,9 @@ export const emailDeliveries = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    index("email_deliveries_application_time").on(t.applicationId, t.createdAt),
-    index("email_deliveries_application_status").on(t.applicationId, t.status, t.createdAt),
+    // Paging newest first: the id breaks ties within a millisecond (src/db/page-cursor.ts).
+    index("email_deliveries_application_time").on(t.applicationId, t.createdAt, t.id),
+    index("email_deliveries_application_status").on(t.applicationId, t.status, t.createdAt, t.id),
     // Retention deletes by age (EMAIL_DELIVERY_RETENTION_DAYS).
     index("email_deliveries_time").on(t.createdAt),
   ],

@@ -2,6 +2,7 @@
 // It holds template, recipient, attempts, status and last error: never the body.
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { type PageCursor, afterCursor, pageOf } from "../../db/page-cursor";
 import { type DELIVERY_STATUSES, emailDeliveries } from "../../db/schema";
 import type { EmailJob } from "../message";
 
@@ -54,20 +55,26 @@ export async function recordDead(db: Database, job: EmailJob): Promise<void> {
     .onConflictDoUpdate({ target: emailDeliveries.id, set: { status: "dead", nextAttemptAt: null, updatedAt: now }, setWhere: inArray(emailDeliveries.status, ["sending", "retrying"]) });
 }
 
-export async function listDeliveries(
-  db: Database,
-  filter: { applicationId: string; status?: DeliveryStatus },
-  limit: number,
-): Promise<DeliveryRow[]> {
-  return db
+export interface DeliveryQuery {
+  applicationId: string;
+  status?: DeliveryStatus;
+  limit: number;
+  cursor?: PageCursor;
+}
+
+/** Newest first, a page at a time (indexes on application, [status,] time and id). */
+export async function listDeliveries(db: Database, q: DeliveryQuery): Promise<{ rows: DeliveryRow[]; next: PageCursor | null }> {
+  const rows = await db
     .select()
     .from(emailDeliveries)
     .where(
       and(
-        eq(emailDeliveries.applicationId, filter.applicationId),
-        filter.status ? eq(emailDeliveries.status, filter.status) : undefined,
+        eq(emailDeliveries.applicationId, q.applicationId),
+        q.status ? eq(emailDeliveries.status, q.status) : undefined,
+        q.cursor ? afterCursor(q.cursor, emailDeliveries.createdAt, emailDeliveries.id) : undefined,
       ),
     )
     .orderBy(desc(emailDeliveries.createdAt), desc(emailDeliveries.id))
-    .limit(limit);
+    .limit(q.limit + 1);
+  return pageOf(rows, q.limit, (r) => r.createdAt);
 }
