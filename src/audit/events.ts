@@ -15,6 +15,8 @@ export const AUDIT_EVENT_TYPES = [
   "user.deactivated",
   "user.reactivated",
   "user.deleted",
+  // Email deliveries
+  "email_delivery.retried",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
@@ -47,4 +49,7 @@ export type AuditEvent =
   | Detailed<"client.created", { clientId: string; permissions: string[] }>
   /** `values`: what the PATCH set each field to (null: inherit). */
   | Detailed<"policy.changed", { level: "application" | "tenant"; fields: string[]; values: Record<string, unknown> }>
-  | Detailed<"user.deactivated" | "user.reactivated" | "user.deleted", Record<string, never>>;
+  | Detailed<"user.deactivated" | "user.reactivated" | "user.deleted", Record<string, never>>
+  // Email deliveries
+  /** An admin sent a failed or dead email again as the new job `retryDeliveryId`; never the address. */
+  | Detailed<"email_delivery.retried", { deliveryId: string; retryDeliveryId: string; template: string }>;

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   "end-user-ip:assert",
   "audit-event:read",
   "email-delivery:read",
+  /** Send a failed or dead email again (a new job, audited). */
+  "email-delivery:write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { LANGUAGES } from "../copy/catalog";
+import type { StoredEmailJob } from "../email/message";
 
 const createdAt = () => integer("created_at").notNull();
 
@@ -168,13 +169,15 @@ export const decoyPasswordFailures = sqliteTable(
 );
 
 export const EMAIL_TEMPLATES = ["PASSWORD_RESET_LINK", "PASSWORD_RESET_OTP", "PASSWORD_UPDATED"] as const;
-export const DELIVERY_STATUSES = ["sending", "retrying", "sent", "failed", "dead"] as const;
+export const DELIVERY_STATUSES = ["sending", "retrying", "sent", "failed", "dead", "retried"] as const;
 
 /**
  * One row per email job the queue consumer worked on: what was sent to whom and how it went. Kept
  * EMAIL_DELIVERY_RETENTION_DAYS (default 30), then deleted by the daily run.
  * Never the body, which may carry a live code. `failed` is a permanent provider error (retrying
- * cannot help); `dead` means every retry failed and the dead-letter queue took the message.
+ * cannot help); `dead` means every retry failed and the dead-letter queue took the message;
+ * `retried`: an admin sent a `failed` or `dead` job again as a new job (`retriedAs`, whose row has
+ * `retryOf`).
  */
 export const emailDeliveries = sqliteTable(
   "email_deliveries",
@@ -192,12 +195,22 @@ export const emailDeliveries = sqliteTable(
     nextAttemptAt: integer("next_attempt_at"),
     provider: text("provider"),
     providerMessageId: text("provider_message_id"),
+    /**
+     * The job as queued, less its address (in `to_address` only): what an admin retry sends again.
+     * No live secret (src/email/message.ts). Null for rows written before retries existed.
+     */
+    job: text("job", { mode: "json" }).$type<StoredEmailJob>(),
+    /** The delivery this one sends again (an admin retry). */
+    retryOf: text("retry_of"),
+    /** While `retried`: the delivery that sends this one again. */
+    retriedAs: text("retried_as"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
-    index("email_deliveries_application_time").on(t.applicationId, t.createdAt),
-    index("email_deliveries_application_status").on(t.applicationId, t.status, t.createdAt),
+    // Paging newest first: the id breaks ties within a millisecond (src/db/page-cursor.ts).
+    index("email_deliveries_application_time").on(t.applicationId, t.createdAt, t.id),
+    index("email_deliveries_application_status").on(t.applicationId, t.status, t.createdAt, t.id),
     // Retention deletes by age (EMAIL_DELIVERY_RETENTION_DAYS).
     index("email_deliveries_time").on(t.createdAt),
   ],

@@ -18,6 +18,8 @@ interface JobBase {
   to: string;
   /** When the job was created: a reset request's time decides which request supersedes which. */
   createdAt: number;
+  /** An admin retry: the delivery this job sends again. */
+  retryOf?: string;
 }
 
 export interface PasswordResetJob extends JobBase {
@@ -34,6 +36,10 @@ export interface PasswordUpdatedJob extends JobBase {
   template: "PASSWORD_UPDATED";
   loginUrl: string | null;
 }
+
+/** A job as its delivery row keeps it: the address lives in the row's own column only. */
+export type StoredEmailJob = DistributiveOmit<EmailJob, "to">;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface RenderedEmail {
   subject: string;

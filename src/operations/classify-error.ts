@@ -8,6 +8,7 @@ import { DependencyUnavailable, DuplicateError, isStorageFailure } from "../db/e
 import { ConstraintViolationsError, type Violation } from "../policy/violations";
 import { InvalidEndUserIp, TooManyRequests } from "../rate-limits/client-budgets";
 import { TooManyPasswordAttempts } from "../workflows/too-many-password-attempts";
+import { DeliveryNotRetryable } from "../workflows/email-delivery/retry";
 import { UserInactive } from "./password-reset";
 
 export interface ClassifiedError {
@@ -38,6 +39,7 @@ export function classifyError(e: unknown): ClassifiedError | null {
   if (e instanceof Forbidden) return answer(403, "forbidden", e.message);
   if (e instanceof NotFound) return answer(404, "not_found", e.message);
   if (e instanceof DuplicateError || e instanceof UserInactive) return answer(409, "conflict", e.message);
+  if (e instanceof DeliveryNotRetryable) return answer(409, e.code, e.message);
   if (e instanceof TooManyRequests) return answer(429, "too_many_requests", e.message, e.retryAfterSeconds);
   if (e instanceof TooManyPasswordAttempts) {
     return e.retryAfterSeconds === null

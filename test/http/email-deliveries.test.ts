@@ -1,6 +1,7 @@
 // GET /applications/{applicationId}/email-deliveries: what was sent to whom and how it went,
 // never the body. Reset emails and the Password Updated email both show up there, because both
 // travel through the email queue.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../support/api";
 import { createUser, scopedToken, world } from "../support/fixtures";
@@ -67,5 +68,83 @@ describe("email deliveries", () => {
       expect(res.status).toBe(400);
       expect(res.body.code).toBe("query_parameter_constraint_violations");
     }
+  });
+});
+
+describe("paging email deliveries", () => {
+  /** 450 deliveries, seven to a millisecond so that the id must break ties; every third one dead. */
+  async function seed(applicationId: string, tenantId: string, tag: string): Promise<{ id: string; status: string; createdAt: number }[]> {
+    const base = Date.now() - 60_000;
+    const rows = Array.from({ length: 450 }, (_, i) => ({
+      id: `${tag.padEnd(22, "0")}${String(i).padStart(4, "0")}`,
+      status: ["dead", "sent", "failed"][i % 3]!,
+      createdAt: base - Math.floor(i / 7),
+    }));
+    const insert = env.DB.prepare(
+      "INSERT INTO email_deliveries (id, application_id, tenant_id, template, to_address, status, attempts, created_at, updated_at) VALUES (?, ?, ?, 'PASSWORD_RESET_LINK', ?, ?, 1, ?, ?)",
+    );
+    // Inserted out of order, so that the answer's order is the query's, not the table's.
+    const shuffled = rows.map((_, i) => rows[(i * 7) % rows.length]!);
+    await env.DB.batch(shuffled.map((r) => insert.bind(r.id, applicationId, tenantId, `${r.id}@example.com`, r.status, r.createdAt, r.createdAt)));
+    return rows;
+  }
+
+  /** Newest first, the id breaking ties (descending), as the API promises. */
+  const newestFirst = (rows: { id: string; createdAt: number }[]) => [...rows].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).map((r) => r.id);
+
+  async function allPages(applicationId: string, token: string, query: string): Promise<{ pages: number; ids: string[] }> {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await deliveries(applicationId, token, `?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      expect(res.status).toBe(200);
+      ids.push(...res.body.items.map((d: { id: string }) => d.id));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor);
+    return { pages, ids };
+  }
+
+  it("pages 450 deliveries newest first with an opaque cursor: no duplicate, no gap, with and without a status filter", async () => {
+    const w = await world();
+    const rows = await seed(w.applicationId, w.tenantId, "pg");
+
+    const all = await allPages(w.applicationId, w.token, "limit=50");
+    expect(all.pages).toBe(9);
+    expect(new Set(all.ids).size).toBe(450);
+    expect(all.ids).toEqual(newestFirst(rows));
+
+    const big = await allPages(w.applicationId, w.token, "limit=200");
+    expect(big.pages).toBe(3);
+    expect(big.ids).toEqual(all.ids);
+
+    const dead = await allPages(w.applicationId, w.token, "status=dead&limit=40");
+    expect(dead.pages).toBe(4);
+    expect(dead.ids).toEqual(newestFirst(rows.filter((r) => r.status === "dead")));
+  });
+
+  it("refuses a garbled cursor with 400; a cursor of another application's list shows only this application's deliveries", async () => {
+    const w = await world();
+    const other = await world("other");
+    await seed(w.applicationId, w.tenantId, "mine");
+    await seed(other.applicationId, other.tenantId, "theirs");
+    const garbled = [
+      "not-a-cursor",
+      Buffer.from("[1,2,3]").toString("base64url"),
+      Buffer.from('["yesterday","x"]').toString("base64url"),
+      Buffer.from(`[1,"${"x".repeat(65)}"]`).toString("base64url"),
+      "A".repeat(257),
+    ];
+    for (const cursor of garbled) {
+      const res = await deliveries(w.applicationId, w.token, `?cursor=${encodeURIComponent(cursor)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe("query_parameter_constraint_violations");
+    }
+    const theirs = (await deliveries(other.applicationId, other.token, "?limit=10")).body.nextCursor as string;
+    const res = await deliveries(w.applicationId, w.token, `?limit=200&cursor=${encodeURIComponent(theirs)}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThan(0);
+    for (const d of res.body.items) expect(d.id.startsWith("mine")).toBe(true);
   });
 });

@@ -1,15 +1,20 @@
 // D1 storage of delivery status (`email_deliveries`), one row per job, keyed by the job's id.
-// It holds template, recipient, attempts, status and last error: never the body.
+// It holds template, recipient, attempts, status, last error and the job less its address (for an
+// admin retry): never the body.
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { type PageCursor, afterCursor, pageOf } from "../../db/page-cursor";
 import { type DELIVERY_STATUSES, emailDeliveries } from "../../db/schema";
-import type { EmailJob } from "../message";
+import type { EmailJob, StoredEmailJob } from "../message";
 
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type DeliveryRow = typeof emailDeliveries.$inferSelect;
 
 /** Sent and permanently failed jobs are finished: a redelivered message must not send again. */
 const FINISHED: DeliveryStatus[] = ["sent", "failed"];
+
+/** What an admin may send again: nothing reached the recipient, and nothing else will try. */
+export const RETRYABLE: DeliveryStatus[] = ["failed", "dead"];
 
 /**
  * Records that an attempt starts. Answers false when the job is already finished, so a message
@@ -19,7 +24,7 @@ export async function beginAttempt(db: Database, job: EmailJob, to: string, atte
   const now = Date.now();
   const rows = await db
     .insert(emailDeliveries)
-    .values({ id: job.id, applicationId: job.applicationId, tenantId: job.tenantId, template: job.template, to, status: "sending", attempts, createdAt: now, updatedAt: now })
+    .values({ ...rowOf(job), to, status: "sending", attempts, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({
       target: emailDeliveries.id,
       set: { status: "sending", attempts, nextAttemptAt: null, updatedAt: now },
@@ -27,6 +32,12 @@ export async function beginAttempt(db: Database, job: EmailJob, to: string, atte
     })
     .returning({ id: emailDeliveries.id });
   return rows.length === 1;
+}
+
+/** What a delivery row keeps of its job: enough for an admin to send it again (retry.ts). */
+function rowOf(job: EmailJob) {
+  const { to: _to, ...stored } = job;
+  return { id: job.id, applicationId: job.applicationId, tenantId: job.tenantId, template: job.template, job: stored as StoredEmailJob, retryOf: job.retryOf ?? null };
 }
 
 export async function recordSent(db: Database, id: string, provider: string, providerMessageId: string): Promise<void> {
@@ -50,24 +61,55 @@ export async function recordDead(db: Database, job: EmailJob): Promise<void> {
   const now = Date.now();
   await db
     .insert(emailDeliveries)
-    .values({ id: job.id, applicationId: job.applicationId, tenantId: job.tenantId, template: job.template, to: job.to, status: "dead", attempts: 0, lastError: "no_attempt_recorded", createdAt: now, updatedAt: now })
+    .values({ ...rowOf(job), to: job.to, status: "dead", attempts: 0, lastError: "no_attempt_recorded", createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: emailDeliveries.id, set: { status: "dead", nextAttemptAt: null, updatedAt: now }, setWhere: inArray(emailDeliveries.status, ["sending", "retrying"]) });
 }
 
-export async function listDeliveries(
-  db: Database,
-  filter: { applicationId: string; status?: DeliveryStatus },
-  limit: number,
-): Promise<DeliveryRow[]> {
-  return db
+export interface DeliveryQuery {
+  applicationId: string;
+  status?: DeliveryStatus;
+  limit: number;
+  cursor?: PageCursor;
+}
+
+/** Newest first, a page at a time (indexes on application, [status,] time and id). */
+export async function listDeliveries(db: Database, q: DeliveryQuery): Promise<{ rows: DeliveryRow[]; next: PageCursor | null }> {
+  const rows = await db
     .select()
     .from(emailDeliveries)
     .where(
       and(
-        eq(emailDeliveries.applicationId, filter.applicationId),
-        filter.status ? eq(emailDeliveries.status, filter.status) : undefined,
+        eq(emailDeliveries.applicationId, q.applicationId),
+        q.status ? eq(emailDeliveries.status, q.status) : undefined,
+        q.cursor ? afterCursor(q.cursor, emailDeliveries.createdAt, emailDeliveries.id) : undefined,
       ),
     )
     .orderBy(desc(emailDeliveries.createdAt), desc(emailDeliveries.id))
-    .limit(limit);
+    .limit(q.limit + 1);
+  return pageOf(rows, q.limit, (r) => r.createdAt);
+}
+
+export async function getDelivery(db: Database, applicationId: string, id: string): Promise<DeliveryRow | null> {
+  return (await db.select().from(emailDeliveries).where(and(eq(emailDeliveries.id, id), eq(emailDeliveries.applicationId, applicationId))).get()) ?? null;
+}
+
+/**
+ * Marks a `failed` or `dead` delivery as `retried` by `retriedAs`, if it still has the status it
+ * was read with: one guarded statement, so of concurrent retries exactly one claims it.
+ */
+export async function claimRetry(db: Database, row: Pick<DeliveryRow, "id" | "status">, retriedAs: string): Promise<boolean> {
+  const claimed = await db
+    .update(emailDeliveries)
+    .set({ status: "retried", retriedAs, updatedAt: Date.now() })
+    .where(and(eq(emailDeliveries.id, row.id), eq(emailDeliveries.status, row.status), inArray(emailDeliveries.status, RETRYABLE)))
+    .returning({ id: emailDeliveries.id });
+  return claimed.length === 1;
+}
+
+/** Gives a claim back when its job never reached the queue: the delivery stays retryable. */
+export async function releaseRetry(db: Database, row: Pick<DeliveryRow, "id" | "status">, retriedAs: string): Promise<void> {
+  await db
+    .update(emailDeliveries)
+    .set({ status: row.status, retriedAs: null, updatedAt: Date.now() })
+    .where(and(eq(emailDeliveries.id, row.id), eq(emailDeliveries.retriedAs, retriedAs)));
 }

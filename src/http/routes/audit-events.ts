@@ -1,11 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
 import { AUDIT_EVENT_TYPES } from "../../audit/events";
-import { type AuditEventRow, type AuditQuery, decodeCursor, encodeCursor, listAuditEvents } from "../../audit/query";
+import { type AuditEventRow, type AuditQuery, listAuditEvents } from "../../audit/query";
+import { decodeCursor, encodeCursor } from "../../db/page-cursor";
 import { applicationInBoundary, userInBoundary } from "../../operations/boundary";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, iso, jsonResponse } from "../schemas/common";
+import { CursorParam, NextCursor } from "../schemas/page-cursor";
 
 const PERMISSION = "audit-event:read";
 
@@ -27,7 +29,7 @@ const AuditEvent = z
     requestId: z.string().nullable().openapi({ description: "The request's X-Request-Id; null over RPC." }),
     detail: z.record(z.string(), z.unknown()).openapi({
       description:
-        "The event's own fields, never a secret: `strategy`, `outcome` (email_queued, no_email, limit_held: the per-address email limit held it) and `deliveryId` (the email job; null when held) for password_reset.requested; `method` (EMAIL_LINK, EMAIL_OTP, ADMIN_LINK) for password_reset.succeeded; `reason` (INVALID_CODE, EXPIRED_CODE, TOO_MANY_ATTEMPTS, PASSWORD_POLICY_VIOLATION) and `method` for password_reset.failed; `maxAttempts` for otp.locked; `via` (login, change_password), `retryAfterSeconds` and `resetRequired` for password_failures.exceeded; `scope` (sessions, refresh_tokens) for sessions.revoked; `clientId` and `permissions` for client.created; `level` (application, tenant) and the changed `fields` for policy.changed.",
+        "The event's own fields, never a secret: `strategy`, `outcome` (email_queued, no_email, limit_held: the per-address email limit held it) and `deliveryId` (the email job; null when held) for password_reset.requested; `method` (EMAIL_LINK, EMAIL_OTP, ADMIN_LINK) for password_reset.succeeded; `reason` (INVALID_CODE, EXPIRED_CODE, TOO_MANY_ATTEMPTS, PASSWORD_POLICY_VIOLATION) and `method` for password_reset.failed; `maxAttempts` for otp.locked; `via` (login, change_password), `retryAfterSeconds` and `resetRequired` for password_failures.exceeded; `scope` (sessions, refresh_tokens) for sessions.revoked; `clientId` and `permissions` for client.created; `level` (application, tenant) and the changed `fields` for policy.changed; `deliveryId`, `retryDeliveryId` and `template` for email_delivery.retried.",
     }),
   })
   .openapi("AuditEvent");
@@ -35,22 +37,16 @@ const AuditEvent = z
 const AuditEventPage = z
   .object({
     items: z.array(AuditEvent),
-    nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
+    nextCursor: NextCursor,
   })
   .openapi("AuditEventPage");
-
-const Cursor = z
-  .string()
-  .max(256)
-  .refine((s) => decodeCursor(s) !== null, { message: "Not a cursor this service handed out." })
-  .openapi({ description: "The `nextCursor` of the previous page." });
 
 const AuditEventsQuery = z.object({
   type: z.enum(AUDIT_EVENT_TYPES).optional().openapi({ description: "Only events of this type." }),
   from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only events at or after this time." }),
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Only events before this time." }),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: Cursor.optional(),
+  cursor: CursorParam.optional(),
 });
 
 const DESCRIPTION =
