@@ -1,5 +1,6 @@
 // The one error class RPC methods throw. Its own properties cross the service binding, so the
 // caller sees the HTTP-equivalent status, the error code, and whether and when to retry.
+import { Misconfigured, reportMisconfigured } from "../config/misconfigured";
 import { classifyError } from "../operations/classify-error";
 import type { Violation } from "../policy/violations";
 
@@ -25,7 +26,8 @@ export function toServiceError(e: unknown, log: (status: number, e: unknown) => 
     log(500, e);
     return new PasswordResetServiceError(500, "internal_error", "Internal error.");
   }
-  if (classified.report) log(classified.status, e);
+  if (e instanceof Misconfigured) reportMisconfigured(e);
+  else if (classified.report) log(classified.status, e);
   const { status, code, message, retryAfter, violations } = classified;
   // Waiting helps exactly where the answer names a wait: a spent budget, storage, the breach check.
   return new PasswordResetServiceError(status, code, message, retryAfter !== null, retryAfter, violations);
