@@ -15,6 +15,11 @@ export const AUDIT_EVENT_TYPES = [
   "user.deactivated",
   "user.reactivated",
   "user.deleted",
+  // Logins, admin reset links and user creation (issue 18 item 7).
+  "login.succeeded",
+  "login.failed",
+  "password_reset.link_created",
+  "user.created",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
@@ -47,4 +52,14 @@ export type AuditEvent =
   | Detailed<"client.created", { clientId: string; permissions: string[] }>
   /** `values`: what the PATCH set each field to (null: inherit). */
   | Detailed<"policy.changed", { level: "application" | "tenant"; fields: string[]; values: Record<string, unknown> }>
-  | Detailed<"user.deactivated" | "user.reactivated" | "user.deleted", Record<string, never>>;
+  | Detailed<"user.deactivated" | "user.reactivated" | "user.deleted", Record<string, never>>
+  // Logins, admin reset links and user creation.
+  | Detailed<"login.succeeded", { sessionId: string }>
+  /**
+   * A wrong password, an inactive user and an unknown email read alike: one reason. `userId` is
+   * null for an address that names no user; the address itself is never kept.
+   */
+  | Detailed<"login.failed", { reason: "INVALID_CREDENTIALS" }>
+  /** An admin reset link was handed to the caller (its code never is recorded). */
+  | Detailed<"password_reset.link_created", { expiresAt: string }>
+  | Detailed<"user.created", { status: "ACTIVE" | "INACTIVE"; passwordSet: boolean }>;

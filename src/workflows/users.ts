@@ -1,6 +1,5 @@
 // Creating and deleting users: the D1 directory row and the user's Durable Object move together.
-import { auditInsert } from "../audit/record";
-import type { Database } from "../db/client";
+import { auditInsert, recordAuditEventAfter } from "../audit/record";
 import { DuplicateError } from "../db/errors";
 import { type User, deleteUserRows, insertUser, updateUserStatus } from "../directory/users";
 import { callUserObject } from "../user-object/stub";
@@ -13,13 +12,14 @@ const subjectOf = (user: User) => ({ applicationId: user.applicationId, tenantId
 /**
  * Inserts the user (D1 decides uniqueness), then initialises the user's object, the only step that
  * gives an object storage; undoes the row if that fails. Until the object is initialised the user
- * can neither sign in nor reset.
+ * can neither sign in nor reset. The creation commits in the object, so its event is written
+ * after the answer, never with the email.
  */
 export async function createUser(
-  env: Env,
-  db: Database,
+  deps: Pick<WorkflowDeps, "env" | "db" | "audit" | "waitUntil">,
   u: { applicationId: string; tenantId: string; email: string; password: string | null; status?: User["status"] },
 ): Promise<User> {
+  const { env, db } = deps;
   const user = await insertUser(db, u);
   try {
     const { outcome } = await callUserObject(env, user.id, "initialize", u.password, user.status);
@@ -29,6 +29,7 @@ export async function createUser(
     await deleteUserRows(db, user.id);
     throw e;
   }
+  recordAuditEventAfter(deps, { ...subjectOf(user), type: "user.created", detail: { status: user.status, passwordSet: u.password !== null } });
   return user;
 }
 
