@@ -78,7 +78,7 @@ export async function benchUsers(
   tenant: Tenant,
   u: { prefix: string; count: number; password: string; withResetCodes: boolean; baseUrl: string },
 ): Promise<BenchUser[]> {
-  const { env, config, db } = deps;
+  const { env, config } = deps;
   const { prefix, count, password } = u;
   const passwordHash = await hashPassword(password, config.passwordPeppers);
   const created: BenchUser[] = [];

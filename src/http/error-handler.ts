@@ -49,6 +49,7 @@ function asOAuth(api: ApiError): OAuthError {
 }
 
 function oauthResponse(c: Context<AppEnv>, err: OAuthError): Response {
+  c.set("errorCode", err.error);
   const headers: Record<string, string> = { ...err.headers };
   if (err.status === 401) headers["WWW-Authenticate"] = 'Basic realm="oauth2"';
   return c.json({ error: err.error, error_description: err.description }, err.status, headers);
@@ -73,17 +74,25 @@ function domainError(c: Context<AppEnv>, err: Error, classified: ClassifiedError
   return new ApiError(classified.status, classified.code, message, headers);
 }
 
+/** Every answer below carries its code to the access log too. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof OAuthError) return oauthResponse(c, err);
   const classified = classifyError(err);
-  if (classified?.violations) return c.json(constraintViolationsBody(classified.code, classified.message, classified.violations), 400);
+  if (classified?.violations) {
+    c.set("errorCode", classified.code);
+    return c.json(constraintViolationsBody(classified.code, classified.message, classified.violations), 400);
+  }
   if (err instanceof Misconfigured) reportMisconfigured(err);
   else if (classified?.report) log(c, classified.status, err);
   let api: ApiError | null = classified ? domainError(c, err, classified) : null;
   if (err instanceof ApiError) api = err;
   if (err instanceof HTTPException) api = frameworkError(err);
   if (api && c.req.path.startsWith("/api/v1/oauth2/")) return oauthResponse(c, asOAuth(api));
-  if (api) return c.json(errorBody(api.code, api.message), api.status, api.headers);
+  if (api) {
+    c.set("errorCode", api.code);
+    return c.json(errorBody(api.code, api.message), api.status, api.headers);
+  }
+  c.set("errorCode", "internal_error");
   log(c, 500, err);
   const requestId = c.get("requestId");
   return c.json({ ...errorBody("internal_error", `Internal error. Request id: ${requestId}.`), requestId }, 500);

@@ -5,7 +5,7 @@ import { type User, deleteUserRows, insertUser, updateUserStatus } from "../dire
 import { callUserObject } from "../user-object/stub";
 import type { WorkflowDeps } from "./deps";
 
-type Deps = Pick<WorkflowDeps, "env" | "db" | "audit">;
+type Deps = Pick<WorkflowDeps, "env" | "db" | "audit" | "userObjectTime">;
 
 const subjectOf = (user: User) => ({ applicationId: user.applicationId, tenantId: user.tenantId, userId: user.id });
 
@@ -16,13 +16,13 @@ const subjectOf = (user: User) => ({ applicationId: user.applicationId, tenantId
  * after the answer, never with the email.
  */
 export async function createUser(
-  deps: Pick<WorkflowDeps, "env" | "db" | "audit" | "waitUntil">,
+  deps: Pick<WorkflowDeps, "env" | "db" | "audit" | "waitUntil" | "userObjectTime">,
   u: { applicationId: string; tenantId: string; email: string; password: string | null; status?: User["status"] },
 ): Promise<User> {
-  const { env, db } = deps;
+  const { db } = deps;
   const user = await insertUser(db, u);
   try {
-    const { outcome } = await callUserObject(env, user.id, "initialize", u.password, user.status);
+    const { outcome } = await callUserObject(deps, user.id, "initialize", u.password, user.status);
     // Ids are fresh, so this never meets a live user or a tombstone; if it did, refuse to overwrite.
     if (outcome !== "CREATED") throw new DuplicateError("This user id was used before and cannot be reused.");
   } catch (e) {
@@ -38,8 +38,9 @@ export async function createUser(
  * between the two leaves a directory row whose object refuses every login, refresh and reset;
  * retrying completes it.
  */
-export async function deleteUser({ env, db, audit }: Deps, user: User): Promise<void> {
-  await callUserObject(env, user.id, "destroy");
+export async function deleteUser(deps: Deps, user: User): Promise<void> {
+  const { db, audit } = deps;
+  await callUserObject(deps, user.id, "destroy");
   await deleteUserRows(db, user.id, [auditInsert(db, audit, { ...subjectOf(user), type: "user.deleted", detail: {} })]);
 }
 
@@ -48,8 +49,9 @@ export async function deleteUser({ env, db, audit }: Deps, user: User): Promise<
  * (deactivating revokes everything there), then the directory row. A failure between the two is
  * repaired by retrying. Null when the object no longer holds the user (deleted).
  */
-export async function setUserStatus({ env, db, audit }: Deps, user: User, status: User["status"]): Promise<User | null> {
-  const { outcome } = await callUserObject(env, user.id, "setStatus", status);
+export async function setUserStatus(deps: Deps, user: User, status: User["status"]): Promise<User | null> {
+  const { db, audit } = deps;
+  const { outcome } = await callUserObject(deps, user.id, "setStatus", status);
   if (outcome !== "UPDATED") return null;
   // Setting the status a user already has changes nothing, and records nothing.
   const also = user.status === status ? [] : [auditInsert(db, audit, { ...subjectOf(user), type: status === "INACTIVE" ? "user.deactivated" : "user.reactivated", detail: {} })];

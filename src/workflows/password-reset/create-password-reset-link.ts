@@ -9,10 +9,11 @@ import type { WorkflowDeps } from "../deps";
 import { resetLink } from "../reset-link";
 import { codeHashes, issueAdminLinkCode, subjectKeys } from "./code-store";
 
-export async function createPasswordResetLink({ env, config, db, audit }: WorkflowDeps, user: User, baseUrl: string) {
+export async function createPasswordResetLink(deps: WorkflowDeps, user: User, baseUrl: string) {
+  const { config, db, audit } = deps;
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const code = randomToken();
-  const credentialVersion = await callUserObject(env, user.id, "credentialVersion");
+  const credentialVersion = await callUserObject(deps, user.id, "credentialVersion");
   // The user's object refuses resets: deleted, with the directory row not yet gone.
   if (credentialVersion === null) return null;
   const expiresAt = Date.now() + policy.resetLinkTtlSeconds * 1000;

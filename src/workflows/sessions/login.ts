@@ -23,7 +23,7 @@ export type LoginAnswer =
 
 /** `clientId`: the M2M client logging the user in; the session's tokens are issued to it. */
 export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
-  const { env, config, db } = deps;
+  const { config, db } = deps;
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
@@ -33,7 +33,7 @@ export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant
     recordLoginFailed(deps, tenant, user);
     return { result: "INVALID_CREDENTIALS" };
   }
-  const outcome = await callUserObject(env, user.id, "login", password, {
+  const outcome = await callUserObject(deps, user.id, "login", password, {
     applicationId: user.applicationId,
     tenantId: user.tenantId,
     clientId,
