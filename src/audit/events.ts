@@ -17,6 +17,11 @@ export const AUDIT_EVENT_TYPES = [
   "user.deleted",
   // Email deliveries
   "email_delivery.retried",
+  // Logins, admin reset links and user creation (issue 18 item 7).
+  "login.succeeded",
+  "login.failed",
+  "password_reset.link_created",
+  "user.created",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
@@ -52,4 +57,14 @@ export type AuditEvent =
   | Detailed<"user.deactivated" | "user.reactivated" | "user.deleted", Record<string, never>>
   // Email deliveries
   /** An admin sent a failed or dead email again as the new job `retryDeliveryId`; never the address. */
-  | Detailed<"email_delivery.retried", { deliveryId: string; retryDeliveryId: string; template: string }>;
+  | Detailed<"email_delivery.retried", { deliveryId: string; retryDeliveryId: string; template: string }>
+  // Logins, admin reset links and user creation.
+  | Detailed<"login.succeeded", { sessionId: string }>
+  /**
+   * A wrong password, an inactive user and an unknown email read alike: one reason. `userId` is
+   * null for an address that names no user; the address itself is never kept.
+   */
+  | Detailed<"login.failed", { reason: "INVALID_CREDENTIALS" }>
+  /** An admin reset link was handed to the caller (its code never is recorded). */
+  | Detailed<"password_reset.link_created", { expiresAt: string }>
+  | Detailed<"user.created", { status: "ACTIVE" | "INACTIVE"; passwordSet: boolean }>;

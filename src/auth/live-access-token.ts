@@ -5,14 +5,14 @@
 import type { ServiceConfig } from "../config/service-config";
 import type { Database } from "../db/client";
 import { isAccessTokenDenied } from "../directory/revoked-access-tokens";
-import { callUserObject } from "../user-object/stub";
+import { type UserObjectCaller, callUserObject } from "../user-object/stub";
 import { type VerifiedAccessToken, verifyAccessToken } from "./access-token";
 
-export async function verifyLiveAccessToken(env: Env, config: ServiceConfig, db: Database, token: string): Promise<VerifiedAccessToken | null> {
+export async function verifyLiveAccessToken(from: UserObjectCaller, config: ServiceConfig, db: Database, token: string): Promise<VerifiedAccessToken | null> {
   const claims = await verifyAccessToken(config, token);
   if (!claims) return null;
   if (claims.sid !== undefined) {
-    const { active } = await callUserObject(env, claims.sub, "sessionStatus", claims.sid);
+    const { active } = await callUserObject(from, claims.sub, "sessionStatus", claims.sid);
     return active ? claims : null;
   }
   if (claims.jti !== undefined && (await isAccessTokenDenied(db, claims.jti))) return null;

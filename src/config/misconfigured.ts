@@ -1,7 +1,7 @@
 /**
- * A required setting is missing or malformed. The edge answers 503 `misconfigured` naming the
- * variable (never its value): the operator must fix the deployment, and a retry will not help
- * until then.
+ * A required setting is missing or malformed. The edge answers 503 `misconfigured`: the operator
+ * must fix the deployment, and a retry will not help until then. The message names the variable
+ * and what is wrong (never its value); it goes to the log and to admin callers, not to the public.
  */
 export class Misconfigured extends Error {
   override name = "Misconfigured";

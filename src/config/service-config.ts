@@ -1,17 +1,17 @@
-// The service's secrets and trust settings, parsed and checked once per isolate (per distinct
-// set of values). Anything missing or malformed throws Misconfigured naming the variable, which
-// the edge answers with 503 `misconfigured` before any route runs. Code that needs a secret reads
-// it from here, never from env directly.
+// The secrets and trust settings the public endpoints need, parsed and checked once per isolate
+// (per distinct set of values). Anything missing or malformed throws Misconfigured naming the
+// variable, which the edge answers with 503 `misconfigured` before any route runs. Code that needs
+// one of these secrets reads it from here, never from env directly. ADMIN_TOKEN is not here: only
+// the admin API needs it, so it is parsed where admin authentication happens (admin-token.ts) and
+// a bad one cannot take the public endpoints down.
 import { type IssuerConfig, serviceIssuer } from "./issuer";
 import { Keyring } from "../crypto/keyring";
-import { parseAdminToken } from "./admin-token";
 import { parseKeyList } from "./key-list";
 import { Misconfigured } from "./misconfigured";
 import { type SigningKeys, loadSigningKeys } from "./signing-keys";
 import { type TrustedIssuer, parseTrustedIssuers } from "./trusted-issuers";
 
 export interface ServiceConfig {
-  adminToken: string;
   /** PUBLIC_BASE_URL: the `iss` of this service's tokens. Throws Misconfigured without one. */
   readonly tokenIssuer: string;
   tokenAudience: string;
@@ -23,8 +23,8 @@ export interface ServiceConfig {
   trustedIssuers: TrustedIssuer[];
 }
 
-type ConfigEnv = Pick<Env, "ADMIN_TOKEN" | "PASSWORD_PEPPER" | "SECRET_HASH_KEY" | "JWT_SIGNING_KEY" | "TRUSTED_ISSUERS" | "TOKEN_AUDIENCE"> & IssuerConfig;
-const VARIABLES = ["ADMIN_TOKEN", "PASSWORD_PEPPER", "SECRET_HASH_KEY", "JWT_SIGNING_KEY", "TRUSTED_ISSUERS", "TOKEN_AUDIENCE", "ENVIRONMENT", "PUBLIC_BASE_URL"] as const;
+type ConfigEnv = Pick<Env, "PASSWORD_PEPPER" | "SECRET_HASH_KEY" | "JWT_SIGNING_KEY" | "TRUSTED_ISSUERS" | "TOKEN_AUDIENCE"> & IssuerConfig;
+const VARIABLES = ["PASSWORD_PEPPER", "SECRET_HASH_KEY", "JWT_SIGNING_KEY", "TRUSTED_ISSUERS", "TOKEN_AUDIENCE", "ENVIRONMENT", "PUBLIC_BASE_URL"] as const;
 
 function required(variable: string, raw: string | undefined): string {
   const value = raw?.trim();
@@ -43,7 +43,6 @@ function resolvableIssuer(env: ConfigEnv): string | null {
 
 async function load(env: ConfigEnv): Promise<ServiceConfig> {
   return {
-    adminToken: parseAdminToken(env.ADMIN_TOKEN),
     // Resolved on use: a missing PUBLIC_BASE_URL fails what issues or checks tokens, not every route.
     get tokenIssuer() {
       return serviceIssuer(env);

@@ -78,7 +78,7 @@ export async function benchUsers(
   tenant: Tenant,
   u: { prefix: string; count: number; password: string; withResetCodes: boolean; baseUrl: string },
 ): Promise<BenchUser[]> {
-  const { env, config, db } = deps;
+  const { env, config } = deps;
   const { prefix, count, password } = u;
   const passwordHash = await hashPassword(password, config.passwordPeppers);
   const created: BenchUser[] = [];
@@ -88,7 +88,7 @@ export async function benchUsers(
       ...(await Promise.all(
         chunk.map(async (i) => {
           const email = `${prefix}-${i}@bench.invalid`;
-          const user = await createUser(env, db, { applicationId: tenant.applicationId, tenantId: tenant.id, email, password: null });
+          const user = await createUser(deps, { applicationId: tenant.applicationId, tenantId: tenant.id, email, password: null });
           await benchObject(env, user.id).seedForBench({ passwordHash, grant: grantOf(tenant) });
           if (!u.withResetCodes) return { user };
           const link = await createPasswordResetLink(deps, user, u.baseUrl);

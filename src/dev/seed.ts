@@ -2,12 +2,11 @@
 // (no password until she resets it) and an M2M client with every permission at Application
 // boundary, whose id and secret come from DEV_CLIENT_ID / DEV_CLIENT_SECRET.
 import { PERMISSIONS } from "../config/permissions";
-import type { ServiceConfig } from "../config/service-config";
-import type { Database } from "../db/client";
 import { createApplication, getApplication } from "../directory/applications";
 import { clientOfApplication, createClient, resetClientSecret } from "../directory/clients";
 import { createTenant, getTenant } from "../directory/tenants";
 import { findUserByEmail } from "../directory/users";
+import type { WorkflowDeps } from "../workflows/deps";
 import { createUser } from "../workflows/users";
 
 export const DEMO = {
@@ -16,11 +15,12 @@ export const DEMO = {
   aliceEmail: "alice@example.com",
 } as const;
 
-export async function seedDemo(env: Env, config: ServiceConfig, db: Database) {
+export async function seedDemo(deps: WorkflowDeps) {
+  const { env, config, db } = deps;
   if (!(await getApplication(db, DEMO.applicationId))) await createApplication(db, "demo", DEMO.applicationId);
   if (!(await getTenant(db, DEMO.tenantId))) await createTenant(db, DEMO.applicationId, "demo", DEMO.tenantId);
   if (!(await findUserByEmail(db, DEMO.tenantId, DEMO.aliceEmail))) {
-    await createUser(env, db, { applicationId: DEMO.applicationId, tenantId: DEMO.tenantId, email: DEMO.aliceEmail, password: null });
+    await createUser(deps, { applicationId: DEMO.applicationId, tenantId: DEMO.tenantId, email: DEMO.aliceEmail, password: null });
   }
   if (!(await clientOfApplication(db, env.DEV_CLIENT_ID, DEMO.applicationId))) {
     await createClient(db, config.secretHashKeys, {

@@ -2,10 +2,12 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Unauthenticated } from "../auth/refusals";
+import { isAdminToken } from "../config/admin-token";
 import { Misconfigured, reportMisconfigured } from "../config/misconfigured";
 import { type ClassifiedError, classifyError } from "../operations/classify-error";
 import type { AppEnv } from "./app-env";
 import { ApiError, constraintViolationsBody, errorBody } from "./errors";
+import { bearerToken } from "./middleware/authenticate";
 import { OAuthError } from "./oauth-errors";
 
 /** Error class names only: messages of storage errors can carry SQL parameters. */
@@ -47,30 +49,50 @@ function asOAuth(api: ApiError): OAuthError {
 }
 
 function oauthResponse(c: Context<AppEnv>, err: OAuthError): Response {
+  c.set("errorCode", err.error);
   const headers: Record<string, string> = { ...err.headers };
   if (err.status === 401) headers["WWW-Authenticate"] = 'Basic realm="oauth2"';
   return c.json({ error: err.error, error_description: err.description }, err.status, headers);
 }
 
-/** A domain error's answer, with the headers HTTP gives it. */
-function domainError(err: Error, classified: ClassifiedError): ApiError {
+/** Whether the request carries an admin token; false when ADMIN_TOKEN itself is what is wrong. */
+function fromOperator(c: Context<AppEnv>): boolean {
+  const token = bearerToken(c.req.header("Authorization"));
+  try {
+    return token !== null && isAdminToken(c.env, token);
+  } catch {
+    return false;
+  }
+}
+
+/** A domain error's answer, with the headers HTTP gives it; the operator's detail only to the admin. */
+function domainError(c: Context<AppEnv>, err: Error, classified: ClassifiedError): ApiError {
   const headers: Record<string, string> = {};
   if (err instanceof Unauthenticated) headers["WWW-Authenticate"] = 'Bearer error="invalid_token"';
   if (classified.retryAfter !== null) headers["Retry-After"] = String(classified.retryAfter);
-  return new ApiError(classified.status, classified.code, classified.message, headers);
+  const message = classified.operatorDetail && fromOperator(c) ? `${classified.message} ${classified.operatorDetail}` : classified.message;
+  return new ApiError(classified.status, classified.code, message, headers);
 }
 
+/** Every answer below carries its code to the access log too. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof OAuthError) return oauthResponse(c, err);
   const classified = classifyError(err);
-  if (classified?.violations) return c.json(constraintViolationsBody(classified.code, classified.message, classified.violations), 400);
+  if (classified?.violations) {
+    c.set("errorCode", classified.code);
+    return c.json(constraintViolationsBody(classified.code, classified.message, classified.violations), 400);
+  }
   if (err instanceof Misconfigured) reportMisconfigured(err);
   else if (classified?.report) log(c, classified.status, err);
-  let api: ApiError | null = classified ? domainError(err, classified) : null;
+  let api: ApiError | null = classified ? domainError(c, err, classified) : null;
   if (err instanceof ApiError) api = err;
   if (err instanceof HTTPException) api = frameworkError(err);
   if (api && c.req.path.startsWith("/api/v1/oauth2/")) return oauthResponse(c, asOAuth(api));
-  if (api) return c.json(errorBody(api.code, api.message), api.status, api.headers);
+  if (api) {
+    c.set("errorCode", api.code);
+    return c.json(errorBody(api.code, api.message), api.status, api.headers);
+  }
+  c.set("errorCode", "internal_error");
   log(c, 500, err);
   const requestId = c.get("requestId");
   return c.json({ ...errorBody("internal_error", `Internal error. Request id: ${requestId}.`), requestId }, 500);

@@ -20,6 +20,7 @@ export function notFoundOrMethodNotAllowed<C extends Context>(
     const err = allowed.length
       ? new ApiError(405, "method_not_allowed", `Use ${allowed.join(", ")} on this path.`, { Allow: allowed.join(", ") })
       : new ApiError(404, "not_found", "Route not found.");
+    c.set("errorCode", err.code); // for the access log
     return c.json(errorBody(err.code, err.message), err.status, err.headers);
   };
 }

@@ -16,10 +16,11 @@ export function validationHook(
   c: Context,
 ) {
   if (result.success) return;
-  const target = result.target ?? "json";
+  const code = CODES[result.target ?? "json"] ?? "message_body_constraint_violations";
+  c.set("errorCode", code); // for the access log
   return c.json(
     constraintViolationsBody(
-      CODES[target] ?? "message_body_constraint_violations",
+      code,
       "The request does not satisfy the API's constraints.",
       violationsOf(result.error),
     ),

@@ -5,7 +5,14 @@ import type { AppEnv } from "./app-env";
 import { auditContextOf } from "./audit-context";
 
 export function workflowDeps(c: Context<AppEnv>): WorkflowDeps {
-  return { env: c.env, config: c.var.config, db: c.var.db, waitUntil: (p) => c.executionCtx.waitUntil(p), audit: auditContextOf(c) };
+  return {
+    env: c.env,
+    config: c.var.config,
+    db: c.var.db,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+    audit: auditContextOf(c),
+    userObjectTime: c.var.userObjectTime,
+  };
 }
 
 /** An operation's scope: the workflows' dependencies and the authenticated caller. */

@@ -21,6 +21,8 @@ export interface ClassifiedError {
   violations?: Record<string, Violation[]>;
   /** A failure an operator should see: the edge logs it (by error class only). */
   report: boolean;
+  /** What only the operator may read (a misconfiguration's setting and problem): logged, and shown to admin callers only. */
+  operatorDetail?: string;
 }
 
 const answer = (status: ClassifiedError["status"], code: string, message: string, retryAfter: number | null = null, report = false): ClassifiedError => ({
@@ -46,7 +48,10 @@ export function classifyError(e: unknown): ClassifiedError | null {
       ? answer(429, "password_reset_required", e.message)
       : answer(429, "too_many_attempts", e.message, e.retryAfterSeconds);
   }
-  if (e instanceof Misconfigured) return answer(503, "misconfigured", `The service is misconfigured: ${e.message} Nothing was changed.`, null, true);
+  // Which setting is wrong, and how, is for the operator: the public answer says only that it is.
+  if (e instanceof Misconfigured) {
+    return { ...answer(503, "misconfigured", "The service is misconfigured. Nothing was changed.", null, true), operatorDetail: e.message };
+  }
   if (e instanceof DependencyUnavailable || isStorageFailure(e)) {
     return answer(503, "service_unavailable", "A storage dependency is unavailable. Nothing was changed; retry shortly.", 1, true);
   }

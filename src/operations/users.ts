@@ -15,7 +15,7 @@ export async function createUser(s: OperationScope, body: z.output<typeof Create
     const violations = await newUserPasswordViolations(s.env, await policyForTenant(s.var.db, tenant), body.password, body.email);
     if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
   }
-  const user = await createUserWorkflow(s.env, s.var.db, {
+  const user = await createUserWorkflow(s, {
     applicationId: tenant.applicationId,
     tenantId: tenant.id,
     email: body.email,

@@ -1,5 +1,6 @@
 // Every failure of an RPC method as one error class, the HTTP-equivalent status, the error code,
 // and whether and when to retry; answered to the caller as a result (`failureResult`).
+import { Misconfigured, reportMisconfigured } from "../config/misconfigured";
 import { classifyError } from "../operations/classify-error";
 import type { Violation } from "../policy/violations";
 import { type RpcFailure, thrownFailureMessage } from "./contract";
@@ -26,7 +27,8 @@ export function toServiceError(e: unknown, log: (status: number, e: unknown) => 
     log(500, e);
     return new PasswordResetServiceError(500, "internal_error", "Internal error.");
   }
-  if (classified.report) log(classified.status, e);
+  if (e instanceof Misconfigured) reportMisconfigured(e);
+  else if (classified.report) log(classified.status, e);
   const { status, code, message, retryAfter, violations } = classified;
   // Waiting helps exactly where the answer names a wait: a spent budget, storage, the breach check.
   return new PasswordResetServiceError(status, code, message, retryAfter !== null, retryAfter, violations);

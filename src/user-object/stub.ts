@@ -1,8 +1,15 @@
 import { DependencyUnavailable } from "../db/errors";
 import { mayRetry, retryDelayMs } from "./call-policy";
+import type { UserObjectTime } from "./call-time";
 import type { UserDurableObject } from "./user-durable-object";
 
 export type UserObjectStub = DurableObjectStub<UserDurableObject>;
+
+/** Where a call is made from: the binding, and the request's meter of object time if it keeps one (WorkflowDeps does). */
+export interface UserObjectCaller {
+  env: Pick<Env, "USERS">;
+  userObjectTime?: UserObjectTime;
+}
 
 /** The Durable Object of one user. A fresh stub per call: a stub that threw may be broken. */
 export function userObject(env: Pick<Env, "USERS">, userId: string): UserObjectStub {
@@ -62,22 +69,28 @@ export function isIdempotent<M extends keyof UserObjectApi>(method: M, args: Par
  * Calls one method of the user's object. Its methods report outcomes rather than throw, so a throw
  * means the object was unreachable or failed. Errors the platform marks retryable are retried, on
  * a fresh stub, for idempotent calls only (see call-policy.ts); the rest surface as a retryable
- * DependencyUnavailable (503).
+ * DependencyUnavailable (503). The whole call, retries and their waits included, counts towards the
+ * caller's `userObjectTime`.
  */
 export async function callUserObject<M extends keyof UserObjectApi>(
-  env: Pick<Env, "USERS">,
+  from: UserObjectCaller,
   userId: string,
   method: M,
   ...args: Parameters<UserObjectApi[M]>
 ): Promise<Awaited<ReturnType<UserObjectApi[M]>>> {
   const idempotent = isIdempotent(method, args);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const stub = userObject(env, userId) as unknown as Record<M, (...a: unknown[]) => Promise<Awaited<ReturnType<UserObjectApi[M]>>>>;
-      return await stub[method](...args);
-    } catch (e) {
-      if (!mayRetry(e, idempotent, attempt)) throw new DependencyUnavailable("The user's Durable Object is unavailable.", { cause: e });
-      await scheduler.wait(retryDelayMs(attempt, crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32));
+  const start = Date.now();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const stub = userObject(from.env, userId) as unknown as Record<M, (...a: unknown[]) => Promise<Awaited<ReturnType<UserObjectApi[M]>>>>;
+        return await stub[method](...args);
+      } catch (e) {
+        if (!mayRetry(e, idempotent, attempt)) throw new DependencyUnavailable("The user's Durable Object is unavailable.", { cause: e });
+        await scheduler.wait(retryDelayMs(attempt, crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32));
+      }
     }
+  } finally {
+    from.userObjectTime?.add(Date.now() - start);
   }
 }

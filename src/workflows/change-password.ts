@@ -20,8 +20,8 @@ export async function changePassword(
   user: User,
   input: { currentPassword: string; newPassword: string; suppressPasswordUpdatedEmail?: boolean },
 ): Promise<ChangePasswordAnswer> {
-  const { db, env } = deps;
-  const { outcome, policy } = await commitPasswordChange(env, db, user, {
+  const { db } = deps;
+  const { outcome, policy } = await commitPasswordChange(deps, user, {
     newPassword: input.newPassword,
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail ?? false,
     currentPassword: input.currentPassword,

@@ -2,13 +2,13 @@
 // check, the Password Updated notice, and the one Durable Object transaction that changes the
 // password and revokes everything. The check runs before the object call, outside its
 // transaction; its answer is one more fact for the object's rules.
-import type { Database } from "../db/client";
 import { policyForTenant } from "../directory/policies";
 import type { User } from "../directory/users";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { callUserObject } from "../user-object/stub";
 import { breachedUnderPolicy } from "./breached-password";
 import type { ChangePasswordOutcome } from "../user-object/user-durable-object";
+import type { WorkflowDeps } from "./deps";
 import { passwordUpdatedNotice } from "./password-updated-notice";
 
 export interface PasswordChange {
@@ -22,15 +22,15 @@ export interface PasswordChange {
 }
 
 export async function commitPasswordChange(
-  env: Env,
-  db: Database,
+  deps: Pick<WorkflowDeps, "env" | "db" | "userObjectTime">,
   user: User,
   change: PasswordChange,
 ): Promise<{ outcome: ChangePasswordOutcome; policy: PasswordResetPolicy }> {
+  const { env, db } = deps;
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const breached = await breachedUnderPolicy(env, policy, change.newPassword);
   const notification = passwordUpdatedNotice(user, policy, change.suppressPasswordUpdatedEmail);
-  const outcome = await callUserObject(env, user.id, "changePassword", {
+  const outcome = await callUserObject(deps, user.id, "changePassword", {
     newPassword: change.newPassword,
     policy,
     email: user.email,

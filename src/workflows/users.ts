@@ -1,34 +1,35 @@
 // Creating and deleting users: the D1 directory row and the user's Durable Object move together.
-import { auditInsert } from "../audit/record";
-import type { Database } from "../db/client";
+import { auditInsert, recordAuditEventAfter } from "../audit/record";
 import { DuplicateError } from "../db/errors";
 import { type User, deleteUserRows, insertUser, updateUserStatus } from "../directory/users";
 import { callUserObject } from "../user-object/stub";
 import type { WorkflowDeps } from "./deps";
 
-type Deps = Pick<WorkflowDeps, "env" | "db" | "audit">;
+type Deps = Pick<WorkflowDeps, "env" | "db" | "audit" | "userObjectTime">;
 
 const subjectOf = (user: User) => ({ applicationId: user.applicationId, tenantId: user.tenantId, userId: user.id });
 
 /**
  * Inserts the user (D1 decides uniqueness), then initialises the user's object, the only step that
  * gives an object storage; undoes the row if that fails. Until the object is initialised the user
- * can neither sign in nor reset.
+ * can neither sign in nor reset. The creation commits in the object, so its event is written
+ * after the answer, never with the email.
  */
 export async function createUser(
-  env: Env,
-  db: Database,
+  deps: Pick<WorkflowDeps, "env" | "db" | "audit" | "waitUntil" | "userObjectTime">,
   u: { applicationId: string; tenantId: string; email: string; password: string | null; status?: User["status"] },
 ): Promise<User> {
+  const { db } = deps;
   const user = await insertUser(db, u);
   try {
-    const { outcome } = await callUserObject(env, user.id, "initialize", u.password, user.status);
+    const { outcome } = await callUserObject(deps, user.id, "initialize", u.password, user.status);
     // Ids are fresh, so this never meets a live user or a tombstone; if it did, refuse to overwrite.
     if (outcome !== "CREATED") throw new DuplicateError("This user id was used before and cannot be reused.");
   } catch (e) {
     await deleteUserRows(db, user.id);
     throw e;
   }
+  recordAuditEventAfter(deps, { ...subjectOf(user), type: "user.created", detail: { status: user.status, passwordSet: u.password !== null } });
   return user;
 }
 
@@ -37,8 +38,9 @@ export async function createUser(
  * between the two leaves a directory row whose object refuses every login, refresh and reset;
  * retrying completes it.
  */
-export async function deleteUser({ env, db, audit }: Deps, user: User): Promise<void> {
-  await callUserObject(env, user.id, "destroy");
+export async function deleteUser(deps: Deps, user: User): Promise<void> {
+  const { db, audit } = deps;
+  await callUserObject(deps, user.id, "destroy");
   await deleteUserRows(db, user.id, [auditInsert(db, audit, { ...subjectOf(user), type: "user.deleted", detail: {} })]);
 }
 
@@ -47,8 +49,9 @@ export async function deleteUser({ env, db, audit }: Deps, user: User): Promise<
  * (deactivating revokes everything there), then the directory row. A failure between the two is
  * repaired by retrying. Null when the object no longer holds the user (deleted).
  */
-export async function setUserStatus({ env, db, audit }: Deps, user: User, status: User["status"]): Promise<User | null> {
-  const { outcome } = await callUserObject(env, user.id, "setStatus", status);
+export async function setUserStatus(deps: Deps, user: User, status: User["status"]): Promise<User | null> {
+  const { db, audit } = deps;
+  const { outcome } = await callUserObject(deps, user.id, "setStatus", status);
   if (outcome !== "UPDATED") return null;
   // Setting the status a user already has changes nothing, and records nothing.
   const also = user.status === status ? [] : [auditInsert(db, audit, { ...subjectOf(user), type: status === "INACTIVE" ? "user.deactivated" : "user.reactivated", detail: {} })];

@@ -14,7 +14,6 @@ const SECRET = "s3cr3t-value-that-must-never-be-logged-0123456789";
 
 /** Each variable with values that must be refused, and the words the message must contain. */
 const BAD: Record<string, { values: (string | undefined)[]; says: RegExp }> = {
-  ADMIN_TOKEN: { values: [undefined, "", "short", `${SECRET} with spaces`], says: /ADMIN_TOKEN/ },
   PASSWORD_PEPPER: { values: [undefined, "", SECRET, `p1:short`, `bad kid!:${SECRET}`, `p1:${SECRET},p1:${SECRET}2`], says: /PASSWORD_PEPPER/ },
   SECRET_HASH_KEY: { values: [undefined, "", SECRET, `h1:short`, `h1:${SECRET},h2`], says: /SECRET_HASH_KEY/ },
   JWT_SIGNING_KEY: {
@@ -96,5 +95,25 @@ describe("a misconfigured service", () => {
     const res = await call("GET", "/.well-known/jwks.json", { env: { JWT_SIGNING_KEY: JSON.stringify(jwk) } });
     expect(res.status).toBe(503);
     expect(((await res.json()) as { code: string }).code).toBe("misconfigured");
+  });
+});
+
+describe("what a misconfiguration tells whom", () => {
+  it("tells a caller without the admin token only that the service is misconfigured, and the admin which setting and why", async () => {
+    const errors = vi.spyOn(console, "error");
+    const broken = { SECRET_HASH_KEY: `h1:short` };
+    for (const opts of [{}, { token: "some-client-token" }]) {
+      const res = await callJson("GET", "/.well-known/jwks.json", { ...opts, env: broken });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe("misconfigured");
+      expect(res.body.message).toMatch(/misconfigured/);
+      expect(res.body.message).not.toMatch(/SECRET_HASH_KEY|entry|shorter/);
+    }
+    const admin = await callJson("GET", "/.well-known/jwks.json", { token: TEST_SECRETS.ADMIN_TOKEN, env: broken });
+    expect(admin.status).toBe(503);
+    expect(admin.body.message).toContain("SECRET_HASH_KEY entry 1 has a secret shorter than 32 characters");
+    const logged = errors.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes("misconfigured"));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain("SECRET_HASH_KEY entry 1 has a secret shorter than 32 characters");
   });
 });

@@ -2,6 +2,7 @@
 // service parses, so a deployment that follows the README's walk-through does not answer 503.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { parseAdminTokens } from "../../src/config/admin-token";
 import { serviceConfig } from "../../src/config/service-config";
 import readme from "../../README.md?raw";
 import { SECRET_NAMES, productionSecrets } from "../../scripts/production-secrets.mjs";
@@ -11,7 +12,7 @@ describe("npm run secrets", () => {
     const secrets = await productionSecrets();
     expect(Object.keys(secrets).sort()).toEqual([...SECRET_NAMES].sort());
     const config = await serviceConfig({ ...env, ...secrets, ENVIRONMENT: "production", PUBLIC_BASE_URL: "https://auth.example" });
-    expect(config.adminToken).toBe(secrets.ADMIN_TOKEN);
+    expect(parseAdminTokens(secrets.ADMIN_TOKEN)).toEqual([secrets.ADMIN_TOKEN]);
     expect(config.passwordPeppers.kids).toEqual(["p1"]);
     expect(config.secretHashKeys.kids).toEqual(["h1"]);
     expect(config.signingKeys.current.kid).toBe(JSON.parse(secrets.JWT_SIGNING_KEY).kid);
@@ -25,7 +26,7 @@ describe("npm run secrets", () => {
 });
 
 describe("README production walk-through", () => {
-  const walkThrough = readme.slice(readme.indexOf("## Production walk-through"), readme.indexOf("## Benchmark"));
+  const walkThrough = readme.slice(readme.indexOf("## Production walk-through"), readme.indexOf("## Operating it"));
 
   it("never sets a key list to a bare random value (it needs its kid: prefix)", () => {
     expect(readme).not.toMatch(/openssl rand[^\n|]*\|\s*npx wrangler secret put (PASSWORD_PEPPER|SECRET_HASH_KEY)/);

@@ -1,8 +1,7 @@
 // Development-only routes. They answer 404, as if absent, unless ENVIRONMENT=development.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { publicBaseUrl } from "../../config/public-origin";
-import type { ServiceConfig } from "../../config/service-config";
-import { secretsEqual } from "../../crypto/constant-time";
+import { isAdminToken } from "../../config/admin-token";
 import { readDevMailbox } from "../../email/providers/dev-mailbox";
 import type { AppEnv } from "../app-env";
 import { ApiError, missingToken } from "../errors";
@@ -14,10 +13,12 @@ import { getUser } from "../../directory/users";
 import { BENCH_MAX_FILLER_ROWS, BENCH_MAX_SESSIONS, BENCH_MAX_USERS, benchFiller, benchSessions, benchUsers } from "../../dev/bench-rows";
 import { seedDemo } from "../../dev/seed";
 
-function requireAdmin(authorization: string | undefined, config: ServiceConfig): void {
-  const token = bearerToken(authorization);
+/** The admin token, or 401/403; the caller is then the admin (the actor of what the route records). */
+function requireAdmin(c: Context<AppEnv>): void {
+  const token = bearerToken(c.req.header("Authorization"));
   if (!token) throw missingToken();
-  if (!secretsEqual(token, config.adminToken)) throw new Forbidden("This development route needs the admin token.");
+  if (!isAdminToken(c.env, token)) throw new Forbidden("This development route needs the admin token.");
+  c.set("caller", { kind: "admin" });
 }
 
 const MAILBOX_MAX_WAIT_SECONDS = 10;
@@ -63,12 +64,12 @@ export const devRoutes = new Hono<AppEnv>()
   })
   /** Idempotent: `npm start` calls it once the dev server is up. */
   .post("/seed", async (c) => {
-    requireAdmin(c.req.header("Authorization"), c.var.config);
-    return c.json(await seedDemo(c.env, c.var.config, c.var.db));
+    requireAdmin(c);
+    return c.json(await seedDemo(workflowDeps(c)));
   })
   // `npm run bench` provisioning (bench/run.mjs): rows that would otherwise cost a derivation each.
   .post("/bench/:tenantId/users", async (c) => {
-    requireAdmin(c.req.header("Authorization"), c.var.config);
+    requireAdmin(c);
     const tenant = await getTenant(c.var.db, c.req.param("tenantId"));
     if (!tenant) throw new NotFound("Tenant");
     const body = await c.req.json<{ prefix?: unknown; count?: unknown; password?: unknown; withResetCodes?: unknown }>();
@@ -84,7 +85,7 @@ export const devRoutes = new Hono<AppEnv>()
     return c.json({ users: users.map((u) => ({ id: u.user.id, email: u.user.email, passwordResetCode: u.passwordResetCode })) }, 201);
   })
   .post("/bench/:tenantId/filler", async (c) => {
-    requireAdmin(c.req.header("Authorization"), c.var.config);
+    requireAdmin(c);
     const tenant = await getTenant(c.var.db, c.req.param("tenantId"));
     if (!tenant) throw new NotFound("Tenant");
     const body = await c.req.json<{ users?: unknown; openCodes?: unknown }>();
@@ -92,7 +93,7 @@ export const devRoutes = new Hono<AppEnv>()
     return c.body(null, 204);
   })
   .post("/bench/users/:userId/sessions", async (c) => {
-    requireAdmin(c.req.header("Authorization"), c.var.config);
+    requireAdmin(c);
     const user = await getUser(c.var.db, c.req.param("userId"));
     const tenant = user && (await getTenant(c.var.db, user.tenantId));
     if (!user || !tenant) throw new NotFound("User");

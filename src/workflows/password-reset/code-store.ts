@@ -2,7 +2,7 @@
 // interactive transactions, so every check-and-set is a guarded statement.
 import { type SQL, and, eq, gt, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring";
-import type { Database } from "../../db/client";
+import type { Database, Statement } from "../../db/client";
 import { codeFailures, resetCodes, resetEmailSends } from "../../db/schema";
 import { OTP_GUESS_WINDOW_MS } from "../../policy/otp-guessing";
 import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
@@ -50,13 +50,14 @@ const EMAIL_KINDS: CodeKind[] = ["EMAIL_LINK", "EMAIL_OTP"];
 const open = () => and(isNull(resetCodes.consumedAt), isNull(resetCodes.supersededAt));
 
 /** Stores an admin link's code and supersedes the user's earlier admin links, in one batch. */
-export async function issueAdminLinkCode(db: Database, code: NewCode): Promise<void> {
+/** `also`: statements that commit with the code, or not at all (its audit event). */
+export async function issueAdminLinkCode(db: Database, code: NewCode, also: Statement[] = []): Promise<void> {
   const now = Date.now();
   const supersede = db
     .update(resetCodes)
     .set({ supersededAt: now })
     .where(and(eq(resetCodes.userId, code.userId!), eq(resetCodes.kind, "ADMIN_LINK"), open()));
-  await db.batch([supersede, db.insert(resetCodes).values({ ...code, createdAt: now })]);
+  await db.batch([supersede, db.insert(resetCodes).values({ ...code, createdAt: now }), ...also]);
 }
 
 /**

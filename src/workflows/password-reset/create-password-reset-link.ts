@@ -1,5 +1,6 @@
 // Admin reset links: a passwordResetCode handed to the caller (not emailed); a new link kills the old.
 // Null when the user's object refuses resets.
+import { auditInsert } from "../../audit/record";
 import { newId, randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import { type User, emailKey } from "../../directory/users";
@@ -8,13 +9,21 @@ import type { WorkflowDeps } from "../deps";
 import { resetLink } from "../reset-link";
 import { codeHashes, issueAdminLinkCode, subjectKeys } from "./code-store";
 
-export async function createPasswordResetLink({ env, config, db }: WorkflowDeps, user: User, baseUrl: string) {
+export async function createPasswordResetLink(deps: WorkflowDeps, user: User, baseUrl: string) {
+  const { config, db, audit } = deps;
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const code = randomToken();
-  const credentialVersion = await callUserObject(env, user.id, "credentialVersion");
+  const credentialVersion = await callUserObject(deps, user.id, "credentialVersion");
   // The user's object refuses resets: deleted, with the directory row not yet gone.
   if (credentialVersion === null) return null;
   const expiresAt = Date.now() + policy.resetLinkTtlSeconds * 1000;
+  const created = auditInsert(db, audit, {
+    type: "password_reset.link_created",
+    applicationId: user.applicationId,
+    tenantId: user.tenantId,
+    userId: user.id,
+    detail: { expiresAt: new Date(expiresAt).toISOString() },
+  });
   await issueAdminLinkCode(db, {
     id: newId(),
     applicationId: user.applicationId,
@@ -27,6 +36,6 @@ export async function createPasswordResetLink({ env, config, db }: WorkflowDeps,
     credentialVersion,
     maxAttempts: 0,
     expiresAt,
-  });
+  }, [created]);
   return { passwordResetLink: resetLink(policy.resetPageUrl, baseUrl, "passwordResetCode", code), expiresAt: new Date(expiresAt).toISOString() };
 }

@@ -54,7 +54,7 @@ export async function resetEmailRecipient(env: Env, db: Database, job: PasswordR
   const tenant = await getTenant(db, job.tenantId);
   if (!tenant) return null;
   const [policy, user] = await Promise.all([policyForTenant(db, tenant), findUserByEmail(db, tenant.id, job.to)]);
-  const credentialVersion = user?.status === "ACTIVE" ? await callUserObject(env, user.id, "credentialVersion") : null;
+  const credentialVersion = user?.status === "ACTIVE" ? await callUserObject({ env }, user.id, "credentialVersion") : null;
   if (!user || credentialVersion === null) {
     if (job.requestCodeHash) {
       const decoy = await issueFor(env, tenant, policy, job, null);

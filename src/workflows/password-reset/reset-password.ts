@@ -60,7 +60,7 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string | 
 }
 
 async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
-  const { db, env } = deps;
+  const { db } = deps;
   const row = await findCode(db, await codeHashes(deps.config.secretHashKeys, input.mode.code));
   attempt.code = row;
   const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", Date.now());
@@ -73,7 +73,7 @@ async function attemptReset(deps: WorkflowDeps, applicationId: string | null, in
   const user = code.userId ? await getUser(db, code.userId) : null;
   if (!user || code.credentialVersion === null) return { result: "INVALID_CODE" };
 
-  const { outcome, policy } = await commitPasswordChange(env, db, user, {
+  const { outcome, policy } = await commitPasswordChange(deps, user, {
     newPassword: input.newPassword,
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail,
     expectedCredentialVersion: code.credentialVersion,

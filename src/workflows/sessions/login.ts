@@ -10,6 +10,7 @@ import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
 import { emailKey, findUserByEmail } from "../../directory/users";
 import { callUserObject } from "../../user-object/stub";
+import { recordLoginFailed, recordLoginSucceeded } from "../../audit/logins";
 import { recordPasswordFailuresExceeded } from "../../audit/password-failures";
 import type { WorkflowDeps } from "../deps";
 import { subjectKeys } from "../password-reset/code-store";
@@ -22,16 +23,17 @@ export type LoginAnswer =
 
 /** `clientId`: the M2M client logging the user in; the session's tokens are issued to it. */
 export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
-  const { env, config, db } = deps;
+  const { config, db } = deps;
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
     const verdict = await countDecoyAttempt(db, subject!, policy, Date.now());
     if (!verdict.allowed) throw new TooManyPasswordAttempts(verdict.retryAfterSeconds);
     await verifyPassword(password, DECOY_PASSWORD_HASH, config.passwordPeppers);
+    recordLoginFailed(deps, tenant, user);
     return { result: "INVALID_CREDENTIALS" };
   }
-  const outcome = await callUserObject(env, user.id, "login", password, {
+  const outcome = await callUserObject(deps, user.id, "login", password, {
     applicationId: user.applicationId,
     tenantId: user.tenantId,
     clientId,
@@ -42,7 +44,11 @@ export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant
     recordPasswordFailuresExceeded(deps, user, "login", outcome.retryAfterSeconds);
     throw new TooManyPasswordAttempts(outcome.retryAfterSeconds);
   }
-  if (outcome.outcome !== "SUCCESS") return { result: "INVALID_CREDENTIALS" };
+  if (outcome.outcome !== "SUCCESS") {
+    recordLoginFailed(deps, tenant, user);
+    return { result: "INVALID_CREDENTIALS" };
+  }
+  recordLoginSucceeded(deps, user, outcome.sessionId);
   const accessToken = await userAccessToken(config, {
     userId: user.id,
     sessionId: outcome.sessionId,

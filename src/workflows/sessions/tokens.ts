@@ -56,7 +56,7 @@ export async function clientCredentials({ config }: WorkflowDeps, client: M2mCli
 export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
   const owner = await refreshOwner(deps, client, refreshToken);
   if (!owner) return null;
-  const rotated = await callUserObject(deps.env, owner.user.id, "refresh", owner.secret, client.id);
+  const rotated = await callUserObject(deps, owner.user.id, "refresh", owner.secret, client.id);
   if (rotated.outcome !== "ROTATED") return null;
   return {
     access_token: await userAccessToken(deps.config, {
@@ -80,7 +80,7 @@ export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToke
  * authorization server").
  */
 async function ownAccessToken(deps: WorkflowDeps, client: M2mClient, token: string): Promise<VerifiedAccessToken | null> {
-  const claims = await verifyLiveAccessToken(deps.env, deps.config, deps.db, token);
+  const claims = await verifyLiveAccessToken(deps, deps.config, deps.db, token);
   if (!claims || claims.iss !== deps.config.tokenIssuer || !clientMayAct(client, claims.app_id, claims.tnt_id)) return null;
   return claims;
 }
@@ -91,10 +91,10 @@ async function ownAccessToken(deps: WorkflowDeps, client: M2mClient, token: stri
  */
 export async function revoke(deps: WorkflowDeps, client: M2mClient, token: string): Promise<void> {
   const owner = await refreshOwner(deps, client, token);
-  if (owner) return callUserObject(deps.env, owner.user.id, "revokeRefreshToken", owner.secret);
+  if (owner) return callUserObject(deps, owner.user.id, "revokeRefreshToken", owner.secret);
   const claims = await ownAccessToken(deps, client, token);
   if (!claims) return;
-  if (claims.sid) return callUserObject(deps.env, claims.sub, "revokeSession", claims.sid);
+  if (claims.sid) return callUserObject(deps, claims.sub, "revokeSession", claims.sid);
   if (claims.jti) await denyAccessToken(deps.db, claims.jti, claims.exp * 1000);
 }
 
@@ -104,7 +104,7 @@ export type Introspection = { active: false } | ({ active: true } & Record<strin
 export async function introspect(deps: WorkflowDeps, client: M2mClient, token: string): Promise<Introspection> {
   const owner = await refreshOwner(deps, client, token);
   if (owner) {
-    const status = await callUserObject(deps.env, owner.user.id, "refreshTokenStatus", owner.secret);
+    const status = await callUserObject(deps, owner.user.id, "refreshTokenStatus", owner.secret);
     if (!status.active) return { active: false };
     return {
       active: true,
