@@ -9,6 +9,8 @@ import { DECOY_PASSWORD_HASH, verifyPassword } from "../../crypto/password-hash"
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
 import { emailKey, findUserByEmail } from "../../directory/users";
+import { recordUserKeyIds } from "../../directory/key-usage";
+import { logBackgroundFailure } from "../../audit/background-failure";
 import { callUserObject } from "../../user-object/stub";
 import { recordPasswordFailuresExceeded } from "../../audit/password-failures";
 import type { WorkflowDeps } from "../deps";
@@ -43,6 +45,7 @@ export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant
     throw new TooManyPasswordAttempts(outcome.retryAfterSeconds);
   }
   if (outcome.outcome !== "SUCCESS") return { result: "INVALID_CREDENTIALS" };
+  deps.waitUntil(recordUserKeyIds(db, user, outcome.keyIds).catch((e) => logBackgroundFailure("login.key_ids_failed", e)));
   const accessToken = await userAccessToken(config, {
     userId: user.id,
     sessionId: outcome.sessionId,

@@ -8,6 +8,8 @@ import { verifyLiveAccessToken } from "../../auth/live-access-token";
 import type { M2mClient } from "../../directory/clients";
 import { denyAccessToken } from "../../directory/revoked-access-tokens";
 import { getUser } from "../../directory/users";
+import { recordUserKeyIds } from "../../directory/key-usage";
+import { logBackgroundFailure } from "../../audit/background-failure";
 import { callUserObject } from "../../user-object/stub";
 import type { WorkflowDeps } from "../deps";
 import { userAccessToken } from "./login";
@@ -58,6 +60,7 @@ export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToke
   if (!owner) return null;
   const rotated = await callUserObject(deps.env, owner.user.id, "refresh", owner.secret, client.id);
   if (rotated.outcome !== "ROTATED") return null;
+  deps.waitUntil(recordUserKeyIds(deps.db, owner.user, rotated.keyIds).catch((e) => logBackgroundFailure("refresh.key_ids_failed", e)));
   return {
     access_token: await userAccessToken(deps.config, {
       userId: owner.user.id,
