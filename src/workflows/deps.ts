@@ -1,6 +1,7 @@
 import type { AuditContext } from "../audit/context";
 import type { ServiceConfig } from "../config/service-config";
 import type { Database } from "../db/client";
+import { type Metrics, metricsOf } from "../metrics/metrics";
 
 /** What a workflow needs from its host, whether HTTP or RPC. */
 export interface WorkflowDeps {
@@ -11,4 +12,10 @@ export interface WorkflowDeps {
   waitUntil(promise: Promise<unknown>): void;
   /** Who acts and from where, for the audit trail. */
   audit: AuditContext;
+  /** Where counters and latency go; the deployment's METRICS binding when not given (tests give a recorder). */
+  metrics?: Metrics;
+}
+
+export function workflowMetrics(deps: Pick<WorkflowDeps, "env" | "metrics">): Metrics {
+  return deps.metrics ?? metricsOf(deps.env);
 }

@@ -12,13 +12,19 @@ import type { Tenant } from "../../directory/tenants";
 import { emailKey } from "../../directory/users";
 import { enqueueEmail } from "../../email/queue";
 import { recordResetRequested } from "../../audit/reset-requested";
-import type { WorkflowDeps } from "../deps";
+import { measured } from "../../metrics/measure";
+import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { codeHashes, reserveEmailSend, subjectKeys } from "./code-store";
 
 export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } | { emailVerificationStrategy: "OTP"; requestCode: string };
 
 /** `language`: the hosted page's language, when a page asks; otherwise the tenant's default. */
-export async function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
+export function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
+  const call = () => ({ operation: "request_password_reset", applicationId: tenant.applicationId, tenantId: tenant.id }) as const;
+  return measured(workflowMetrics(deps), call, () => acceptRequest(deps, tenant, email, language), () => ({ succeeded: true, reason: "ACCEPTED" }));
+}
+
+async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
   const { env, config, db } = deps;
   publicBaseUrl(env); // a link-less deployment fails here, before it promises an email
   const policy = await policyForTenant(db, tenant);

@@ -11,7 +11,8 @@ import { getUser } from "../../directory/users";
 import { recordUserKeyIds } from "../../directory/key-usage";
 import { logBackgroundFailure } from "../../audit/background-failure";
 import { callUserObject } from "../../user-object/stub";
-import type { WorkflowDeps } from "../deps";
+import { measured } from "../../metrics/measure";
+import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { userAccessToken } from "./login";
 import { formatRefreshToken, parseRefreshToken } from "./refresh-token";
 
@@ -55,7 +56,12 @@ export async function clientCredentials({ config }: WorkflowDeps, client: M2mCli
  * Rotates the refresh token; the new access token carries `permissions` (a subset of the end-user
  * grant). The refresh token keeps the whole grant (RFC 6749 §6). Null: invalid_grant.
  */
-export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
+export function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
+  const call = () => ({ operation: "refresh", applicationId: client.applicationId, tenantId: client.tenantId }) as const;
+  return measured(workflowMetrics(deps), call, () => rotate(deps, client, refreshToken, permissions), (a) => (a ? { succeeded: true, reason: "ROTATED" } : { succeeded: false, reason: "INVALID_GRANT" }));
+}
+
+async function rotate(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
   const owner = await refreshOwner(deps, client, refreshToken);
   if (!owner) return null;
   const rotated = await callUserObject(deps.env, owner.user.id, "refresh", owner.secret, client.id);
