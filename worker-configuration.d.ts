@@ -4,6 +4,7 @@
 interface __BaseEnv_Env {
 	DB: D1Database;
 	EMAIL: SendEmail;
+	METRICS: AnalyticsEngineDataset;
 	EMAIL_QUEUE: Queue;
 	RATE_LIMIT_CLIENT: RateLimit;
 	RATE_LIMIT_CLIENT_TOKEN: RateLimit;

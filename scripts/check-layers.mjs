@@ -33,7 +33,7 @@ export const LAYERS = [
   ["policy", "config"],
   // Storage and what every layer reads.
   ["db", "branding"],
-  ["crypto", "copy"],
+  ["crypto", "copy", "metrics"],
 ];
 
 /** The edges. Listed apart so the message for the commonest mistake names it plainly. */

@@ -36,6 +36,14 @@ export const users = sqliteTable(
     emailKey: text("email_key").notNull(),
     status: text("status", { enum: ["ACTIVE", "INACTIVE"] }).notNull(),
     createdAt: createdAt(),
+    // What the user's object last reported about the keys its secrets depend on, so that key usage
+    // can be counted in D1 (src/directory/key-usage.ts). The object is the truth; these may lag it.
+    /** PASSWORD_PEPPER kid of the stored password hash; null without a password. */
+    passwordKeyId: text("password_key_id"),
+    /** SECRET_HASH_KEY kid -> until when (ms, rounded up to the day) a refresh token stored under it may be accepted. */
+    refreshKeyIds: text("refresh_key_ids", { mode: "json" }).$type<Record<string, number>>(),
+    /** When the object made the report stored above (its clock); null: never reported (a user older than these columns). */
+    keyIdsReportedAt: integer("key_ids_reported_at"),
   },
   (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.emailKey)],
 );

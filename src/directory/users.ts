@@ -23,6 +23,10 @@ export async function insertUser(
     emailKey: emailKey(u.email),
     status: u.status ?? "ACTIVE",
     createdAt: Date.now(),
+    // Filled in from the user object's first report (src/directory/key-usage.ts).
+    passwordKeyId: null,
+    refreshKeyIds: null,
+    keyIdsReportedAt: null,
   };
   try {
     await db.insert(users).values(row);

@@ -25,6 +25,7 @@ import { docsRoutes } from "./routes/docs";
 import { changePasswordRoutes } from "./routes/change-password";
 import { clientRoutes } from "./routes/clients";
 import { emailDeliveryRoutes } from "./routes/email-deliveries";
+import { keyUsageRoutes } from "./routes/key-usage";
 import { loginRoutes } from "./routes/login";
 import { oauth2Routes } from "./routes/oauth2";
 import { passwordResetRoutes } from "./routes/password-reset";
@@ -78,6 +79,7 @@ export function createApp() {
   app.route("/api/v1", sessionRoutes);
   app.route("/api/v1", auditEventRoutes);
   app.route("/api/v1", emailDeliveryRoutes);
+  app.route("/api/v1", keyUsageRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
   app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", { type: "http", scheme: "basic" });

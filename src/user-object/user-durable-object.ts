@@ -3,6 +3,7 @@ import { serviceConfig } from "../config/service-config";
 import { type ChangePasswordInput, type ChangePasswordOutcome, changePassword, credentialVersion } from "./credential";
 import type { UserObjectStatus } from "./credential-row";
 import { runAlarm } from "./housekeeping";
+import { type WithKeyIds, withKeyIds } from "./key-ids";
 import { type InitializeOutcome, destroy, initialize, setStatus } from "./lifecycle";
 import { type LoginOutcome, login } from "./login";
 import type { PasswordThrottle } from "./password-attempts";
@@ -12,6 +13,7 @@ import { type UserKeys, type UserStore, openSchema, userStore } from "./store";
 
 export type { ChangePasswordInput, ChangePasswordOutcome } from "./credential";
 export type { UserObjectStatus } from "./credential-row";
+export type { KeyIdReport } from "./key-ids";
 export type { InitializeOutcome } from "./lifecycle";
 export type { LoginOutcome } from "./login";
 export type { TooManyAttempts } from "./password-failures";
@@ -51,23 +53,26 @@ export class UserDurableObject extends DurableObject<Env> {
     return credentialVersion(this.store);
   }
 
+  // The calls that can change which keys the user's secrets depend on answer with the object's
+  // report of them (key-ids.ts), which the workflow copies to D1 for counting.
+
   /** Creates the user's storage with the first password; only user creation calls it, once. */
-  async initialize(password: string | null, status: Exclude<UserObjectStatus, "DELETED">): Promise<InitializeOutcome> {
-    return initialize(this.store, this.keys, password, status);
+  async initialize(password: string | null, status: Exclude<UserObjectStatus, "DELETED">): Promise<WithKeyIds<InitializeOutcome, "CREATED">> {
+    return withKeyIds(this.store, await initialize(this.store, this.keys, password, status), "CREATED");
   }
 
   /** Reset codes and Change Password: see credential.ts for the order of checks and the single commit. */
-  async changePassword(input: ChangePasswordInput): Promise<ChangePasswordOutcome> {
-    return changePassword(this.store, this.keys, input);
+  async changePassword(input: ChangePasswordInput): Promise<WithKeyIds<ChangePasswordOutcome, "UPDATED">> {
+    return withKeyIds(this.store, await changePassword(this.store, this.keys, input), "UPDATED");
   }
 
-  async login(password: string, grant: SessionGrant, throttle: PasswordThrottle): Promise<LoginOutcome> {
-    return login(this.store, this.keys, password, grant, throttle);
+  async login(password: string, grant: SessionGrant, throttle: PasswordThrottle): Promise<WithKeyIds<LoginOutcome, "SUCCESS">> {
+    return withKeyIds(this.store, await login(this.store, this.keys, password, grant, throttle), "SUCCESS");
   }
 
   /** Rotates the refresh token for `clientId`; see judgeRefresh for reuse and the grace of a lost response. */
-  async refresh(secret: string, clientId: string): Promise<RefreshOutcome> {
-    return refresh(this.store, this.keys, secret, clientId);
+  async refresh(secret: string, clientId: string): Promise<WithKeyIds<RefreshOutcome, "ROTATED">> {
+    return withKeyIds(this.store, await refresh(this.store, this.keys, secret, clientId), "ROTATED");
   }
 
   /** Introspection of a refresh token: alive, unrotated and of a live session. Does not rotate. */

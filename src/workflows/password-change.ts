@@ -2,7 +2,10 @@
 // check, the Password Updated notice, and the one Durable Object transaction that changes the
 // password and revokes everything. The check runs before the object call, outside its
 // transaction; its answer is one more fact for the object's rules.
+import type { Database } from "../db/client";
+import { recordUserKeyIds } from "../directory/key-usage";
 import { policyForTenant } from "../directory/policies";
+import { logBackgroundFailure } from "../audit/background-failure";
 import type { User } from "../directory/users";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { callUserObject } from "../user-object/stub";
@@ -40,6 +43,8 @@ export async function commitPasswordChange(
     ...(change.currentPassword !== undefined ? { currentPassword: change.currentPassword } : {}),
     ...(notification ? { notification } : {}),
   });
+  // Inline, after the commit: a failure here must not turn a committed change into an error.
+  if (outcome.outcome === "UPDATED") await recordUserKeyIds(db, user, outcome.keyIds).catch((e) => logBackgroundFailure("password_change.key_ids_failed", e));
   return { outcome, policy };
 }
 

@@ -2,6 +2,8 @@
 import { auditInsert, recordAuditEventAfter } from "../audit/record";
 import { DuplicateError } from "../db/errors";
 import { type User, deleteUserRows, insertUser, updateUserStatus } from "../directory/users";
+import { recordUserKeyIds } from "../directory/key-usage";
+import { logBackgroundFailure } from "../audit/background-failure";
 import { callUserObject } from "../user-object/stub";
 import type { WorkflowDeps } from "./deps";
 
@@ -22,9 +24,11 @@ export async function createUser(
   const { db } = deps;
   const user = await insertUser(db, u);
   try {
-    const { outcome } = await callUserObject(deps, user.id, "initialize", u.password, user.status);
+    const initialized = await callUserObject(deps, user.id, "initialize", u.password, user.status);
     // Ids are fresh, so this never meets a live user or a tombstone; if it did, refuse to overwrite.
-    if (outcome !== "CREATED") throw new DuplicateError("This user id was used before and cannot be reused.");
+    if (initialized.outcome !== "CREATED") throw new DuplicateError("This user id was used before and cannot be reused.");
+    // The user exists now: a failure to record the keys leaves the row unreported, which counts as unknown.
+    await recordUserKeyIds(db, user, initialized.keyIds).catch((e) => logBackgroundFailure("create_user.key_ids_failed", e));
   } catch (e) {
     await deleteUserRows(db, user.id);
     throw e;

@@ -11,11 +11,12 @@ import { emailProvider } from "../../email/providers/select";
 import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backoff";
 import { beginAttempt, recordDead, recordFailure, recordSent } from "../../email/delivery/delivery-status";
 import { prepareEmail } from "./prepare";
+import { type Metrics, metricsOf, recordEmailOutcome } from "../../metrics/metrics";
 
 /** The dead-letter queue is named after the email queue with this suffix (see wrangler.toml). */
 export const DEAD_LETTER_SUFFIX = "-dlq";
 
-export async function consumeEmailBatch(batch: MessageBatch<EmailJob>, env: Env): Promise<void> {
+export async function consumeEmailBatch(batch: MessageBatch<EmailJob>, env: Env, metrics: Metrics = metricsOf(env)): Promise<void> {
   const db = database(env);
   const deadLetters = batch.queue.endsWith(DEAD_LETTER_SUFFIX);
   for (const message of batch.messages) {
@@ -23,25 +24,28 @@ export async function consumeEmailBatch(batch: MessageBatch<EmailJob>, env: Env)
       if (deadLetters) {
         await recordDead(db, message.body);
         logDelivery("email.dead", message.body);
-      } else await deliver(env, db, message.body, message.attempts);
+        recordEmailOutcome(metrics, message.body, "dead");
+      } else await deliver(env, db, message.body, message.attempts, metrics);
       message.ack();
     } catch (e) {
       const lastError = failureCode(e);
       if (e instanceof DeliveryError && e.permanent) {
         await recordFailure(db, message.body.id, { status: "failed", lastError }).catch(() => undefined);
         logDelivery("email.failed", message.body, lastError);
+        recordEmailOutcome(metrics, message.body, "failed");
         message.ack();
         continue;
       }
       const delaySeconds = retryDelaySeconds(message.attempts, retryBaseSeconds(env));
       if (!deadLetters) await recordFailure(db, message.body.id, { status: "retrying", lastError, nextAttemptAt: Date.now() + delaySeconds * 1000 }).catch(() => undefined);
       logDelivery("email.retry", message.body, lastError);
+      if (!deadLetters) recordEmailOutcome(metrics, message.body, "retrying");
       message.retry({ delaySeconds });
     }
   }
 }
 
-async function deliver(env: Env, db: Database, job: EmailJob, attempts: number): Promise<void> {
+async function deliver(env: Env, db: Database, job: EmailJob, attempts: number, metrics: Metrics): Promise<void> {
   const prepared = await prepareEmail(env, db, job);
   if (!prepared) return;
   if (!(await beginAttempt(db, job, prepared.to, attempts))) return;
@@ -58,6 +62,7 @@ async function deliver(env: Env, db: Database, job: EmailJob, attempts: number):
   });
   await recordSent(db, job.id, provider.name, messageId);
   console.log(JSON.stringify({ event: "email.sent", deliveryId: job.id, template: job.template, provider: provider.name, attempts }));
+  recordEmailOutcome(metrics, job, "sent");
 }
 
 /** What the delivery's last error says: a code, never a message (messages may echo the body). */

@@ -13,13 +13,19 @@ import { emailKey } from "../../directory/users";
 import { checkEmailSettings } from "../../email/providers/select";
 import { enqueueEmail } from "../../email/queue";
 import { recordResetRequested } from "../../audit/reset-requested";
-import type { WorkflowDeps } from "../deps";
+import { measured } from "../../metrics/measure";
+import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { codeHashes, releaseEmailSend, reserveEmailSend, subjectKeys } from "./code-store";
 
 export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } | { emailVerificationStrategy: "OTP"; requestCode: string };
 
 /** `language`: the hosted page's language, when a page asks; otherwise the tenant's default. */
-export async function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
+export function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
+  const call = () => ({ operation: "request_password_reset", applicationId: tenant.applicationId, tenantId: tenant.id }) as const;
+  return measured(workflowMetrics(deps), call, () => acceptRequest(deps, tenant, email, language), () => ({ succeeded: true, reason: "ACCEPTED" }));
+}
+
+async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
   const { env, config, db } = deps;
   // A deployment without links or a way to send fails here (503 misconfigured), before it promises an email.
   publicBaseUrl(env);

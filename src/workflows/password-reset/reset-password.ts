@@ -10,7 +10,8 @@ import { policyForTenant } from "../../directory/policies";
 import { otpWrongGuessesPerDay } from "../../policy/otp-guessing";
 import type { PasswordViolation } from "../../policy/password-rules";
 import { logBackgroundFailure } from "../../audit/background-failure";
-import type { WorkflowDeps } from "../deps";
+import { measured } from "../../metrics/measure";
+import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
 import {
   type ResetCodeRow,
@@ -54,7 +55,12 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode
 /** `applicationId`: the calling application's; null for the hosted pages, which serve every application's codes. */
 export async function resetPassword(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput): Promise<ResetPasswordAnswer> {
   const attempt: ResetAttempt = { method: input.mode.kind, callerApplicationId: applicationId, code: null, locked: false };
-  const answer = await attemptReset(deps, applicationId, input, attempt);
+  const answer = await measured(
+    workflowMetrics(deps),
+    () => ({ operation: "reset_password", applicationId: applicationId ?? attempt.code?.applicationId ?? null, tenantId: attempt.code?.tenantId ?? null }),
+    () => attemptReset(deps, applicationId, input, attempt),
+    (a) => ({ succeeded: a.result === "PASSWORD_UPDATED", reason: a.result }),
+  );
   for (const event of resetPasswordEvents(attempt, answer)) recordAuditEventAfter(deps, event);
   return answer;
 }

@@ -9,10 +9,13 @@ import { DECOY_PASSWORD_HASH, verifyPassword } from "../../crypto/password-hash"
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
 import { emailKey, findUserByEmail } from "../../directory/users";
+import { recordUserKeyIds } from "../../directory/key-usage";
+import { logBackgroundFailure } from "../../audit/background-failure";
 import { callUserObject } from "../../user-object/stub";
 import { recordLoginFailed, recordLoginSucceeded } from "../../audit/logins";
 import { recordPasswordFailuresExceeded } from "../../audit/password-failures";
-import type { WorkflowDeps } from "../deps";
+import { measured } from "../../metrics/measure";
+import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { subjectKeys } from "../password-reset/code-store";
 import { countDecoyAttempt } from "./decoy-failures";
 import { formatRefreshToken } from "./refresh-token";
@@ -22,8 +25,13 @@ export type LoginAnswer =
   | { result: "INVALID_CREDENTIALS" };
 
 /** `clientId`: the M2M client logging the user in; the session's tokens are issued to it. */
-export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
-  const { config, db } = deps;
+export function login(deps: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
+  const call = () => ({ operation: "login", applicationId: tenant.applicationId, tenantId: tenant.id }) as const;
+  return measured(workflowMetrics(deps), call, () => passwordLogin(deps, clientId, tenant, email, password), (a) => ({ succeeded: a.result === "SUCCESS", reason: a.result }));
+}
+
+async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
+  const { env, config, db } = deps;
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
@@ -49,6 +57,7 @@ export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant
     return { result: "INVALID_CREDENTIALS" };
   }
   recordLoginSucceeded(deps, user, outcome.sessionId);
+  deps.waitUntil(recordUserKeyIds(db, user, outcome.keyIds).catch((e) => logBackgroundFailure("login.key_ids_failed", e)));
   const accessToken = await userAccessToken(config, {
     userId: user.id,
     sessionId: outcome.sessionId,

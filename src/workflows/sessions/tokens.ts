@@ -8,8 +8,11 @@ import { verifyLiveAccessToken } from "../../auth/live-access-token";
 import type { M2mClient } from "../../directory/clients";
 import { denyAccessToken } from "../../directory/revoked-access-tokens";
 import { getUser } from "../../directory/users";
+import { recordUserKeyIds } from "../../directory/key-usage";
+import { logBackgroundFailure } from "../../audit/background-failure";
 import { callUserObject } from "../../user-object/stub";
-import type { WorkflowDeps } from "../deps";
+import { measured } from "../../metrics/measure";
+import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { userAccessToken } from "./login";
 import { formatRefreshToken, parseRefreshToken } from "./refresh-token";
 
@@ -53,11 +56,17 @@ export async function clientCredentials({ config }: WorkflowDeps, client: M2mCli
  * Rotates the refresh token; the new access token carries `permissions` (a subset of the end-user
  * grant). The refresh token keeps the whole grant (RFC 6749 §6). Null: invalid_grant.
  */
-export async function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
+export function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
+  const call = () => ({ operation: "refresh", applicationId: client.applicationId, tenantId: client.tenantId }) as const;
+  return measured(workflowMetrics(deps), call, () => rotate(deps, client, refreshToken, permissions), (a) => (a ? { succeeded: true, reason: "ROTATED" } : { succeeded: false, reason: "INVALID_GRANT" }));
+}
+
+async function rotate(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
   const owner = await refreshOwner(deps, client, refreshToken);
   if (!owner) return null;
   const rotated = await callUserObject(deps, owner.user.id, "refresh", owner.secret, client.id);
   if (rotated.outcome !== "ROTATED") return null;
+  deps.waitUntil(recordUserKeyIds(deps.db, owner.user, rotated.keyIds).catch((e) => logBackgroundFailure("refresh.key_ids_failed", e)));
   return {
     access_token: await userAccessToken(deps.config, {
       userId: owner.user.id,
