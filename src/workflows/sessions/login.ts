@@ -26,7 +26,7 @@ export async function login(deps: WorkflowDeps, clientId: string, tenant: Tenant
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
-    const verdict = await countDecoyAttempt(db, subject!, policy, Date.now());
+    const verdict = await countDecoyAttempt(env, subject!, policy);
     if (!verdict.allowed) throw new TooManyPasswordAttempts(verdict.retryAfterSeconds);
     await verifyPassword(password, DECOY_PASSWORD_HASH, config.passwordPeppers);
     return { result: "INVALID_CREDENTIALS" };
