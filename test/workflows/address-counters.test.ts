@@ -152,3 +152,41 @@ describe("no D1 write before the answer", () => {
     expect(await oldCounterRows()).toEqual({ reset_email_sends: 0, code_failures: 0, decoy_password_failures: 0 });
   });
 });
+
+/** Makes every new count in the address's object fail, inside the real object (a trigger that aborts). */
+async function breakAddressObject(w: World, email: string): Promise<void> {
+  await runInDurableObject(addressObject(await subjectOf(w.tenantId, email)), (_i, state) => {
+    const sql = state.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS email_sends (id INTEGER PRIMARY KEY AUTOINCREMENT, sent_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS otp_failures (id INTEGER PRIMARY KEY AUTOINCREMENT, failed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS password_failures (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, last_failed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)");
+    for (const table of ["email_sends", "otp_failures", "password_failures"]) {
+      sql.exec(`CREATE TRIGGER IF NOT EXISTS ${table}_unavailable BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    }
+  });
+}
+
+function expectUnavailable(res: { status: number; body: any; res: Response }) {
+  expect(res.status).toBe(503);
+  expect(res.body).toMatchObject({ code: "service_unavailable" });
+  expect(res.res.headers.get("Retry-After")).toMatch(/^\d+$/);
+}
+
+describe("a failing address object fails closed: 503, retryable", () => {
+  it("request-reset (known and unknown) queues nothing; an unknown email's login and an OTP guess answer 503 too", async () => {
+    const w = await world();
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
+    await createUser(w, "broken@example.com", "old password 1");
+    const { requestCode, verificationCode } = await otp(w, "broken@example.com");
+    await breakAddressObject(w, "broken@example.com");
+    await breakAddressObject(w, "broken-unknown@example.com");
+
+    const queue = recordingQueue(false);
+    expectUnavailable(await requestReset(w, "broken@example.com", queue.binding));
+    expectUnavailable(await requestReset(w, "broken-unknown@example.com", queue.binding));
+    expect(queue.jobs).toHaveLength(0);
+    expectUnavailable(await login(w, "broken-unknown@example.com", "a wrong password"));
+    expectUnavailable(await reset(w.token, { requestCode, verificationCode: wrongCode(verificationCode), newPassword: GOOD }));
+    expect(await oldCounterRows()).toEqual({ reset_email_sends: 0, code_failures: 0, decoy_password_failures: 0 });
+  });
+});
