@@ -33,11 +33,12 @@ interface __BaseEnv_Env {
 	TURNSTILE_SECRET_KEY: string;
 	EMAIL_HTTP_API_KEY: string;
 	USERS: DurableObjectNamespace<import("./src/index").UserDurableObject>;
+	ADDRESSES: DurableObjectNamespace<import("./src/index").AddressDurableObject>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/index");
-		durableNamespaces: "UserDurableObject";
+		durableNamespaces: "UserDurableObject" | "AddressDurableObject";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -27,7 +27,8 @@ export const LAYERS = [
   // The domain: workflows, and what they orchestrate.
   ["workflows"],
   ["audit", "auth", "rate-limits"],
-  ["user-object"],
+  // The Durable Objects: one per user, one per tenant and address.
+  ["user-object", "address-object"],
   ["email"],
   ["directory", "breached-passwords"],
   ["policy", "config"],

@@ -10,6 +10,7 @@ import { pruneRetainedRows } from "./workflows/retention";
 export const UserDurableObject = userObjectClass(env.ENVIRONMENT);
 export type UserDurableObject = ProductionUserDurableObject;
 export { PasswordResetService } from "./rpc/password-reset-service";
+export { AddressDurableObject } from "./address-object/address-durable-object";
 
 export default {
   fetch: app.fetch,

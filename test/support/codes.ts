@@ -75,11 +75,6 @@ export async function waitForCodeRows(tenantId: string, count: number, kind?: st
   }
 }
 
-export async function codeFailuresCount(): Promise<number> {
-  const row = await env.DB.prepare("SELECT count(*) AS n FROM code_failures").first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 /**
  * Sets the clock of the test, of the Worker and of the users' Durable Objects (they share the
  * isolate; expiry.test.ts checks that) and returns a client token minted at that time, since the

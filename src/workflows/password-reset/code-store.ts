@@ -3,16 +3,15 @@
 import { type SQL, and, eq, gt, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring";
 import type { Database, Statement } from "../../db/client";
-import { codeFailures, resetCodes, resetEmailSends } from "../../db/schema";
-import { OTP_GUESS_WINDOW_MS } from "../../policy/otp-guessing";
-import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
+import { resetCodes } from "../../db/schema";
 import type { CodeKind } from "./decide";
 
 export type ResetCodeRow = typeof resetCodes.$inferSelect;
 
 /**
- * Keyed hashes binding the per-user limit and supersession to tenant and email, so decoys and real
- * users count alike. Under every configured key, current first: the first is stored, all are matched.
+ * Keyed hashes binding the per-address counters (src/address-object, named by the first) and
+ * supersession to tenant and email, so decoys and real users count alike. Under every configured
+ * key, current first: the first is stored and names the address object, all are matched.
  */
 export function subjectKeys(keys: Keyring, tenantId: string, emailKey: string): Promise<string[]> {
   return keys.hashes("subject", `${tenantId}:${emailKey}`);
@@ -130,46 +129,9 @@ export async function reserveAttempt(db: Database, codeId: string): Promise<numb
   return rows[0]?.attempts ?? null;
 }
 
-/** Takes one of the subject's wrong-code allowance for the last 24 hours (OTP_GUESS_WINDOW_MS), if any is left: one guarded INSERT. */
-export async function reserveSubjectFailure(db: Database, subject: string, limit: number, now: number): Promise<number | null> {
-  const rows = await db.all<{ id: number }>(sql`
-    INSERT INTO code_failures (subject_key, failed_at)
-    SELECT ${subject}, ${now}
-    WHERE (SELECT count(*) FROM code_failures WHERE subject_key = ${subject} AND failed_at > ${now - OTP_GUESS_WINDOW_MS}) < ${limit}
-    RETURNING id`);
-  return rows[0]?.id ?? null;
-}
-
-export type EmailSendLimit = Pick<PasswordResetPolicy, "resetEmailCooldownSeconds" | "resetEmailsPerWindow" | "resetEmailWindowSeconds">;
-
-/**
- * Takes one of the subject's reset emails, if the cooldown has passed and the window has room:
- * one guarded INSERT, so concurrent requests cannot share a slot. Null: send nothing.
- */
-export async function reserveEmailSend(db: Database, subject: string, limit: EmailSendLimit, now: number): Promise<number | null> {
-  const rows = await db.all<{ id: number }>(sql`
-    INSERT INTO reset_email_sends (subject_key, sent_at)
-    SELECT ${subject}, ${now}
-    WHERE NOT EXISTS (SELECT 1 FROM reset_email_sends WHERE subject_key = ${subject} AND sent_at > ${now - limit.resetEmailCooldownSeconds * 1000})
-      AND (SELECT count(*) FROM reset_email_sends WHERE subject_key = ${subject} AND sent_at > ${now - limit.resetEmailWindowSeconds * 1000}) < ${limit.resetEmailsPerWindow}
-    RETURNING id`);
-  return rows[0]?.id ?? null;
-}
-
-/**
- * Gives back a slot whose email never reached the queue: the caller was answered 503 and will
- * retry, and a slot kept would hold that retry back as if the email had gone.
- */
-export async function releaseEmailSend(db: Database, slot: number): Promise<void> {
-  await db.delete(resetEmailSends).where(eq(resetEmailSends.id, slot));
-}
-
-/** A correct verificationCode gives back the attempt and allowance it reserved. */
-export async function refundAttempt(db: Database, codeId: string, failureId: number): Promise<void> {
-  await db.batch([
-    db.update(resetCodes).set({ attempts: sql`max(${resetCodes.attempts} - 1, 0)` }).where(eq(resetCodes.id, codeId)),
-    db.delete(codeFailures).where(eq(codeFailures.id, failureId)),
-  ]);
+/** A correct verificationCode gives back the attempt it reserved on its code. */
+export async function refundAttempt(db: Database, codeId: string): Promise<void> {
+  await db.update(resetCodes).set({ attempts: sql`max(${resetCodes.attempts} - 1, 0)` }).where(eq(resetCodes.id, codeId));
 }
 
 /** Bookkeeping after the user's object committed a change; the credential version already killed these codes. */

@@ -1,6 +1,6 @@
 // Request Password Reset: answer at once, identically for known, unknown and inactive emails.
 // The only work on the response path is the same for every email: the tenant's policy, the
-// per-address email limit, and one job on the email queue, awaited before the answer so that an
+// per-address email limit (in the address's Durable Object, no D1 write), and one job on the email queue, awaited before the answer so that an
 // accepted request is never lost. Over the limit nothing is queued, and the answer is the same.
 // Everything that depends on the user (the code, the decoy, the email) happens in the queue's
 // consumer (issue-email-code.ts, src/email/delivery).
@@ -13,9 +13,10 @@ import { emailKey } from "../../directory/users";
 import { checkEmailSettings } from "../../email/providers/select";
 import { enqueueEmail } from "../../email/queue";
 import { recordResetRequested } from "../../audit/reset-requested";
+import { callAddressObject } from "../../address-object/stub";
 import { measured } from "../../metrics/measure";
 import { type WorkflowDeps, workflowMetrics } from "../deps";
-import { codeHashes, releaseEmailSend, reserveEmailSend, subjectKeys } from "./code-store";
+import { codeHashes, subjectKeys } from "./code-store";
 
 export type RequestPasswordResetAnswer = { emailVerificationStrategy: "LINK" } | { emailVerificationStrategy: "OTP"; requestCode: string };
 
@@ -36,7 +37,7 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
   const answer = otp ? ({ emailVerificationStrategy: "OTP", requestCode } as const) : ({ emailVerificationStrategy: "LINK" } as const);
   // Keyed by the tenant-and-email subject, so unknown and inactive addresses count alike.
   const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
-  const slot = await reserveEmailSend(db, subject!, policy, Date.now());
+  const slot = await callAddressObject(env, subject!, "reserveEmailSend", policy);
   if (slot === null) {
     recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId: null });
     return answer;
@@ -57,8 +58,8 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
     });
   } catch (e) {
     // The answer is 503 and the caller will retry: the slot goes back, or the retry would be held
-    // by the cooldown as if this email had gone. If D1 fails here too, the slot ages out.
-    await releaseEmailSend(db, slot).catch(() => undefined);
+    // by the cooldown as if this email had gone. If the object fails here too, the slot ages out.
+    await callAddressObject(env, subject!, "releaseEmailSend", slot).catch(() => undefined);
     throw e;
   }
   recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId });

@@ -3,6 +3,7 @@
 // Durable Object, and only if the credential version the code was issued at still holds. That
 // check is the single-use guarantee: N concurrent requests see exactly one version match, a
 // failure before the commit burns nothing, and every older code dies with the change.
+import { callAddressObject } from "../../address-object/stub";
 import { recordAuditEventAfter } from "../../audit/record";
 import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
 import { getUser } from "../../directory/users";
@@ -19,7 +20,6 @@ import {
   findCode,
   refundAttempt,
   reserveAttempt,
-  reserveSubjectFailure,
   retireCodes,
   verificationCodeMatches,
 } from "./code-store";
@@ -42,13 +42,14 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode
   const attempts = await reserveAttempt(db, row.id);
   if (attempts === null) return "TOO_MANY_ATTEMPTS" as const;
   const policy = await policyForTenant(db, { id: row.tenantId, applicationId: row.applicationId });
-  const failureId = await reserveSubjectFailure(db, row.subjectKey, otpWrongGuessesPerDay(policy.otpLength), Date.now());
-  if (failureId === null) return "TOO_MANY_ATTEMPTS" as const;
+  // The per-address allowance: the address's object, named by the subject the code was issued under.
+  const guessId = await callAddressObject(deps.env, row.subjectKey, "reserveOtpGuess", otpWrongGuessesPerDay(policy.otpLength));
+  if (guessId === null) return "TOO_MANY_ATTEMPTS" as const;
   if (!(await verificationCodeMatches(deps.config.secretHashKeys, row, verificationCode))) {
     attempt.locked = attempts >= row.maxAttempts;
     return "INVALID_CODE" as const;
   }
-  await refundAttempt(db, row.id, failureId);
+  await Promise.all([refundAttempt(db, row.id), callAddressObject(deps.env, row.subjectKey, "refundOtpGuess", guessId)]);
   return "OK" as const;
 }
 

@@ -35,7 +35,7 @@ async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenan
   const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
-    const verdict = await countDecoyAttempt(db, subject!, policy, Date.now());
+    const verdict = await countDecoyAttempt(env, subject!, policy);
     if (!verdict.allowed) throw new TooManyPasswordAttempts(verdict.retryAfterSeconds);
     await verifyPassword(password, DECOY_PASSWORD_HASH, config.passwordPeppers);
     recordLoginFailed(deps, tenant, user);

@@ -1,0 +1,54 @@
+import { DurableObject } from "cloudflare:workers";
+import type { AttemptVerdict, PasswordThrottle } from "../user-object/password-attempts";
+import { type EmailSendLimit, releaseEmailSend, reserveEmailSend } from "./email-sends";
+import { refundOtpGuess, reserveOtpGuess } from "./otp-guesses";
+import { countPasswordAttempt } from "./password-attempts";
+import { type AddressStore, addressStore, expire } from "./storage";
+
+export type { EmailSendLimit } from "./email-sends";
+
+/**
+ * One per tenant and address, named by the keyed subject (an HMAC of tenant and folded email, so
+ * the id reveals neither): the counters that must be exact whether or not the address has a user.
+ * Each method is one synchronous transaction over the object's SQLite, and the object runs one
+ * event at a time, so parallel requests are counted exactly, without a write to the D1 primary.
+ * Known and unknown addresses take this same path, so its timing tells nothing.
+ *
+ * Time is the object's own clock. Rows expire (storage.ts); the alarm deletes them, and the whole
+ * storage once nothing is left.
+ */
+export class AddressDurableObject extends DurableObject<Env> {
+  private readonly store: AddressStore;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = addressStore(ctx.storage);
+  }
+
+  /** A reset email's slot under the cooldown and window cap; null: send nothing. */
+  async reserveEmailSend(limit: EmailSendLimit): Promise<number | null> {
+    return reserveEmailSend(this.store, limit, Date.now());
+  }
+
+  async releaseEmailSend(slot: number): Promise<void> {
+    releaseEmailSend(this.store, slot);
+  }
+
+  /** One wrong-OTP guess of the daily allowance; null: none left. */
+  async reserveOtpGuess(allowance: number): Promise<number | null> {
+    return reserveOtpGuess(this.store, allowance, Date.now());
+  }
+
+  async refundOtpGuess(id: number): Promise<void> {
+    refundOtpGuess(this.store, id);
+  }
+
+  /** A login attempt for an address with no active user, judged like a user's. */
+  async countPasswordAttempt(throttle: PasswordThrottle): Promise<AttemptVerdict> {
+    return countPasswordAttempt(this.store, throttle, Date.now());
+  }
+
+  override async alarm(): Promise<void> {
+    await expire(this.store);
+  }
+}

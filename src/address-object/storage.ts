@@ -1,0 +1,79 @@
+// The address object's storage: ctx.storage.sql directly, not drizzle. Three tables of a few
+// columns, each read and written by one or two statements, hold only rows that expire within 30
+// days; a later change of shape can start a new table and let the old one age out, so there is
+// no migration history to keep. Every row carries its own expiry, and the alarm wakes when the
+// newest one passes: it deletes what expired and, once nothing is left, all of the object's
+// storage, so an address nobody uses again costs nothing.
+
+export interface AddressStore {
+  readonly storage: DurableObjectStorage;
+  /** Whether this instance has created the tables; deleteAll drops them. */
+  ready: boolean;
+}
+
+const TABLES = ["email_sends", "otp_failures", "password_failures"] as const;
+
+const SCHEMA = [
+  // AUTOINCREMENT: a slot id is never reused, so a late release cannot free another request's slot.
+  "CREATE TABLE IF NOT EXISTS email_sends (id INTEGER PRIMARY KEY AUTOINCREMENT, sent_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS otp_failures (id INTEGER PRIMARY KEY AUTOINCREMENT, failed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+  // One row: wrong passwords in a row for an address with no active user.
+  "CREATE TABLE IF NOT EXISTS password_failures (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, last_failed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+];
+
+export function addressStore(storage: DurableObjectStorage): AddressStore {
+  return { storage, ready: false };
+}
+
+/** Runs `fn` as one synchronous transaction over existing tables: a check and its write cannot be split. */
+export function inTransaction<T>(store: AddressStore, fn: (sql: SqlStorage) => T): T {
+  if (!store.ready) {
+    for (const statement of SCHEMA) store.storage.sql.exec(statement);
+    store.ready = true;
+  }
+  return store.storage.transactionSync(() => fn(store.storage.sql));
+}
+
+/** Deletes what expired from every table; a row is judged by its own expiry. */
+function deleteExpired(sql: SqlStorage, now: number): void {
+  for (const table of TABLES) sql.exec(`DELETE FROM ${table} WHERE expires_at <= ?`, now);
+}
+
+export function deleteExpiredFrom(sql: SqlStorage, table: (typeof TABLES)[number], now: number): void {
+  sql.exec(`DELETE FROM ${table} WHERE expires_at <= ?`, now);
+}
+
+/** The moment the newest row expires: when the alarm should wake. Null when the tables are empty. */
+function lastExpiry(sql: SqlStorage): number | null {
+  const parts = TABLES.map((t) => `SELECT max(expires_at) AS at FROM ${t}`).join(" UNION ALL ");
+  const row = sql.exec<{ at: number | null }>(`SELECT max(at) AS at FROM (${parts})`).one();
+  return row.at;
+}
+
+/**
+ * Sets the alarm to when the newest row expires. Inside a transactionSync, setAlarm is a storage
+ * write that commits with the row it was armed for.
+ */
+export function armExpiry(store: AddressStore, sql: SqlStorage): void {
+  const at = lastExpiry(sql);
+  if (at !== null) void store.storage.setAlarm(at);
+}
+
+/** The alarm: drop what expired; when nothing is left, the whole storage (the object then costs nothing). */
+export async function expire(store: AddressStore): Promise<void> {
+  if (!store.ready && !hasTables(store.storage)) return;
+  const remaining = inTransaction(store, (sql) => {
+    deleteExpired(sql, Date.now());
+    const at = lastExpiry(sql);
+    if (at !== null) void store.storage.setAlarm(at);
+    return at;
+  });
+  if (remaining !== null) return;
+  await store.storage.deleteAlarm();
+  await store.storage.deleteAll();
+  store.ready = false;
+}
+
+function hasTables(storage: DurableObjectStorage): boolean {
+  return storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'email_sends'").toArray().length > 0;
+}

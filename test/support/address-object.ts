@@ -1,0 +1,35 @@
+// The per-address counters live in the address's Durable Object (src/address-object), named by the
+// tenant-and-email subject. These read its rows as the tests read D1's.
+import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { serviceConfig } from "../../src/config/service-config";
+import { emailKey } from "../../src/directory/users";
+import { subjectKeys } from "../../src/workflows/password-reset/code-store";
+
+export type AddressTable = "email_sends" | "otp_failures" | "password_failures";
+
+/** The subject (current key) that names the address object of `email` in `tenantId`. */
+export async function subjectOf(tenantId: string, email: string): Promise<string> {
+  const [subject] = await subjectKeys((await serviceConfig(env)).secretHashKeys, tenantId, emailKey(email));
+  return subject!;
+}
+
+export function addressObject(subject: string) {
+  return env.ADDRESSES.get(env.ADDRESSES.idFromName(subject));
+}
+
+/** Rows of `table` in one address object; 0 when it has no storage (never used, or expired). */
+export async function addressRows(stub: DurableObjectStub, table: AddressTable): Promise<number> {
+  return runInDurableObject(stub, (_instance, state) => {
+    const sql = state.storage.sql;
+    if (sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table).toArray().length === 0) return 0;
+    return sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table}`).one().n;
+  });
+}
+
+/** Rows of `table` summed over every address object of this test file (storage is per file). */
+export async function allAddressRows(table: AddressTable): Promise<number> {
+  const ids = await listDurableObjectIds(env.ADDRESSES);
+  const counts = await Promise.all(ids.map((id) => addressRows(env.ADDRESSES.get(id), table)));
+  return counts.reduce((a, b) => a + b, 0);
+}
