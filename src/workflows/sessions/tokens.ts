@@ -1,6 +1,8 @@
 // Refresh (RFC 6749 §6 with rotation, RFC 9700 reuse detection), revocation (RFC 7009) and
 // introspection (RFC 7662). A client acts only on tokens of its own application (and tenant,
-// when it is tenant-scoped); anything else reads as an invalid token.
+// when it is tenant-scoped); anything else reads as an invalid token. Refresh and revocation are
+// further bound to the client the token was issued to; introspection is not, since RFC 7662 §2.1
+// lets any protected resource the server trusts ask (here: any client within the boundary).
 import { CLIENT_TOKEN_TTL_SECONDS, USER_TOKEN_TTL_SECONDS, type VerifiedAccessToken, issueAccessToken } from "../../auth/access-token";
 import { serviceIssuer } from "../../config/issuer";
 import { END_USER_PERMISSIONS } from "../../config/permissions";
@@ -87,13 +89,14 @@ async function ownAccessToken(deps: WorkflowDeps, client: M2mClient, token: stri
 
 /**
  * RFC 7009. A refresh token ends its session; so does an end user's access token. A client's
- * access token is denied by `jti` until it expires. Unknown tokens are ignored.
+ * access token is denied by `jti` until it expires. Unknown tokens are ignored, and so are tokens
+ * issued to another client (§2.1): the answer is the same 200, and nothing is revoked.
  */
 export async function revoke(deps: WorkflowDeps, client: M2mClient, token: string): Promise<void> {
   const owner = await refreshOwner(deps, client, token);
-  if (owner) return callUserObject(deps.env, owner.user.id, "revokeRefreshToken", owner.secret);
+  if (owner) return callUserObject(deps.env, owner.user.id, "revokeRefreshToken", owner.secret, client.id);
   const claims = await ownAccessToken(deps, client, token);
-  if (!claims) return;
+  if (!claims || claims.client_id !== client.id) return;
   if (claims.sid) return callUserObject(deps.env, claims.sub, "revokeSession", claims.sid);
   if (claims.jti) await denyAccessToken(deps.db, claims.jti, claims.exp * 1000);
 }
