@@ -35,8 +35,18 @@ export interface TokenAnswer {
   refresh_token?: string;
 }
 
+/**
+ * A token's `iat` is in whole seconds, and one issued in the second of a cut-off (`tokensValidAfter`)
+ * would read as issued before it: wait for the next second, at most once, right after a cut-off.
+ */
+async function afterCutOff(client: M2mClient): Promise<void> {
+  const now = Date.now();
+  if (Math.floor(now / 1000) * 1000 < client.tokensValidAfter) await new Promise((resolve) => setTimeout(resolve, 1000 - (now % 1000)));
+}
+
 /** client_credentials: a token for the client itself, carrying `permissions` (its own, or fewer). */
 export async function clientCredentials({ config }: WorkflowDeps, client: M2mClient, permissions: string[]): Promise<TokenAnswer> {
+  await afterCutOff(client);
   const access_token = await issueAccessToken(
     config,
     {
