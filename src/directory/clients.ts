@@ -63,28 +63,35 @@ export interface ClientChange {
   disabled?: boolean;
 }
 
+/** `first` ahead of `change`, in one batch: audit inserts guarded on the row the change acts on. */
+function batchAfter(db: Database, first: Statement[], change: Statement) {
+  const [head, ...rest] = first;
+  return head ? db.batch([head, ...rest, change]) : db.batch([change]);
+}
+
 /**
- * Applies a change in one batch with `also` (its audit events). Disabling also raises
+ * Applies a change in one batch after `first` (its audit events). Disabling also raises
  * `tokensValidAfter`, so that re-enabling later does not bring back a token issued before.
  */
-export async function updateClient(db: Database, client: M2mClient, change: ClientChange, also: Statement[], now = Date.now()): Promise<M2mClient> {
+export async function updateClient(db: Database, client: M2mClient, change: ClientChange, first: Statement[], now = Date.now()): Promise<M2mClient> {
   const set: Partial<M2mClient> = {};
   if (change.name !== undefined) set.name = change.name;
   if (change.permissions !== undefined) set.permissions = change.permissions;
   if (change.disabled === true && client.disabledAt === null) Object.assign(set, { disabledAt: now, tokensValidAfter: now });
   if (change.disabled === false) set.disabledAt = null;
-  if (Object.keys(set).length === 0) {
-    if (also.length > 0) await db.batch(also as [Statement, ...Statement[]]);
-    return client;
-  }
-  await db.batch([db.update(m2mClients).set(set).where(eq(m2mClients.id, client.id)), ...also]);
+  // Nothing differs: nothing to write, and no event (the route records only changed fields).
+  if (Object.keys(set).length === 0) return client;
+  await batchAfter(db, first, db.update(m2mClients).set(set).where(eq(m2mClients.id, client.id)));
   return { ...client, ...set };
 }
 
-/** Deletes the client in one batch with `also`; its tokens answer 401 from the next request, since they name a client that is gone. */
-export async function deleteClient(db: Database, id: string, also: Statement[]): Promise<void> {
-  await db.batch([db.delete(m2mClients).where(eq(m2mClients.id, id)), ...also]);
+/** Deletes the client in one batch after `first`; its tokens answer 401 from the next request, since they name a client that is gone. */
+export async function deleteClient(db: Database, id: string, first: Statement[]): Promise<void> {
+  await batchAfter(db, first, db.delete(m2mClients).where(eq(m2mClients.id, id)));
 }
+
+/** The condition an audit insert ahead of a change to the client is guarded by: the client still exists. */
+export const clientExists = (id: string) => eq(m2mClients.id, id);
 
 /** Sets a client's secret (stored as its keyed hash) and permissions. */
 export async function resetClientSecret(db: Database, keys: Keyring, id: string, secret: string, permissions: string[]): Promise<void> {

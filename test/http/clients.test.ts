@@ -133,6 +133,15 @@ describe("changing a client", () => {
     expect(deleted).toMatchObject({ actor: { kind: "client", id: w.clientId }, detail: { clientId: c.id } });
   });
 
+  it("concurrent deletes of one client record one client.deleted event", async () => {
+    const w = await world("delete-race");
+    const c = await makeClient(w, { permissions: [] });
+    const statuses = (await Promise.all(Array.from({ length: 10 }, () => call("DELETE", path(w, c.id), { token: ADMIN })))).map((r) => r.status);
+    expect(statuses.every((s) => s === 204 || s === 404)).toBe(true);
+    expect(statuses).toContain(204);
+    expect((await auditEvents(`/api/v1/applications/${w.applicationId}/audit-events`, w.token, "type=client.deleted")).items).toHaveLength(1);
+  });
+
   it("a disabled bound client is refused over RPC", async () => {
     const w = await boundWorld();
     expect((await rpc.getUser({ userId: "0".repeat(26) }).catch((e: { status: number }) => e)) as { status: number }).toMatchObject({ status: 404 });

@@ -1,8 +1,11 @@
-// Changing and deleting an M2M client. Each change commits with its audit events in one D1 batch.
+// Changing and deleting an M2M client. Each change commits with its audit events in one D1 batch,
+// the events ahead of it and guarded on the client still existing: a concurrent delete leaves no
+// event for a change that did not happen.
 import { z } from "@hono/zod-openapi";
 import type { AuditEvent } from "../../audit/events";
-import { auditInsert } from "../../audit/record";
-import { type ClientChange, type M2mClient, deleteClient, updateClient } from "../../directory/clients";
+import { auditInsertIf } from "../../audit/record-if";
+import { m2mClients } from "../../db/schema";
+import { type ClientChange, type M2mClient, clientExists, deleteClient, updateClient } from "../../directory/clients";
 import { assertMayChangeClient, clientInBoundary } from "../../operations/clients";
 import { apiRoute } from "../api-route";
 import { auditContextOf } from "../audit-context";
@@ -64,7 +67,7 @@ export const clientChangeRoutes = router()
         c.var.db,
         client,
         change,
-        events.map((e) => auditInsert(c.var.db, context, e)),
+        events.map((e) => auditInsertIf(c.var.db, context, e, m2mClients, clientExists(clientId))),
       );
       return c.json(presentClient(updated), 200);
     },
@@ -86,7 +89,8 @@ export const clientChangeRoutes = router()
       const { applicationId, clientId } = c.req.valid("param");
       const client = await clientInBoundary(c, applicationId, clientId);
       assertMayChangeClient(c.var.caller, client, "delete");
-      await deleteClient(c.var.db, clientId, [auditInsert(c.var.db, auditContextOf(c), { type: "client.deleted", ...subjectOf(client), detail: { clientId } })]);
+      const event: AuditEvent = { type: "client.deleted", ...subjectOf(client), detail: { clientId } };
+      await deleteClient(c.var.db, clientId, [auditInsertIf(c.var.db, auditContextOf(c), event, m2mClients, clientExists(clientId))]);
       return c.body(null, 204);
     },
   );
