@@ -11,6 +11,11 @@ export const AUDIT_EVENT_TYPES = [
   "password.changed",
   "password_failures.exceeded",
   "client.created",
+  "client.updated",
+  "client.disabled",
+  "client.deleted",
+  "client.secret_rotated",
+  "client.secret_retired",
   "policy.changed",
   "user.deactivated",
   "user.reactivated",
@@ -52,6 +57,11 @@ export type AuditEvent =
   /** An attempt refused for wrong passwords in a row; `retryAfterSeconds` null: only a reset lets the password be tried again. */
   | Detailed<"password_failures.exceeded", { via: "login" | "change_password"; retryAfterSeconds: number | null; resetRequired: boolean }>
   | Detailed<"client.created", { clientId: string; permissions: string[] }>
+  /** `fields`: what the PATCH changed (name, permissions, disabled); `permissions`: the new set, when it changed. */
+  | Detailed<"client.updated", { clientId: string; fields: string[]; permissions?: string[] }>
+  | Detailed<"client.disabled" | "client.deleted" | "client.secret_retired", { clientId: string }>
+  /** `previousSecretRetiresAt`: until when the replaced secret still works (ISO 8601). */
+  | Detailed<"client.secret_rotated", { clientId: string; previousSecretRetiresAt: string }>
   /** `values`: what the PATCH set each field to (null: inherit). */
   | Detailed<"policy.changed", { level: "application" | "tenant"; fields: string[]; values: Record<string, unknown> }>
   | Detailed<"user.deactivated" | "user.reactivated" | "user.deleted", Record<string, never>>

@@ -1,10 +1,14 @@
 // A signed access token cannot be recalled, so verifying one is not enough: it must also still be
-// live. An end user's token lives as long as its session (in the user's object); a client's token
-// until it expires or its `jti` is revoked (the D1 deny-list). Every place that accepts an access
-// token (Bearer authentication, introspection, revocation) goes through here.
+// live. An end user's token lives as long as its session (in the user's object). A client's token
+// of this service lives until it expires unless its `jti` is revoked (the D1 deny-list) or its
+// client is deleted, disabled, or had its tokens cut off (a secret retired by the retire call):
+// one D1 read answers all of these, and narrows the token's permissions to what the client holds
+// now. An external issuer's token is checked against the deny-list only: its clients are not ours.
+// Every place that accepts an access token (Bearer authentication, introspection, revocation)
+// goes through here.
 import type { ServiceConfig } from "../config/service-config";
 import type { Database } from "../db/client";
-import { isAccessTokenDenied } from "../directory/revoked-access-tokens";
+import { clientTokenStanding, isAccessTokenDenied } from "../directory/revoked-access-tokens";
 import { type UserObjectCaller, callUserObject } from "../user-object/stub";
 import { type VerifiedAccessToken, verifyAccessToken } from "./access-token";
 
@@ -15,6 +19,13 @@ export async function verifyLiveAccessToken(from: UserObjectCaller, config: Serv
     const { active } = await callUserObject(from, claims.sub, "sessionStatus", claims.sid);
     return active ? claims : null;
   }
-  if (claims.jti !== undefined && (await isAccessTokenDenied(db, claims.jti))) return null;
-  return claims;
+  if (claims.iss !== config.tokenIssuer) {
+    if (claims.jti !== undefined && (await isAccessTokenDenied(db, claims.jti))) return null;
+    return claims;
+  }
+  const standing = await clientTokenStanding(db, claims.client_id ?? claims.sub, claims.jti);
+  if (!standing || standing.denied || standing.disabledAt !== null) return null;
+  // `iat` is in seconds: a token of the very second of a cut-off counts as before it (issuance waits it out).
+  if ((claims.iat ?? 0) * 1000 < standing.tokensValidAfter) return null;
+  return { ...claims, permissions: claims.permissions.filter((p) => standing.permissions.includes(p)) };
 }

@@ -3,6 +3,7 @@ export const PERMISSIONS = [
   "application:write",
   "tenant:read",
   "tenant:write",
+  "client:read",
   "client:write",
   "user:read",
   "user:write",

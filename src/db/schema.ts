@@ -58,6 +58,16 @@ export const m2mClients = sqliteTable("m2m_clients", {
   secretHash: text("secret_hash").notNull(),
   permissions: text("permissions", { mode: "json" }).$type<string[]>().notNull(),
   createdAt: createdAt(),
+  /** The secret a rotation replaced (keyed hash), which still authenticates until `previousSecretRetiresAt`. */
+  previousSecretHash: text("previous_secret_hash"),
+  previousSecretRetiresAt: integer("previous_secret_retires_at"),
+  /** Set while the client is disabled: it cannot authenticate, and its access tokens answer 401. */
+  disabledAt: integer("disabled_at"),
+  /**
+   * Its access tokens issued (`iat`) before this moment answer 401: raised when the client is
+   * disabled and when a previous secret is retired by the retire call. Read with the `jti` deny-list.
+   */
+  tokensValidAfter: integer("tokens_valid_after").notNull().default(0),
 });
 
 /** Policy columns shared by the application and tenant levels; null means "inherit". */

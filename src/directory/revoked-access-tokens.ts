@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { revokedAccessTokens } from "../db/schema";
+import { m2mClients, revokedAccessTokens } from "../db/schema";
 
 /** Denies the token with this `jti` until `expiresAt`; revoking twice is one row. */
 export async function denyAccessToken(db: Database, jti: string, expiresAt: number): Promise<void> {
@@ -10,4 +10,34 @@ export async function denyAccessToken(db: Database, jti: string, expiresAt: numb
 export async function isAccessTokenDenied(db: Database, jti: string): Promise<boolean> {
   const row = await db.select({ jti: revokedAccessTokens.jti }).from(revokedAccessTokens).where(eq(revokedAccessTokens.jti, jti)).get();
   return row !== undefined;
+}
+
+export interface ClientTokenStanding {
+  /** The token's `jti` is on the deny-list. */
+  denied: boolean;
+  disabledAt: number | null;
+  tokensValidAfter: number;
+  permissions: string[];
+}
+
+/**
+ * What decides whether a client's access token is still live, in one read: its `jti` on the
+ * deny-list, and its client's row (null: the client was deleted).
+ */
+export async function clientTokenStanding(db: Database, clientId: string, jti: string | undefined): Promise<ClientTokenStanding | null> {
+  const row = await db
+    .select({
+      deniedJti: revokedAccessTokens.jti,
+      disabledAt: m2mClients.disabledAt,
+      tokensValidAfter: m2mClients.tokensValidAfter,
+      permissions: m2mClients.permissions,
+    })
+    .from(m2mClients)
+    // No jti never matches: every jti this service issues is non-empty.
+    .leftJoin(revokedAccessTokens, eq(revokedAccessTokens.jti, jti ?? ""))
+    .where(eq(m2mClients.id, clientId))
+    .get();
+  if (!row) return null;
+  const { deniedJti, ...rest } = row;
+  return { denied: deniedJti !== null, ...rest };
 }

@@ -23,6 +23,8 @@ import { authorizationServerMetadataRoutes } from "./routes/authorization-server
 import { brandingRoutes } from "./routes/branding";
 import { docsRoutes } from "./routes/docs";
 import { changePasswordRoutes } from "./routes/change-password";
+import { clientChangeRoutes } from "./routes/client-changes";
+import { clientSecretRoutes } from "./routes/client-secrets";
 import { clientRoutes } from "./routes/clients";
 import { emailDeliveryRoutes } from "./routes/email-deliveries";
 import { keyUsageRoutes } from "./routes/key-usage";
@@ -70,6 +72,8 @@ export function createApp() {
   app.route("/api/v1", applicationRoutes);
   app.route("/api/v1", tenantRoutes);
   app.route("/api/v1", clientRoutes);
+  app.route("/api/v1", clientChangeRoutes);
+  app.route("/api/v1", clientSecretRoutes);
   app.route("/api/v1", userRoutes);
   app.route("/api/v1", passwordResetPolicyRoutes);
   app.route("/api/v1", brandingRoutes);

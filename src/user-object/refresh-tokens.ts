@@ -35,7 +35,11 @@ function refreshTokenRow(store: UserStore, tokenHashes: string[]): RefreshTokenR
   return store.db.select().from(refreshTokens).where(inArray(refreshTokens.tokenHash, tokenHashes)).get();
 }
 
-/** Rotates the refresh token for `clientId`; see judgeRefresh for reuse and the grace of a lost response. */
+/**
+ * Rotates the refresh token for `clientId`; see judgeRefresh for reuse and the grace of a lost
+ * response. A token issued to another client (or to none: rows older than the column) reads as
+ * unknown before anything is judged, so it neither rotates nor sets off reuse detection (RFC 6749 §6).
+ */
 export async function refresh(store: UserStore, keys: UserKeys, secret: string, clientId: string): Promise<RefreshOutcome> {
   // Under every configured key: a token issued before a key rotation still finds its row.
   const tokenHashes = await (await keys.secretHashKeys()).hashes("refresh-token", secret);
@@ -44,7 +48,7 @@ export async function refresh(store: UserStore, keys: UserKeys, secret: string, 
   const outcome = store.storage.transactionSync(() => {
     const c = activeCredential(store);
     const token = c && refreshTokenRow(store, tokenHashes);
-    if (!c || !token) return { outcome: "INVALID" } as const;
+    if (!c || !token || token.clientId !== clientId) return { outcome: "INVALID" } as const;
     const session = sessionRow(store, token.sessionId);
     const successor = token.replacedBy === null ? null : (refreshTokenRow(store, [token.replacedBy]) ?? null);
     const now = Date.now();
@@ -94,12 +98,16 @@ export async function refreshTokenStatus(store: UserStore, keys: UserKeys, secre
   };
 }
 
-/** RFC 7009: revoking a refresh token ends its whole family, which is its session. */
-export async function revokeRefreshToken(store: UserStore, keys: UserKeys, secret: string): Promise<void> {
+/**
+ * RFC 7009: revoking a refresh token ends its whole family, which is its session. `clientId`: the
+ * client presenting it, which must be the one it was issued to (§2.1), else nothing happens;
+ * undefined only for the service's own calls.
+ */
+export async function revokeRefreshToken(store: UserStore, keys: UserKeys, secret: string, clientId?: string): Promise<void> {
   // Under every configured key: a token issued before a key rotation still finds its row.
   const tokenHashes = await (await keys.secretHashKeys()).hashes("refresh-token", secret);
   const token = readCredential(store) && refreshTokenRow(store, tokenHashes);
-  if (token) revokeSessionRows(store, token.sessionId, Date.now());
+  if (token && (clientId === undefined || token.clientId === clientId)) revokeSessionRows(store, token.sessionId, Date.now());
 }
 
 /** Every refresh token at once, sessions kept: one epoch bump. */

@@ -89,9 +89,9 @@ export class UserDurableObject extends DurableObject<Env> {
     return listSessions(this.store);
   }
 
-  /** RFC 7009: revoking a refresh token ends its whole family, which is its session. */
-  async revokeRefreshToken(secret: string): Promise<void> {
-    return revokeRefreshToken(this.store, this.keys, secret);
+  /** RFC 7009: revoking a refresh token ends its whole family, which is its session; only for the client it was issued to. */
+  async revokeRefreshToken(secret: string, clientId?: string): Promise<void> {
+    return revokeRefreshToken(this.store, this.keys, secret, clientId);
   }
 
   async revokeSession(sessionId: string): Promise<void> {

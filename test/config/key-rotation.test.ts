@@ -76,6 +76,19 @@ describe("rotating SECRET_HASH_KEY", () => {
     expect((await tokenRequest({ ...basic, secret: `${w.clientSecret}x` }, { grant_type: "client_credentials" }, rotated)).status).toBe(401);
   });
 
+  it("a replaced client secret in its overlap, hashed under the old key, authenticates and is re-hashed under the new one", async () => {
+    const w = await world();
+    const rotation = await callJson("POST", `/api/v1/applications/${w.applicationId}/clients/${w.clientId}/secrets`, { token: w.token, body: {} });
+    expect(rotation.status).toBe(201);
+    const stored = () => env.DB.prepare("SELECT secret_hash AS current, previous_secret_hash AS previous FROM m2m_clients WHERE id = ?").bind(w.clientId).first<{ current: string; previous: string }>();
+    expect(await stored()).toMatchObject({ current: expect.stringMatching(/^h1:/), previous: expect.stringMatching(/^h1:/) });
+    const replaced = { id: w.clientId, secret: w.clientSecret };
+    expect((await tokenRequest(replaced, { grant_type: "client_credentials" }, rotated)).status).toBe(200);
+    expect(await stored()).toMatchObject({ current: expect.stringMatching(/^h1:/), previous: expect.stringMatching(/^h2:/) });
+    expect((await tokenRequest(replaced, { grant_type: "client_credentials" }, onlyNew)).status).toBe(200);
+    expect((await tokenRequest({ id: w.clientId, secret: rotation.body.clientSecret }, { grant_type: "client_credentials" }, rotated)).status).toBe(200);
+  });
+
   it("a reset code issued under the old key still resets; new codes are stored under the new kid", async () => {
     const w = await world();
     await createUser(w, "rotate-code@example.com", "old password 1");

@@ -38,6 +38,18 @@ describe("refresh tokens", () => {
       expect(await refresh(store, KEYS, third, "client")).toEqual({ outcome: "INVALID" });
     }));
 
+  it("are unknown to any client but the one they were issued to, and to every client when they name none (rows older than the column)", () =>
+    withUser("password one", async (store, state) => {
+      const session = await loggedIn(store);
+      expect(await refresh(store, KEYS, session.refreshToken, "another client")).toEqual({ outcome: "INVALID" });
+      await revokeRefreshToken(store, KEYS, session.refreshToken, "another client");
+      expect(sessionStatus(store, session.sessionId).active).toBe(true);
+      const next = await rotated(store, session.refreshToken);
+      state.storage.sql.exec("UPDATE refresh_tokens SET client_id = NULL");
+      expect(await refresh(store, KEYS, next, "client")).toEqual({ outcome: "INVALID" });
+      expect(sessionStatus(store, session.sessionId).active).toBe(true);
+    }));
+
   it("are unknown when never issued", () =>
     withUser("password one", async (store) => {
       expect(await refresh(store, KEYS, "never issued", "client")).toEqual({ outcome: "INVALID" });

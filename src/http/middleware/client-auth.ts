@@ -1,7 +1,7 @@
 // RFC 6749 §2.3.1 client authentication, by either method the metadata advertises:
 // client_secret_basic (HTTP Basic) or client_secret_post (client_id and client_secret in the form).
 import { createMiddleware } from "hono/factory";
-import { authenticateClient } from "../../directory/clients";
+import { authenticateClient } from "../../directory/client-secrets";
 import type { AppEnv } from "../app-env";
 import { mediaType } from "../media-type";
 import { OAuthError } from "../oauth-errors";

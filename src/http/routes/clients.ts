@@ -1,29 +1,35 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
 import { auditInsert } from "../../audit/record";
-import { PERMISSIONS } from "../../config/permissions";
 import { newId } from "../../crypto/random";
 import { auditContextOf } from "../audit-context";
-import { createClient } from "../../directory/clients";
+import { createClient, listClients } from "../../directory/clients";
+import { clientInBoundary, clientListBoundary } from "../../operations/clients";
+import { Client, ClientParams, ClientPermissions, presentClient } from "../schemas/client";
 import { applicationInBoundary, tenantInBoundary } from "../../operations/boundary";
 import { Forbidden, NotFound } from "../../auth/refusals";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
-import { Id, bearerSecurity, errorResponses, iso, jsonBody, jsonResponse } from "../schemas/common";
+import { Id, bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
 
-const CreatedClient = z
-  .object({
-    id: Id,
-    applicationId: Id,
-    tenantId: Id.nullable(),
-    name: z.string(),
-    permissions: z.array(z.enum(PERMISSIONS)),
-    clientSecret: z.string().openapi({ description: "Shown only in this response; only its keyed hash is stored." }),
-    createdAt: z.string(),
-  })
+const CreatedClient = Client.omit({ disabled: true, previousSecretRetiresAt: true })
+  .extend({ clientSecret: z.string().openapi({ description: "Shown only in this response; only its keyed hash is stored." }) })
   .openapi("CreatedClient");
 
-export const clientRoutes = router().openapi(
+const ClientPage = z
+  .object({
+    items: z.array(Client),
+    nextCursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page; null on the last page." }),
+  })
+  .openapi("ClientPage");
+
+const ListClientsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: Id.optional().openapi({ description: "The `nextCursor` of the previous page." }),
+});
+
+export const clientRoutes = router()
+  .openapi(
   apiRoute({
     method: "post",
     path: "/applications/{applicationId}/clients",
@@ -37,7 +43,7 @@ export const clientRoutes = router().openapi(
         z
           .object({
             name: z.string().trim().min(1).max(200),
-            permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length),
+            permissions: ClientPermissions,
             tenantId: Id.optional(),
           })
           .strict(),
@@ -67,7 +73,43 @@ export const clientRoutes = router().openapi(
     const permissions = [...new Set(body.permissions)];
     const created = auditInsert(c.var.db, auditContextOf(c), { type: "client.created", applicationId, tenantId, userId: null, detail: { clientId: id, permissions } });
     const { client, clientSecret } = await createClient(c.var.db, c.var.config.secretHashKeys, { id, applicationId, tenantId, name: body.name, permissions }, [created]);
-    const { secretHash: _hash, ...shown } = client;
-    return c.json({ ...shown, permissions: shown.permissions as (typeof PERMISSIONS)[number][], clientSecret, createdAt: iso(client.createdAt) }, 201);
+    const { disabled: _disabled, previousSecretRetiresAt: _none, ...shown } = presentClient(client);
+    return c.json({ ...shown, clientSecret }, 201);
   },
-);
+)
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/applications/{applicationId}/clients",
+      operationId: "listClients",
+      summary: "An application's M2M clients, a page at a time",
+      description: "In id order. A tenant-scoped token sees its own tenant's clients only. Secrets are never shown.",
+      security: bearerSecurity,
+      middleware: [requireCaller({ permission: "client:read", admin: "allowed" })] as const,
+      request: { params: z.object({ applicationId: Id }), query: ListClientsQuery },
+      responses: { 200: jsonResponse(ClientPage, "A page of clients."), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const { applicationId } = c.req.valid("param");
+      const { limit, cursor } = c.req.valid("query");
+      const { tenantId } = await clientListBoundary(c, applicationId);
+      const page = await listClients(c.var.db, { applicationId, tenantId, limit, ...(cursor ? { after: cursor } : {}) });
+      return c.json({ items: page.rows.map((r) => presentClient(r)), nextCursor: page.next }, 200);
+    },
+  )
+  .openapi(
+    apiRoute({
+      method: "get",
+      path: "/applications/{applicationId}/clients/{clientId}",
+      operationId: "getClient",
+      summary: "One M2M client",
+      security: bearerSecurity,
+      middleware: [requireCaller({ permission: "client:read", admin: "allowed" })] as const,
+      request: { params: ClientParams },
+      responses: { 200: jsonResponse(Client, "The client."), ...errorResponses(404) },
+    }),
+    async (c) => {
+      const { applicationId, clientId } = c.req.valid("param");
+      return c.json(presentClient(await clientInBoundary(c, applicationId, clientId)), 200);
+    },
+  );

@@ -74,7 +74,7 @@ export const oauth2Routes = router()
       operationId: "token",
       summary: "Token endpoint (RFC 6749): client_credentials and refresh_token",
       description:
-        "The client authenticates with client_secret_basic or client_secret_post, not both. client_credentials returns an access token carrying the client's application, tenant and permissions. refresh_token rotates: the old refresh token is spent, and presenting it again revokes its whole session (RFC 9700).",
+        "The client authenticates with client_secret_basic or client_secret_post, not both. client_credentials returns an access token carrying the client's application, tenant and permissions. refresh_token rotates: the old refresh token is spent, and presenting it again revokes its whole session (RFC 9700). A refresh token issued to another client answers invalid_grant and counts as nothing (RFC 6749 §6).",
       security: clientSecurity,
       middleware: [requireClientAuth, rateLimit("token", "oauth")] as const,
       rateLimited: true,
@@ -116,7 +116,7 @@ export const oauth2Routes = router()
       operationId: "revokeToken",
       summary: "Token revocation (RFC 7009)",
       description:
-        "Revoking a refresh token or an end user's access token ends its session. A client's access token stops working everywhere until it expires. Answers 200 for unknown tokens too, and for tokens of another application.",
+        "Revoking a refresh token or an end user's access token ends its session. A client's access token stops working everywhere until it expires. Answers 200 for unknown tokens too, for tokens of another application, and for tokens issued to another client (RFC 7009 §2.1), revoking nothing.",
       security: clientSecurity,
       middleware: [requireClientAuth] as const,
       request: form({ token: z.string().min(1), token_type_hint: z.string().optional() }),

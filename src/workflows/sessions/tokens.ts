@@ -1,6 +1,8 @@
 // Refresh (RFC 6749 §6 with rotation, RFC 9700 reuse detection), revocation (RFC 7009) and
 // introspection (RFC 7662). A client acts only on tokens of its own application (and tenant,
-// when it is tenant-scoped); anything else reads as an invalid token.
+// when it is tenant-scoped); anything else reads as an invalid token. Refresh and revocation are
+// further bound to the client the token was issued to; introspection is not, since RFC 7662 §2.1
+// lets any protected resource the server trusts ask (here: any client within the boundary).
 import { CLIENT_TOKEN_TTL_SECONDS, USER_TOKEN_TTL_SECONDS, type VerifiedAccessToken, issueAccessToken } from "../../auth/access-token";
 import { serviceIssuer } from "../../config/issuer";
 import { END_USER_PERMISSIONS } from "../../config/permissions";
@@ -36,8 +38,18 @@ export interface TokenAnswer {
   refresh_token?: string;
 }
 
+/**
+ * A token's `iat` is in whole seconds, and one issued in the second of a cut-off (`tokensValidAfter`)
+ * would read as issued before it: wait for the next second, at most once, right after a cut-off.
+ */
+async function afterCutOff(client: M2mClient): Promise<void> {
+  const now = Date.now();
+  if (Math.floor(now / 1000) * 1000 < client.tokensValidAfter) await new Promise((resolve) => setTimeout(resolve, 1000 - (now % 1000)));
+}
+
 /** client_credentials: a token for the client itself, carrying `permissions` (its own, or fewer). */
 export async function clientCredentials({ config }: WorkflowDeps, client: M2mClient, permissions: string[]): Promise<TokenAnswer> {
+  await afterCutOff(client);
   const access_token = await issueAccessToken(
     config,
     {
@@ -96,13 +108,14 @@ async function ownAccessToken(deps: WorkflowDeps, client: M2mClient, token: stri
 
 /**
  * RFC 7009. A refresh token ends its session; so does an end user's access token. A client's
- * access token is denied by `jti` until it expires. Unknown tokens are ignored.
+ * access token is denied by `jti` until it expires. Unknown tokens are ignored, and so are tokens
+ * issued to another client (§2.1): the answer is the same 200, and nothing is revoked.
  */
 export async function revoke(deps: WorkflowDeps, client: M2mClient, token: string): Promise<void> {
   const owner = await refreshOwner(deps, client, token);
-  if (owner) return callUserObject(deps, owner.user.id, "revokeRefreshToken", owner.secret);
+  if (owner) return callUserObject(deps, owner.user.id, "revokeRefreshToken", owner.secret, client.id);
   const claims = await ownAccessToken(deps, client, token);
-  if (!claims) return;
+  if (!claims || claims.client_id !== client.id) return;
   if (claims.sid) return callUserObject(deps, claims.sub, "revokeSession", claims.sid);
   if (claims.jti) await denyAccessToken(deps.db, claims.jti, claims.exp * 1000);
 }

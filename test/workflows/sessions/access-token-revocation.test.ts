@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../../src/index";
 import { CLIENT_TOKEN_TTL_SECONDS } from "../../../src/auth/access-token";
 import { callJson } from "../../support/api";
-import { clientToken, scopedToken, world } from "../../support/fixtures";
+import { clientToken, world } from "../../support/fixtures";
 import { introspect, revokeToken } from "../../support/sessions";
 
 async function deniedRows(token: string): Promise<number> {
@@ -71,9 +71,15 @@ describe("revoking a client's access token", () => {
 
   it("lets a tenant-scoped client revoke a token of its own tenant", async () => {
     const w = await world();
-    const token = await scopedToken(w, ["tenant:read"], w.tenantId);
+    // Issue 16 item 2: only the client a token was issued to may revoke it (RFC 7009 §2.1).
+    const created = await callJson("POST", `/api/v1/applications/${w.applicationId}/clients`, {
+      token: w.token,
+      body: { name: "tenant-scoped", permissions: ["tenant:read"], tenantId: w.tenantId },
+    });
+    const tenantScoped = { ...w, clientId: created.body.id, clientSecret: created.body.clientSecret };
+    const token = await clientToken(tenantScoped.clientId, tenantScoped.clientSecret);
     expect((await callJson("GET", `/api/v1/tenants/${w.tenantId}`, { token })).status).toBe(200);
-    expect((await revokeToken(w, token)).status).toBe(200);
+    expect((await revokeToken(tenantScoped, token)).status).toBe(200);
     expect((await callJson("GET", `/api/v1/tenants/${w.tenantId}`, { token })).status).toBe(401);
   });
 

@@ -1,0 +1,85 @@
+// A client's secrets: at most two work at once, the current one and, after a rotation, the one it
+// replaced until its retirement time (the overlap in which a host moves to the new secret). Both
+// are stored only as keyed hashes. Rotation and retirement are guarded single statements, so
+// concurrent calls cannot leave three secrets alive or lose one that was handed out.
+import { and, eq, gt, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import type { Keyring } from "../crypto/keyring";
+import { randomToken } from "../crypto/random";
+import type { Database, Statement } from "../db/client";
+import { m2mClients } from "../db/schema";
+import type { M2mClient } from "./clients";
+
+/**
+ * The client, if it is enabled and the secret matches its current secret, or its previous one
+ * before that one's retirement (compared in constant time). A hash made under an older
+ * SECRET_HASH_KEY is replaced by one under the current key on use.
+ */
+export async function authenticateClient(db: Database, keys: Keyring, id: string, secret: string, now = Date.now()): Promise<M2mClient | null> {
+  const client = await db.select().from(m2mClients).where(eq(m2mClients.id, id)).get();
+  // Two HMACs whatever the row, so an unknown id, a disabled client and a wrong secret answer alike.
+  const previousHash = client && client.previousSecretHash !== null && (client.previousSecretRetiresAt ?? 0) > now ? client.previousSecretHash : "";
+  const current = await keys.verify("client-secret", secret, client?.secretHash ?? "");
+  const previous = await keys.verify("client-secret", secret, previousHash);
+  if (!client || client.disabledAt !== null || !(current.valid || previous.valid)) return null;
+  if (!current.stale && !previous.stale) return client;
+  const column = current.valid ? "secretHash" : "previousSecretHash";
+  const stored = current.valid ? client.secretHash : previousHash;
+  const rehashed = await keys.hash("client-secret", secret);
+  await db
+    .update(m2mClients)
+    .set({ [column]: rehashed })
+    .where(and(eq(m2mClients.id, client.id), eq(m2mClients[column], stored)));
+  return { ...client, [column]: rehashed };
+}
+
+/** True while no previous secret is in its overlap: the one state a rotation may start from. */
+export function mayRotate(id: string, now: number): SQL {
+  return and(eq(m2mClients.id, id), or(isNull(m2mClients.previousSecretHash), lte(m2mClients.previousSecretRetiresAt, now)))!;
+}
+
+/**
+ * A new current secret; the current one becomes the previous, working until `retiresAt`. Refused
+ * (null) while an earlier rotation's previous secret still works: retire it first. `audit`: the
+ * event, inserted only under the same guard (`mayRotate`) and ahead of the change, in its batch.
+ */
+export async function rotateClientSecret(
+  db: Database,
+  keys: Keyring,
+  id: string,
+  retiresAt: number,
+  audit: (guard: SQL) => Statement,
+  now = Date.now(),
+): Promise<{ clientSecret: string } | null> {
+  const clientSecret = randomToken();
+  const secretHash = await keys.hash("client-secret", clientSecret);
+  const [, rotated] = await db.batch([
+    audit(mayRotate(id, now)),
+    db
+      .update(m2mClients)
+      .set({ previousSecretHash: sql`${m2mClients.secretHash}`, previousSecretRetiresAt: retiresAt, secretHash })
+      .where(mayRotate(id, now))
+      .returning({ id: m2mClients.id }),
+  ]);
+  return rotated.length === 1 ? { clientSecret } : null;
+}
+
+/** True while a previous secret still works. */
+export function mayRetire(id: string, now: number): SQL {
+  return and(eq(m2mClients.id, id), isNotNull(m2mClients.previousSecretHash), gt(m2mClients.previousSecretRetiresAt, now))!;
+}
+
+/**
+ * Retires the previous secret now, and with it every access token the client was issued before
+ * now (a leaked secret's tokens too). False when no previous secret works.
+ */
+export async function retirePreviousSecret(db: Database, id: string, audit: (guard: SQL) => Statement, now = Date.now()): Promise<boolean> {
+  const [, retired] = await db.batch([
+    audit(mayRetire(id, now)),
+    db
+      .update(m2mClients)
+      .set({ previousSecretHash: null, previousSecretRetiresAt: null, tokensValidAfter: now })
+      .where(mayRetire(id, now))
+      .returning({ id: m2mClients.id }),
+  ]);
+  return retired.length === 1;
+}
