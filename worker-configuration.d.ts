@@ -6,6 +6,7 @@ interface __BaseEnv_Env {
 	EMAIL: SendEmail;
 	METRICS: AnalyticsEngineDataset;
 	EMAIL_QUEUE: Queue;
+	AUDIT_QUEUE: Queue;
 	RATE_LIMIT_CLIENT: RateLimit;
 	RATE_LIMIT_CLIENT_TOKEN: RateLimit;
 	RATE_LIMIT_END_USER_IP: RateLimit;

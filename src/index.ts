@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { userObjectClass } from "./dev/bench-rows";
 import { consumeEmailBatch } from "./workflows/email-delivery/consumer";
+import { consumeAuditBatch, isAuditQueue } from "./audit/audit-consumer";
+import type { AuditRow } from "./audit/record";
 import type { EmailJob } from "./email/message";
 import { app } from "./http/app";
 import type { UserDurableObject as ProductionUserDurableObject } from "./user-object/user-durable-object";
@@ -14,8 +16,10 @@ export { AddressDurableObject } from "./address-object/address-durable-object";
 
 export default {
   fetch: app.fetch,
+  // Two queues and their dead-letter queues, told apart by name (wrangler.toml).
   async queue(batch, env) {
-    await consumeEmailBatch(batch as MessageBatch<EmailJob>, env);
+    if (isAuditQueue(batch.queue)) await consumeAuditBatch(batch as MessageBatch<AuditRow>, env);
+    else await consumeEmailBatch(batch as MessageBatch<EmailJob>, env);
   },
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(pruneRetainedRows(env, controller.scheduledTime));

@@ -1,18 +1,22 @@
 // Appending an event. Where the operation writes D1 itself, the insert joins that write's batch
-// (`auditInsert`): the event is stored if and only if the change is. Otherwise it is written after
-// the answer (`recordAuditEventAfter`): no D1 round trip on the response path, at the price of
-// losing the row if the isolate dies before it is written (logged when the write fails).
+// (`auditInsert`): the event is stored if and only if the change is. Otherwise the event leaves the
+// response path (`recordAuditEventAfter`): after the answer it goes to the audit queue, whose
+// consumer writes it to D1 (src/audit/audit-consumer.ts).
 import { newId } from "../crypto/random";
 import type { Database } from "../db/client";
 import { auditEvents } from "../db/schema";
 import type { WorkflowDeps } from "../workflows/deps";
-import { logBackgroundFailure } from "./background-failure";
+import { sendAuditRow } from "./audit-producer";
 import type { AuditContext } from "./context";
 import type { AuditEvent } from "./events";
 
-export function auditRow(context: AuditContext, event: AuditEvent, now = Date.now()): typeof auditEvents.$inferInsert {
+/** One event as stored, and as carried on the audit queue. */
+export type AuditRow = typeof auditEvents.$inferInsert & { id: string; type: AuditEvent["type"] };
+
+/** The id is drawn here, once: a redelivered or retried row is the same row (the consumer ignores a second insert). */
+export function auditRow(context: AuditContext, event: AuditEvent, now = Date.now(), id = newId()): AuditRow {
   return {
-    id: newId(),
+    id,
     occurredAt: now,
     type: event.type,
     applicationId: event.applicationId,
@@ -32,11 +36,7 @@ export function auditInsert(db: Database, context: AuditContext, event: AuditEve
   return db.insert(auditEvents).values(auditRow(context, event));
 }
 
-export async function recordAuditEvent(deps: Pick<WorkflowDeps, "db" | "audit">, event: AuditEvent): Promise<void> {
-  await auditInsert(deps.db, deps.audit, event);
-}
-
-/** Written after the answer; a failure is logged by event type, never with the event's fields. */
-export function recordAuditEventAfter(deps: Pick<WorkflowDeps, "db" | "audit" | "waitUntil">, event: AuditEvent): void {
-  deps.waitUntil(recordAuditEvent(deps, event).catch((e) => logBackgroundFailure(`audit.${event.type}.record_failed`, e)));
+/** Sent to the audit queue after the answer; see src/audit/audit-producer.ts for what a failure does. */
+export function recordAuditEventAfter(deps: Pick<WorkflowDeps, "env" | "db" | "audit" | "waitUntil" | "metrics">, event: AuditEvent): void {
+  deps.waitUntil(sendAuditRow(deps, auditRow(deps.audit, event)));
 }

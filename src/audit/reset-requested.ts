@@ -3,22 +3,28 @@
 // it. The event names the email job (`deliveryId`), whose delivery status
 // (GET /applications/{id}/email-deliveries) tells whether an email went out; a request the
 // per-address email limit held has no job (`limit_held`, deliveryId null).
+import { newId } from "../crypto/random";
 import type { Tenant } from "../directory/tenants";
-import { findUserByEmail } from "../directory/users";
+import { type User, findUserByEmail } from "../directory/users";
 import type { WorkflowDeps } from "../workflows/deps";
-import { logBackgroundFailure } from "./background-failure";
-import { recordAuditEvent } from "./record";
+import { reportAuditLost, sendAuditRow } from "./audit-producer";
+import { auditRow } from "./record";
 
 export function recordResetRequested(deps: WorkflowDeps, tenant: Tenant, email: string, detail: { strategy: "LINK" | "OTP"; deliveryId: string | null }): void {
+  // Drawn at the request, like every other event's: the lookup below only fills in the user.
+  const at = Date.now();
+  const id = newId();
+  const subject = { type: "password_reset.requested", applicationId: tenant.applicationId, tenantId: tenant.id } as const;
   const record = async () => {
-    const user = await findUserByEmail(deps.db, tenant.id, email);
-    await recordAuditEvent(deps, {
-      type: "password_reset.requested",
-      applicationId: tenant.applicationId,
-      tenantId: tenant.id,
-      userId: user?.id ?? null,
-      detail: { ...detail, outcome: detail.deliveryId === null ? "limit_held" : user?.status === "ACTIVE" ? "email_queued" : "no_email" },
-    });
+    let user: User | null;
+    try {
+      user = await findUserByEmail(deps.db, tenant.id, email);
+    } catch (e) {
+      reportAuditLost(deps, { ...subject, id }, e);
+      return;
+    }
+    const outcome = detail.deliveryId === null ? "limit_held" : user?.status === "ACTIVE" ? "email_queued" : "no_email";
+    await sendAuditRow(deps, auditRow(deps.audit, { ...subject, userId: user?.id ?? null, detail: { ...detail, outcome } }, at, id));
   };
-  deps.waitUntil(record().catch((e) => logBackgroundFailure("audit.password_reset.requested.record_failed", e)));
+  deps.waitUntil(record());
 }

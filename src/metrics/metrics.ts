@@ -5,7 +5,7 @@
 // No personal data: no email, user id, IP, code or token. The index is the application id and a
 // blob the tenant id: ids of the host's customers, chosen by the service, not of end users.
 
-export type MeasuredOperation = "request_password_reset" | "reset_password" | "login" | "refresh" | "email";
+export type MeasuredOperation = "request_password_reset" | "reset_password" | "login" | "refresh" | "email" | "audit";
 
 export interface MetricPoint {
   operation: MeasuredOperation;

@@ -1,0 +1,47 @@
+// The audit queue's consumer (src/index.ts dispatches by queue name). A batch of up to 100 events
+// is written in one D1 batch and acked; when that batch fails, each event is tried alone so one
+// row D1 refuses does not hold the others back, and each that still fails is retried (the queue's
+// retry_delay, max_retries). After the last retry the queue moves it to the dead-letter queue, whose
+// consumer (this one again) logs it as `audit.dead` and counts it: the trail lacks it, visibly.
+import { database } from "../db/client";
+import { type Metrics, metricsOf } from "../metrics/metrics";
+import { insertAuditRows, logAuditRow, recordAuditOutcome } from "./audit-rows";
+import type { AuditRow } from "./record";
+
+/** The queue names in wrangler.toml. */
+export const AUDIT_QUEUE = "edge-password-reset-audit";
+export const AUDIT_DEAD_LETTER_QUEUE = "edge-password-reset-audit-dlq";
+
+export function isAuditQueue(queue: string): boolean {
+  return queue === AUDIT_QUEUE || queue === AUDIT_DEAD_LETTER_QUEUE;
+}
+
+export async function consumeAuditBatch(batch: MessageBatch<AuditRow>, env: Env, metrics: Metrics = metricsOf(env)): Promise<void> {
+  if (batch.queue === AUDIT_DEAD_LETTER_QUEUE) {
+    for (const message of batch.messages) {
+      logAuditRow("audit.dead", message.body);
+      recordAuditOutcome(metrics, message.body, "dead");
+      message.ack();
+    }
+    return;
+  }
+  const db = database(env);
+  if (batch.messages.length > 1) {
+    try {
+      await insertAuditRows(db, batch.messages.map((m) => m.body));
+      for (const message of batch.messages) message.ack();
+      return;
+    } catch {
+      // Which row failed is not known: each is tried alone below.
+    }
+  }
+  for (const message of batch.messages) {
+    try {
+      await insertAuditRows(db, [message.body]);
+      message.ack();
+    } catch (e) {
+      logAuditRow("audit.retry", message.body, e, message.attempts);
+      message.retry();
+    }
+  }
+}

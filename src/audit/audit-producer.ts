@@ -1,0 +1,31 @@
+// The audit queue's producer, run after the answer (waitUntil). A queue that refuses the event does
+// not lose it: it is inserted into D1 directly, as before the queue; only when that fails too is
+// the event lost, and then it is logged (`audit.lost`) and counted, never dropped in silence.
+import type { Database } from "../db/client";
+import { metricsOf } from "../metrics/metrics";
+import type { WorkflowDeps } from "../workflows/deps";
+import { insertAuditRows, logAuditRow, recordAuditOutcome } from "./audit-rows";
+import type { AuditRow } from "./record";
+
+type ProducerDeps = Pick<WorkflowDeps, "env" | "metrics"> & { db: Database };
+
+/** Never throws: whatever happens to the event is logged. */
+export async function sendAuditRow(deps: ProducerDeps, row: AuditRow): Promise<void> {
+  try {
+    await deps.env.AUDIT_QUEUE.send(row, { contentType: "json" });
+    return;
+  } catch (e) {
+    logAuditRow("audit.enqueue_failed", row, e);
+  }
+  try {
+    await insertAuditRows(deps.db, [row]);
+  } catch (e) {
+    reportAuditLost(deps, row, e);
+  }
+}
+
+/** An event that will never reach the trail: by id and type in the log, by application in the metrics. */
+export function reportAuditLost(deps: Pick<ProducerDeps, "env" | "metrics">, row: Pick<AuditRow, "id" | "type" | "applicationId" | "tenantId">, e: unknown): void {
+  logAuditRow("audit.lost", row, e);
+  recordAuditOutcome(deps.metrics ?? metricsOf(deps.env), row, "lost");
+}
