@@ -36,9 +36,10 @@ async function prepareResetEmail(env: Env, db: Database, job: PasswordResetJob):
     codes: issue,
     render(issued) {
       if (!issued) return null;
-      return emailed.template === "PASSWORD_RESET_OTP"
-        ? passwordResetOtpEmail(look, { verificationCode: emailed.verificationCode, link: emailed.link, expiresInMinutes: emailed.expiresInMinutes })
-        : passwordResetLinkEmail(look, { link: emailed.link, expiresInMinutes: emailed.expiresInMinutes });
+      const code = emailed();
+      return code.template === "PASSWORD_RESET_OTP"
+        ? passwordResetOtpEmail(look, { verificationCode: code.verificationCode, link: code.link, expiresInMinutes: code.expiresInMinutes })
+        : passwordResetLinkEmail(look, { link: code.link, expiresInMinutes: code.expiresInMinutes });
     },
   };
   return { email, decoy: null };

@@ -79,21 +79,22 @@ export async function findResetRecipient(env: Env, db: Database, job: PasswordRe
  * key is secret; someone who holds SECRET_HASH_KEY is outside the threat model (SECURITY.md).
  * Only a key rotation between two attempts of a job gives the retry new codes.
  */
-export async function resetEmailCodes(env: Env, r: ResetRecipient, job: PasswordResetJob): Promise<{ issue: EmailCodeIssue; emailed: EmailedCode }> {
+export async function resetEmailCodes(env: Env, r: ResetRecipient, job: PasswordResetJob): Promise<{ issue: EmailCodeIssue; emailed: () => EmailedCode }> {
   const issue = await issueFor(env, r.tenant, r.policy, job, { userId: r.user.id, credentialVersion: r.credentialVersion });
   const emailAuthCode = base64url.encode(await issue.keys.mac("email-code", `${job.id}/emailAuthCode`));
   const stored = (codes: EmailCodeIssue["codes"]): EmailCodeIssue => ({ codes, requestedAt: job.createdAt, subjects: issue.subjects });
-  const link = emailedLink(env, r.policy, emailAuthCode, job.language);
+  // Built once the attempt is recorded: a deployment without a public origin then shows `retrying`.
+  const link = () => emailedLink(env, r.policy, emailAuthCode, job.language);
   if (job.template === "PASSWORD_RESET_OTP") {
     const verificationCode = await jobDigits(issue.keys, job.id, r.policy.otpLength);
     const ttlSeconds = r.policy.otpTtlSeconds;
     return {
       issue: stored([await otpRow(issue, verificationCode), await linkRow(issue, emailAuthCode, ttlSeconds)]),
-      emailed: { template: job.template, verificationCode, link, expiresInMinutes: Math.round(ttlSeconds / 60) },
+      emailed: () => ({ template: "PASSWORD_RESET_OTP", verificationCode, link: link(), expiresInMinutes: Math.round(ttlSeconds / 60) }),
     };
   }
   const ttlSeconds = r.policy.emailLinkTtlSeconds;
-  return { issue: stored([await linkRow(issue, emailAuthCode, ttlSeconds)]), emailed: { template: "PASSWORD_RESET_LINK", link, expiresInMinutes: Math.round(ttlSeconds / 60) } };
+  return { issue: stored([await linkRow(issue, emailAuthCode, ttlSeconds)]), emailed: () => ({ template: "PASSWORD_RESET_LINK", link: link(), expiresInMinutes: Math.round(ttlSeconds / 60) }) };
 }
 
 /**
