@@ -184,6 +184,5 @@ describe("the consumer delivers a batch's jobs together", () => {
     expect(codeTrips[0]!.filter((s) => CODE_INSERT.test(s))).toHaveLength(10);
     expect(writeTrips(one.trips)).toHaveLength(2);
     expect(writeTrips(ten.trips)).toHaveLength(2);
-    console.log(JSON.stringify({ d1RoundTrips: { batchOf1: one.trips.length, batchOf10: ten.trips.length, writesOf1: 2, writesOf10: 2 } }));
   });
 });
