@@ -1,7 +1,7 @@
 // D1 storage of delivery status (`email_deliveries`), one row per job, keyed by the job's id.
 // It holds template, recipient, attempts, status, last error and the job less its address (for an
 // admin retry): never the body.
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { type SQL, and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type PageCursor, afterCursor, pageOf } from "../../db/page-cursor";
 import { type DELIVERY_STATUSES, emailDeliveries } from "../../db/schema";
@@ -17,12 +17,13 @@ const FINISHED: DeliveryStatus[] = ["sent", "failed"];
 export const RETRYABLE: DeliveryStatus[] = ["failed", "dead"];
 
 /**
- * Records that an attempt starts. Answers false when the job is already finished, so a message
- * the queue delivers twice sends once.
+ * Records that an attempt starts; attemptBegun reads its result, false when the job is already
+ * finished, so a message the queue delivers twice sends once. A statement, so the consumer commits
+ * it in one batch with the attempt's codes.
  */
-export async function beginAttempt(db: Database, job: EmailJob, to: string, attempts: number): Promise<boolean> {
+export function beginAttemptStatement(db: Database, job: EmailJob, to: string, attempts: number) {
   const now = Date.now();
-  const rows = await db
+  return db
     .insert(emailDeliveries)
     .values({ ...rowOf(job), to, status: "sending", attempts, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({
@@ -31,7 +32,18 @@ export async function beginAttempt(db: Database, job: EmailJob, to: string, atte
       setWhere: inArray(emailDeliveries.status, ["sending", "retrying"]),
     })
     .returning({ id: emailDeliveries.id });
-  return rows.length === 1;
+}
+
+export function attemptBegun(result: unknown): boolean {
+  return Array.isArray(result) && result.length === 1;
+}
+
+/**
+ * Holds, later in the batch of beginAttemptStatement, when that attempt began: what the attempt
+ * writes with it (its codes) must not be written for a finished job.
+ */
+export function attemptUnderWay(jobId: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${emailDeliveries} WHERE ${and(eq(emailDeliveries.id, jobId), eq(emailDeliveries.status, "sending"))})`;
 }
 
 /** What a delivery row keeps of its job: enough for an admin to send it again (retry.ts). */
@@ -40,14 +52,14 @@ function rowOf(job: EmailJob) {
   return { id: job.id, applicationId: job.applicationId, tenantId: job.tenantId, template: job.template, job: stored as StoredEmailJob, retryOf: job.retryOf ?? null };
 }
 
-export async function recordSent(db: Database, id: string, provider: string, providerMessageId: string): Promise<void> {
-  await db.update(emailDeliveries).set({ status: "sent", provider, providerMessageId, lastError: null, updatedAt: Date.now() }).where(eq(emailDeliveries.id, id));
+export function recordSentStatement(db: Database, id: string, provider: string, providerMessageId: string) {
+  return db.update(emailDeliveries).set({ status: "sent", provider, providerMessageId, lastError: null, updatedAt: Date.now() }).where(eq(emailDeliveries.id, id));
 }
 
 export type Failure = { status: "failed"; lastError: string } | { status: "retrying"; lastError: string; nextAttemptAt: number };
 
-export async function recordFailure(db: Database, id: string, failure: Failure): Promise<void> {
-  await db
+export function recordFailureStatement(db: Database, id: string, failure: Failure) {
+  return db
     .update(emailDeliveries)
     .set({ ...failure, updatedAt: Date.now() })
     .where(and(eq(emailDeliveries.id, id), inArray(emailDeliveries.status, ["sending", "retrying"])));

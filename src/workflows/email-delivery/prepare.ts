@@ -1,8 +1,9 @@
-// What each kind of job sends. `prepare` finds the recipient (null: nothing to send, as for an
-// unknown email); `render` then issues whatever secret the email carries, fresh on every attempt,
-// and renders it (null: the job became moot, as when a newer request superseded it).
+// What each kind of job sends. `prepare` reads what the email needs and builds whatever secret it
+// carries, fresh on every attempt, without writing: the consumer stores the codes of a whole batch
+// in one D1 batch, then renders each email that its codes were issued for.
 import type { Database } from "../../db/client";
-import { issueResetEmailCode, resetEmailRecipient } from "../password-reset/issue-email-code";
+import { findResetRecipient, resetEmailCodes } from "../password-reset/issue-email-code";
+import type { EmailCodeIssue } from "../password-reset/code-store";
 import { emailLookForTenant } from "../../email/look";
 import type { EmailJob, PasswordResetJob, PasswordUpdatedJob, RenderedEmail } from "../../email/message";
 import { passwordResetLinkEmail } from "../../email/templates/password-reset-link";
@@ -12,35 +13,40 @@ import { passwordUpdatedEmail } from "../../email/templates/password-updated";
 export interface PreparedEmail {
   to: string;
   fromName: string;
-  render(): Promise<RenderedEmail | null>;
+  /** The codes the email carries, stored with the attempt's start; null for a notice. */
+  codes: EmailCodeIssue | null;
+  /** The email, given whether its codes were issued (null: the job became moot, as when a newer request superseded it). */
+  render(issued: boolean): RenderedEmail | null;
 }
 
-export function prepareEmail(env: Env, db: Database, job: EmailJob): Promise<PreparedEmail | null> {
+/** Nothing to send (an unknown email), maybe with a decoy to store; or the email to send. */
+export type Preparation = { email: null; decoy: EmailCodeIssue | null } | { email: PreparedEmail; decoy: null };
+
+export function prepareEmail(env: Env, db: Database, job: EmailJob): Promise<Preparation> {
   return job.kind === "PASSWORD_RESET" ? prepareResetEmail(env, db, job) : preparePasswordUpdatedEmail(db, job);
 }
 
-async function prepareResetEmail(env: Env, db: Database, job: PasswordResetJob): Promise<PreparedEmail | null> {
-  const recipient = await resetEmailRecipient(env, db, job);
-  if (!recipient) return null;
-  const look = await emailLookForTenant(db, recipient.tenant, job.language ?? undefined);
-  return {
+async function prepareResetEmail(env: Env, db: Database, job: PasswordResetJob): Promise<Preparation> {
+  const { recipient, decoy } = await findResetRecipient(env, db, job);
+  if (!recipient) return { email: null, decoy };
+  const [look, { issue, emailed }] = await Promise.all([emailLookForTenant(db, recipient.tenant, job.language ?? undefined), resetEmailCodes(env, recipient, job)]);
+  const email: PreparedEmail = {
     to: recipient.user.email,
     fromName: look.theme.displayName,
-    async render() {
-      const code = await issueResetEmailCode(env, db, recipient, job);
-      if (!code) return null;
+    codes: issue,
+    render(issued) {
+      if (!issued) return null;
+      const code = emailed();
       return code.template === "PASSWORD_RESET_OTP"
         ? passwordResetOtpEmail(look, { verificationCode: code.verificationCode, link: code.link, expiresInMinutes: code.expiresInMinutes })
         : passwordResetLinkEmail(look, { link: code.link, expiresInMinutes: code.expiresInMinutes });
     },
   };
+  return { email, decoy: null };
 }
 
-async function preparePasswordUpdatedEmail(db: Database, job: PasswordUpdatedJob): Promise<PreparedEmail> {
+async function preparePasswordUpdatedEmail(db: Database, job: PasswordUpdatedJob): Promise<Preparation> {
   const look = await emailLookForTenant(db, { id: job.tenantId, applicationId: job.applicationId });
-  return {
-    to: job.to,
-    fromName: look.theme.displayName,
-    render: async () => passwordUpdatedEmail(look, { loginUrl: job.loginUrl }),
-  };
+  const email: PreparedEmail = { to: job.to, fromName: look.theme.displayName, codes: null, render: () => passwordUpdatedEmail(look, { loginUrl: job.loginUrl }) };
+  return { email, decoy: null };
 }

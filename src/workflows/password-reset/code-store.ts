@@ -59,28 +59,44 @@ export async function issueAdminLinkCode(db: Database, code: NewCode, also: Stat
   await db.batch([supersede, db.insert(resetCodes).values({ ...code, createdAt: now }), ...also]);
 }
 
+/** The codes one email (or a decoy) carries, with what their supersession is keyed by. */
+export interface EmailCodeIssue {
+  codes: [NewCode, ...NewCode[]];
+  requestedAt: number;
+  subjects: string[];
+}
+
 /**
  * Stores the codes a reset email carries (an OTP email carries a one-time link too, so whoever
- * locks the OTP cannot keep the owner from resetting). Email codes date from their request (`requestedAt`) and
- * supersede by subject (tenant and email), which decoys share with real users. A delivery retry
+ * locks the OTP cannot keep the owner from resetting). Email codes date from their request
+ * (`requestedAt`) and supersede by subject (tenant and email), which decoys share with real users. A delivery retry
  * therefore never supersedes a newer request: it supersedes the family's older open codes, and a
  * job that a newer request overtook issues nothing. A job's rows keep their ids across attempts
  * (issue-email-code.ts derives them, and the codes, from the job), so a retry rewrites its own rows.
- * Answers false when nothing was issued. `subjects`: the subject under every configured key, so
- * that codes issued before a key rotation are superseded too.
+ * emailCodeIssued tells from the second statement's result whether anything was issued.
+ * `subjects`: the subject under every configured key, so that codes issued before a key rotation
+ * are superseded too.
  *
  * The check for a newer request guards every statement of one batch (one D1 transaction), so two
  * jobs of one address delivered at once cannot both pass it: at most one email code family is open.
+ *
+ * `guard`, when given, must hold for any statement to write (the email consumer: the attempt is
+ * under way), so a batch can carry several jobs' issues each with its own condition.
  */
-export async function issueEmailCode(db: Database, codes: [NewCode, ...NewCode[]], requestedAt: number, subjects: string[]): Promise<boolean> {
+export function emailCodeStatements(db: Database, issue: EmailCodeIssue, guard?: SQL): [Statement, Statement, ...Statement[]] {
+  const { codes, requestedAt, subjects } = issue;
   const supersede = db
     .update(resetCodes)
     .set({ supersededAt: Date.now() })
-    .where(and(emailFamily(subjects), notInArray(resetCodes.id, codes.map((c) => c.id)), lte(resetCodes.createdAt, requestedAt), open(), sql`NOT ${newerRequest(subjects, requestedAt)}`));
+    .where(and(emailFamily(subjects), notInArray(resetCodes.id, codes.map((c) => c.id)), lte(resetCodes.createdAt, requestedAt), open(), sql`NOT ${newerRequest(subjects, requestedAt)}`, guard));
   const [first, ...more] = codes;
-  const insert = (code: NewCode) => emailCodeInsert(db, code, requestedAt, subjects);
-  const [, issued] = await db.batch([supersede, insert(first), ...more.map(insert)]);
-  return issued.length === 1;
+  const insert = (code: NewCode) => emailCodeInsert(db, code, requestedAt, subjects, guard);
+  return [supersede, insert(first), ...more.map(insert)];
+}
+
+/** Whether the first insert of emailCodeStatements wrote its row. */
+export function emailCodeIssued(insertResult: unknown): boolean {
+  return Array.isArray(insertResult) && insertResult.length === 1;
 }
 
 const emailFamily = (subjects: string[]) => and(inArray(resetCodes.subjectKey, subjects), inArray(resetCodes.kind, EMAIL_KINDS));
@@ -95,14 +111,14 @@ function newerRequest(subjects: string[], requestedAt: number): SQL {
  * credential version, expiry and hashes while it is open. One statement, so the check and the
  * write cannot be split by another job. Exported for its query plan (test/email/delivery).
  */
-export function emailCodeInsert(db: Database, code: NewCode, requestedAt: number, subjects: string[]) {
+export function emailCodeInsert(db: Database, code: NewCode, requestedAt: number, subjects: string[], guard?: SQL) {
   return db
     .insert(resetCodes)
     .select(
       // Every column in the table's order, as drizzle's INSERT … SELECT lists them.
       sql`SELECT ${code.id}, ${code.applicationId}, ${code.tenantId}, ${code.userId}, ${code.subjectKey}, ${code.kind}, ${code.codeHash}, ${code.verificationHash},
         ${code.credentialVersion}, 0, ${code.maxAttempts}, ${code.expiresAt}, ${requestedAt}, NULL, NULL
-        WHERE NOT ${newerRequest(subjects, requestedAt)}`,
+        WHERE NOT ${newerRequest(subjects, requestedAt)}${guard ? sql` AND ${guard}` : sql``}`,
     )
     .onConflictDoUpdate({
       target: resetCodes.id,

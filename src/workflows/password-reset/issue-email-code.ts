@@ -14,7 +14,7 @@ import type { Database } from "../../db/client";
 import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
 import { callUserObject } from "../../user-object/stub";
 import { resetLink } from "../reset-link";
-import { type NewCode, codeHashes, issueEmailCode, subjectKeys, verificationHash } from "./code-store";
+import { type EmailCodeIssue, type NewCode, codeHashes, subjectKeys, verificationHash } from "./code-store";
 
 export interface ResetRecipient {
   tenant: Tenant;
@@ -44,30 +44,32 @@ async function issueFor(env: Env, tenant: Tenant, policy: PasswordResetPolicy, j
   return { keys, tenant, policy, job, user, subjects: await subjectKeys(keys, tenant.id, emailKey(job.to)) };
 }
 
+/** The job's recipient, or none: then maybe a decoy to store (see findResetRecipient). */
+export type RecipientLookup = { recipient: ResetRecipient; decoy: null } | { recipient: null; decoy: EmailCodeIssue | null };
+
 /**
  * The active user the job's email belongs to, or null. For an unknown or inactive email under OTP,
- * or a user whose object refuses resets (deleted), it stores a decoy first (no user, so it can
- * never succeed), so that the caller's requestCode locks after the same number of wrong guesses
- * as a real one.
+ * or a user whose object refuses resets (deleted), it builds a decoy for the caller to store (no
+ * user, so it can never succeed), so that the caller's requestCode locks after the same number of
+ * wrong guesses as a real one.
  */
-export async function resetEmailRecipient(env: Env, db: Database, job: PasswordResetJob): Promise<ResetRecipient | null> {
+export async function findResetRecipient(env: Env, db: Database, job: PasswordResetJob): Promise<RecipientLookup> {
   const tenant = await getTenant(db, job.tenantId);
-  if (!tenant) return null;
+  if (!tenant) return { recipient: null, decoy: null };
   const [policy, user] = await Promise.all([policyForTenant(db, tenant), findUserByEmail(db, tenant.id, job.to)]);
   const credentialVersion = user?.status === "ACTIVE" ? await callUserObject({ env }, user.id, "credentialVersion") : null;
   if (!user || credentialVersion === null) {
-    if (job.requestCodeHash) {
-      const decoy = await issueFor(env, tenant, policy, job, null);
-      await issueEmailCode(db, [await otpRow(decoy, randomDigits(policy.otpLength))], job.createdAt, decoy.subjects);
-    }
-    return null;
+    if (!job.requestCodeHash) return { recipient: null, decoy: null };
+    const decoy = await issueFor(env, tenant, policy, job, null);
+    return { recipient: null, decoy: { codes: [await otpRow(decoy, randomDigits(policy.otpLength))], requestedAt: job.createdAt, subjects: decoy.subjects } };
   }
-  return { tenant, policy, user, credentialVersion };
+  return { recipient: { tenant, policy, user, credentialVersion }, decoy: null };
 }
 
 /**
- * Issues the codes for one delivery attempt; only their keyed hashes are stored. Null when a newer
- * request, or the spending of this one, made the job moot.
+ * The codes for one delivery attempt, and the email's view of them; only their keyed hashes are
+ * stored (emailCodeStatements). Storing them issues nothing when a newer request, or the spending
+ * of this one, made the job moot.
  *
  * The codes are the job's, not the attempt's: HMAC of the job id under the SECRET_HASH_KEY subkey
  * "email-code". A retry after the provider took the mail but `sent` was not recorded (a crash, a
@@ -77,19 +79,22 @@ export async function resetEmailRecipient(env: Env, db: Database, job: PasswordR
  * key is secret; someone who holds SECRET_HASH_KEY is outside the threat model (SECURITY.md).
  * Only a key rotation between two attempts of a job gives the retry new codes.
  */
-export async function issueResetEmailCode(env: Env, db: Database, r: ResetRecipient, job: PasswordResetJob): Promise<EmailedCode | null> {
+export async function resetEmailCodes(env: Env, r: ResetRecipient, job: PasswordResetJob): Promise<{ issue: EmailCodeIssue; emailed: () => EmailedCode }> {
   const issue = await issueFor(env, r.tenant, r.policy, job, { userId: r.user.id, credentialVersion: r.credentialVersion });
   const emailAuthCode = base64url.encode(await issue.keys.mac("email-code", `${job.id}/emailAuthCode`));
+  const stored = (codes: EmailCodeIssue["codes"]): EmailCodeIssue => ({ codes, requestedAt: job.createdAt, subjects: issue.subjects });
+  // Built once the attempt is recorded: a deployment without a public origin then shows `retrying`.
+  const link = () => emailedLink(env, r.policy, emailAuthCode, job.language);
   if (job.template === "PASSWORD_RESET_OTP") {
     const verificationCode = await jobDigits(issue.keys, job.id, r.policy.otpLength);
     const ttlSeconds = r.policy.otpTtlSeconds;
-    const codes: [NewCode, NewCode] = [await otpRow(issue, verificationCode), await linkRow(issue, emailAuthCode, ttlSeconds)];
-    if (!(await issueEmailCode(db, codes, job.createdAt, issue.subjects))) return null;
-    return { template: job.template, verificationCode, link: emailedLink(env, r.policy, emailAuthCode, job.language), expiresInMinutes: Math.round(ttlSeconds / 60) };
+    return {
+      issue: stored([await otpRow(issue, verificationCode), await linkRow(issue, emailAuthCode, ttlSeconds)]),
+      emailed: () => ({ template: "PASSWORD_RESET_OTP", verificationCode, link: link(), expiresInMinutes: Math.round(ttlSeconds / 60) }),
+    };
   }
   const ttlSeconds = r.policy.emailLinkTtlSeconds;
-  if (!(await issueEmailCode(db, [await linkRow(issue, emailAuthCode, ttlSeconds)], job.createdAt, issue.subjects))) return null;
-  return { template: "PASSWORD_RESET_LINK", link: emailedLink(env, r.policy, emailAuthCode, job.language), expiresInMinutes: Math.round(ttlSeconds / 60) };
+  return { issue: stored([await linkRow(issue, emailAuthCode, ttlSeconds)]), emailed: () => ({ template: "PASSWORD_RESET_LINK", link: link(), expiresInMinutes: Math.round(ttlSeconds / 60) }) };
 }
 
 /**
