@@ -10,8 +10,10 @@ export function geoConfig(root, dir) {
   const replaced = text
     .replace(/^main = "src\/index\.ts"$/m, `main = ${JSON.stringify(path.join(root, "bench", "geo", "worker.ts"))}\nbase_dir = ${JSON.stringify(root)}`)
     .replace(/^migrations_dir = "migrations"$/m, `migrations_dir = ${JSON.stringify(path.join(root, "migrations"))}`)
+    .replace(/^directory = "dist\/assets"$/m, `directory = ${JSON.stringify(path.join(root, "dist", "assets"))}`)
+    .replace(/^command = "node scripts\/docs-assets\.mjs"$/m, `command = ${JSON.stringify(`node ${path.join(root, "scripts", "docs-assets.mjs")}`)}`)
     .replace(/simple = \{ limit = \d+,/g, "simple = { limit = 1000000000,");
-  for (const needle of ["bench/geo/worker.ts", "base_dir", "limit = 1000000000"]) {
+  for (const needle of ["bench/geo/worker.ts", "base_dir", "limit = 1000000000", path.join(root, "dist", "assets")]) {
     if (!replaced.includes(needle)) throw new Error(`wrangler.toml changed shape: the geo config could not set ${needle}`);
   }
   const file = path.join(dir, "wrangler.geo.toml");

@@ -2,7 +2,11 @@
 // given an env whose D1, Durable Object and Queue bindings count each round trip and delay it as
 // far as the profile (var GEO_PROFILE) puts them. Bench routes under /__geo/ read and reset the
 // counts and switch the delays off while the bench provisions; every other request goes to the service.
-import service, { PasswordResetService as ServicePasswordResetService, UserDurableObject as ServiceUserDurableObject } from "../../src/index";
+import service, {
+  AddressDurableObject as ServiceAddressDurableObject,
+  PasswordResetService as ServicePasswordResetService,
+  UserDurableObject as ServiceUserDurableObject,
+} from "../../src/index";
 import { type CallSite, knownProfile, profileDelays, reset, state } from "./tally";
 import { wrapNamespace, wrapQueue } from "./wrap-bindings";
 import { wrapD1 } from "./wrap-d1";
@@ -11,7 +15,14 @@ function wrapEnv(env: Env, site: CallSite): Env {
   const profile = (env as unknown as { GEO_PROFILE?: string }).GEO_PROFILE ?? "same";
   if (!knownProfile(profile)) throw new Error(`GEO_PROFILE: unknown profile ${profile}`);
   state.profile = profile;
-  return { ...env, DB: wrapD1(env.DB, site), USERS: wrapNamespace(env.USERS, site), EMAIL_QUEUE: wrapQueue(env.EMAIL_QUEUE, site) } as unknown as Env;
+  return {
+    ...env,
+    DB: wrapD1(env.DB, site),
+    USERS: wrapNamespace(env.USERS, site),
+    ADDRESSES: wrapNamespace(env.ADDRESSES, site),
+    EMAIL_QUEUE: wrapQueue(env.EMAIL_QUEUE, site),
+    AUDIT_QUEUE: wrapQueue(env.AUDIT_QUEUE, site),
+  } as unknown as Env;
 }
 
 /** Work after the answer is tracked, so that the counts are read only once it has finished. */
@@ -69,6 +80,16 @@ export default {
     }
   },
   async queue(batch, env, ctx) {
+    // Audit batches are the requests' deferred writes: counted as work after the answer, not as
+    // the email consumer's.
+    if (!batch.queue.startsWith("edge-password-reset-email")) {
+      state.pendingAfter++;
+      try {
+        return await service.queue(batch, wrapEnv(env, { phase: "after" }));
+      } finally {
+        state.pendingAfter--;
+      }
+    }
     const started = Date.now();
     state.pendingConsumer++;
     try {
@@ -92,5 +113,11 @@ export class UserDurableObject extends ServiceUserDurableObject {
 export class PasswordResetService extends ServicePasswordResetService {
   constructor(ctx: ExecutionContext, env: Env) {
     super(ctx, wrapEnv(env, { phase: "before" }));
+  }
+}
+
+export class AddressDurableObject extends ServiceAddressDurableObject {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, wrapEnv(env, { phase: "object" }));
   }
 }
