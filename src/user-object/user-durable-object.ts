@@ -45,6 +45,8 @@ export class UserDurableObject extends DurableObject<Env> {
     super(ctx, env);
     this.store = userStore(ctx.storage);
     // No call runs until the schema is current; a failed migration fails every call (503).
+    // On failure workerd breaks the input gate and resets the object without rejecting the
+    // promise it returns, so `void` leaves nothing unhandled (docs/failure.md).
     void ctx.blockConcurrencyWhile(() => openSchema(this.store));
   }
 
