@@ -63,9 +63,13 @@ export async function changePassword(store: UserStore, keys: UserKeys, input: Ch
   const violations = passwordViolations(input.newPassword, input.policy, input.email, input.breached);
   if (violations.length) return { outcome: "POLICY_VIOLATION", violations };
   if (start.passwordHash) {
+    // Once the current password has verified, the new one matches the stored hash exactly when
+    // their normal forms are equal, so only a reset by code derives here. Why the new hash is not
+    // this derivation under the stored salt: SECURITY.md, "One salt per stored hash".
     const same =
-      (input.currentPassword !== undefined && normalizePassword(input.currentPassword) === normalizePassword(input.newPassword)) ||
-      (await verifyPassword(input.newPassword, start.passwordHash, pepper)).valid;
+      input.currentPassword !== undefined
+        ? normalizePassword(input.currentPassword) === normalizePassword(input.newPassword)
+        : (await verifyPassword(input.newPassword, start.passwordHash, pepper)).valid;
     // A concurrent change may have landed during the hash; then this request lost the race.
     if (activeCredential(store)?.credentialVersion !== start.credentialVersion) return { outcome: "STALE" };
     if (same) return { outcome: "POLICY_VIOLATION", violations: [SAME_AS_CURRENT] };

@@ -1,10 +1,11 @@
 // The user's password (src/user-object/credential.ts): a change commits the new hash, raises the
 // credential version and both epochs, clears counted failures and queues its notice, all in one
 // transactionSync after the last await, or changes nothing at all.
-import { describe, expect, it } from "vitest";
-import { verifyPassword } from "../../src/crypto/password-hash";
+import { describe, expect, it, vi } from "vitest";
+import { base64url } from "jose";
+import { parsePasswordHash, verifyPassword } from "../../src/crypto/password-hash";
 import { POLICY_DEFAULTS } from "../../src/policy/password-reset-policy";
-import { changePassword, credentialVersion } from "../../src/user-object/credential";
+import { type ChangePasswordInput, changePassword, credentialVersion } from "../../src/user-object/credential";
 import { readCredential } from "../../src/user-object/credential-row";
 import { setStatus } from "../../src/user-object/lifecycle";
 import { login } from "../../src/user-object/login";
@@ -95,6 +96,48 @@ describe("a password change", () => {
     expect(after.short.outcome).toBe("POLICY_VIOLATION");
     expect(after.same).toMatchObject({ outcome: "POLICY_VIOLATION", violations: [{ code: "same_as_current" }] });
     expect(after.version).toBe(0);
+  });
+
+  // SECURITY.md "One salt per stored hash": a reset could save a derivation by keeping the old
+  // salt, and this pins that it does not.
+  it("stores every new password under a fresh salt, by code or by current password, so a return to an earlier password hashes differently", async () => {
+    const hashes = await withUser("password one", async (store) => {
+      const stored = () => readCredential(store)!.passwordHash!;
+      const seen = [stored()];
+      const steps = [
+        { newPassword: "password two", expectedCredentialVersion: 0 },
+        { newPassword: "password one", expectedCredentialVersion: 1 },
+        { newPassword: "password three", currentPassword: "password one" },
+      ];
+      for (const step of steps) {
+        expect(await changePassword(store, KEYS, { ...step, policy: POLICY })).toMatchObject({ outcome: "UPDATED" });
+        seen.push(stored());
+      }
+      return seen;
+    });
+    const salts = hashes.map((h) => base64url.encode(parsePasswordHash(h)!.salt));
+    expect(new Set(salts).size).toBe(4);
+    expect(hashes[2]).not.toBe(hashes[0]);
+  });
+
+  it("derives twice, for a reset by code (same_as_current, the new hash) and for Change Password (the current password, the new hash)", async () => {
+    const derivations = await withUser("password one", async (store) => {
+      const deriveBits = vi.spyOn(crypto.subtle, "deriveBits");
+      try {
+        const counted = async (input: Omit<ChangePasswordInput, "policy">) => {
+          const before = deriveBits.mock.calls.length;
+          expect(await changePassword(store, KEYS, { ...input, policy: POLICY })).toMatchObject({ outcome: "UPDATED" });
+          return deriveBits.mock.calls.length - before;
+        };
+        return {
+          byCode: await counted({ newPassword: "password two", expectedCredentialVersion: 0 }),
+          byCurrentPassword: await counted({ newPassword: "password three", currentPassword: "password two" }),
+        };
+      } finally {
+        deriveBits.mockRestore();
+      }
+    });
+    expect(derivations).toEqual({ byCode: 2, byCurrentPassword: 2 });
   });
 
   it("is NOT_ACTIVE for an inactive user, whose version reset codes cannot be issued at", async () => {
