@@ -3,7 +3,8 @@
 import { type SQL, and, eq, gt, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
 import type { Keyring } from "../../crypto/keyring";
 import type { Database, Statement } from "../../db/client";
-import { resetCodes } from "../../db/schema";
+import { resetCodes, users } from "../../db/schema";
+import type { User } from "../../directory/users";
 import type { CodeKind } from "./decide";
 
 export type ResetCodeRow = typeof resetCodes.$inferSelect;
@@ -128,8 +129,21 @@ export function emailCodeInsert(db: Database, code: NewCode, requestedAt: number
     .returning({ id: resetCodes.id });
 }
 
-export async function findCode(db: Database, hashes: string[]): Promise<ResetCodeRow | null> {
-  return (await db.select().from(resetCodes).where(inArray(resetCodes.codeHash, hashes)).get()) ?? null;
+/** A stored code with the user it was issued to (null: an OTP decoy's, or a user since deleted). */
+export interface FoundCode {
+  code: ResetCodeRow;
+  user: User | null;
+}
+
+/** The code with its user, in one read: every use of a code needs both. */
+export async function findCode(db: Database, hashes: string[]): Promise<FoundCode | null> {
+  const found = await db
+    .select({ code: resetCodes, user: users })
+    .from(resetCodes)
+    .leftJoin(users, eq(users.id, resetCodes.userId))
+    .where(inArray(resetCodes.codeHash, hashes))
+    .get();
+  return found ?? null;
 }
 
 /**

@@ -18,7 +18,7 @@ export type CodeStanding =
 
 /** The same judgement Reset Password makes, for the code's own application, without acting on it. */
 export async function inspectCode({ config, db }: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
-  const row = await findCode(db, await codeHashes(config.secretHashKeys, code));
+  const row = (await findCode(db, await codeHashes(config.secretHashKeys, code)))?.code;
   if (!row) return { state: "INVALID_CODE", owner: null };
   const where = { applicationId: row.applicationId, tenantId: row.tenantId };
   const verdict = judgeCode(row, { kind }, row.applicationId, Date.now());

@@ -6,7 +6,6 @@
 import { callAddressObject } from "../../address-object/stub";
 import { recordAuditEventAfter } from "../../audit/record";
 import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
-import { getUser } from "../../directory/users";
 import { policyForTenant } from "../../directory/policies";
 import { otpWrongGuessesPerDay } from "../../policy/otp-guessing";
 import type { PasswordViolation } from "../../policy/password-rules";
@@ -68,7 +67,8 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string | 
 
 async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
   const { db } = deps;
-  const row = await findCode(db, await codeHashes(deps.config.secretHashKeys, input.mode.code));
+  const found = await findCode(db, await codeHashes(deps.config.secretHashKeys, input.mode.code));
+  const row = found?.code ?? null;
   attempt.code = row;
   const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", Date.now());
   if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
@@ -77,7 +77,7 @@ async function attemptReset(deps: WorkflowDeps, applicationId: string | null, in
     const otp = await verifyOtp(deps, code, input.mode.verificationCode, attempt);
     if (otp !== "OK") return { result: otp };
   }
-  const user = code.userId ? await getUser(db, code.userId) : null;
+  const user = code.userId ? found!.user : null;
   if (!user || code.credentialVersion === null) return { result: "INVALID_CODE" };
 
   const { outcome, policy } = await commitPasswordChange(deps, user, {
