@@ -14,6 +14,7 @@ import { measured } from "../../metrics/measure";
 import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
 import {
+  type FoundCode,
   type ResetCodeRow,
   codeHashes,
   findCode,
@@ -33,6 +34,12 @@ export interface ResetPasswordInput {
   mode: ResetMode;
   newPassword: string;
   suppressPasswordUpdatedEmail: boolean;
+  /**
+   * The code named by `mode` and its user, as inspectCode read them earlier in the same request (the
+   * hosted page): judged again here, not read again. The user's object still checks the credential
+   * version at the commit, so a row a moment old cannot spend a code that has since died.
+   */
+  found?: FoundCode;
 }
 
 /** Checks an OTP's verificationCode with both budgets reserved first, so parallel guesses cannot exceed them. */
@@ -67,7 +74,7 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string | 
 
 async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
   const { db } = deps;
-  const found = await findCode(db, await codeHashes(deps.config.secretHashKeys, input.mode.code));
+  const found = input.found ?? (await findCode(db, await codeHashes(deps.config.secretHashKeys, input.mode.code)));
   const row = found?.code ?? null;
   attempt.code = row;
   const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", Date.now());

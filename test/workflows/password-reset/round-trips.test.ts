@@ -1,9 +1,10 @@
 // Fewer D1 round trips on the reset path (issue 17, item 4): a code is read with its user in one
-// query, and the hosted page reads its code once per POST.
+// query, and the hosted pages read their code once per request.
 // Each executed statement counts as one round trip, a db.batch as one.
 import { describe, expect, it } from "vitest";
 import { type RoundTrip, roundTripsOf } from "../../support/d1-round-trips";
 import { type World, createUser, world } from "../../support/fixtures";
+import { ORIGIN, PageClient, formTokenOf } from "../../support/page-client";
 import { RESET, REPEATED_EMAILS, adminLinkCode, emailAuthCode, otp, setStrategy } from "../../support/reset";
 
 const GOOD = "a new good password";
@@ -49,5 +50,57 @@ describe("Reset Password reads a code and its user in one query", () => {
     expect(JSON.parse(s.body).result).toBe("PASSWORD_UPDATED");
     expect(s.before.filter(readsCodes)).toHaveLength(1);
     expect(s.before.filter(readsUserAlone)).toEqual([]);
+  });
+});
+
+/** The held-code cookie a browser sends after following `path`'s 303. */
+async function heldCookie(path: string) {
+  const browser = new PageClient();
+  const form = await browser.follow(await browser.get(path));
+  expect(form.status).toBe(200);
+  return { form, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v.value}`).join("; ") };
+}
+
+function pagePost(path: string, cookie: string, fields: Record<string, string>) {
+  return new Request(`${ORIGIN}${path}`, {
+    method: "POST",
+    headers: { Cookie: cookie, "CF-Connecting-IP": "10.9.8.7", Origin: ORIGIN, "Sec-Fetch-Site": "same-origin", "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+  });
+}
+
+describe("the hosted reset pages read their code once per request", () => {
+  it("a usable link: the form GET and the POST each read the code once, with its user", async () => {
+    const w = await world("rt-page");
+    await setStrategy(w, "LINK", REPEATED_EMAILS);
+    await createUser(w, "rt-page@example.com", "old password 1");
+    const code = await emailAuthCode(w, "rt-page@example.com");
+    const { form, cookie } = await heldCookie(`/reset-password?emailAuthCode=${code}`);
+    const get = await roundTripsOf(new Request(`${ORIGIN}/reset-password`, { headers: { Cookie: cookie, "CF-Connecting-IP": "10.9.8.7" } }));
+    show("page form GET", get);
+    expect(get.res.status).toBe(200);
+    expect(get.body).toContain('autocomplete="username" value="rt-page@example.com"');
+    expect(get.before.filter(readsCodes)).toHaveLength(1);
+    expect(get.before.filter(readsUserAlone)).toEqual([]);
+    const post = await roundTripsOf(pagePost("/reset-password", cookie, { formToken: formTokenOf(form.html), newPassword: GOOD, confirmPassword: GOOD }));
+    show("page POST", post);
+    expect(post.res.status).toBe(200);
+    expect(post.body).toContain("Your password is changed");
+    expect(post.before.filter(readsCodes)).toHaveLength(1);
+    expect(post.before.filter(readsUserAlone)).toEqual([]);
+  });
+
+  it("an OTP: the POST reads the code once, with its user", async () => {
+    const w = await world("rt-page-otp");
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
+    await createUser(w, "rt-page-otp@example.com", "old password 1");
+    const { requestCode, verificationCode } = await otp(w, "rt-page-otp@example.com");
+    const { form, cookie } = await heldCookie(`/reset-password/otp?requestCode=${requestCode}&tenantId=${w.tenantId}`);
+    const post = await roundTripsOf(pagePost("/reset-password/otp", cookie, { formToken: formTokenOf(form.html), verificationCode, newPassword: GOOD, confirmPassword: GOOD }));
+    show("OTP page POST", post);
+    expect(post.res.status).toBe(200);
+    expect(post.body).toContain("Your password is changed");
+    expect(post.before.filter(readsCodes)).toHaveLength(1);
+    expect(post.before.filter(readsUserAlone)).toEqual([]);
   });
 });
