@@ -18,8 +18,9 @@ import {
   type ResetCodeRow,
   codeHashes,
   findCode,
-  refundAttempt,
+  findOtpReservingAttempt,
   reserveAttempt,
+  refundAttempt,
   retireCodes,
   verificationCodeMatches,
 } from "./code-store";
@@ -42,10 +43,14 @@ export interface ResetPasswordInput {
   found?: FoundCode;
 }
 
-/** Checks an OTP's verificationCode with both budgets reserved first, so parallel guesses cannot exceed them. */
-async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode: string, attempt: ResetAttempt) {
+/**
+ * Checks an OTP's verificationCode with both budgets reserved first, so parallel guesses cannot
+ * exceed them. `reserved`: the code's own attempt, taken with the read of the code (null: none was
+ * left; undefined: the code came from the hosted page's read and its attempt is taken now).
+ */
+async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, reserved: number | null | undefined, verificationCode: string, attempt: ResetAttempt) {
   const { db } = deps;
-  const attempts = await reserveAttempt(db, row.id);
+  const attempts = reserved === undefined ? await reserveAttempt(db, row.id) : reserved;
   if (attempts === null) return "TOO_MANY_ATTEMPTS" as const;
   const policy = await policyForTenant(db, { id: row.tenantId, applicationId: row.applicationId });
   // The per-address allowance: the address's object, named by the subject the code was issued under.
@@ -72,16 +77,25 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string | 
   return answer;
 }
 
+/** The code and its user; an OTP's attempt is reserved in the same round trip (the read it would follow). */
+async function readCode(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, now: number) {
+  if (input.found) return { found: input.found, attempts: undefined };
+  const hashes = await codeHashes(deps.config.secretHashKeys, input.mode.code);
+  if (input.mode.kind === "EMAIL_OTP") return findOtpReservingAttempt(deps.db, hashes, applicationId, now);
+  return { found: await findCode(deps.db, hashes), attempts: undefined };
+}
+
 async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
   const { db } = deps;
-  const found = input.found ?? (await findCode(db, await codeHashes(deps.config.secretHashKeys, input.mode.code)));
+  const now = Date.now();
+  const { found, attempts } = await readCode(deps, applicationId, input, now);
   const row = found?.code ?? null;
   attempt.code = row;
-  const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", Date.now());
+  const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", now);
   if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
   const code = row!; // judgeCode reads a missing row as INVALID_CODE
   if (input.mode.kind === "EMAIL_OTP") {
-    const otp = await verifyOtp(deps, code, input.mode.verificationCode, attempt);
+    const otp = await verifyOtp(deps, code, attempts, input.mode.verificationCode, attempt);
     if (otp !== "OK") return { result: otp };
   }
   const user = code.userId ? found!.user : null;

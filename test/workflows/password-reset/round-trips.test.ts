@@ -1,7 +1,9 @@
 // Fewer D1 round trips on the reset path (issue 17, item 4): a code is read with its user in one
 // query, and the hosted pages read their code once per request.
 // Each executed statement counts as one round trip, a db.batch as one.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { wrongCode } from "../../support/codes";
 import { type RoundTrip, roundTripsOf } from "../../support/d1-round-trips";
 import { type World, createUser, world } from "../../support/fixtures";
 import { ORIGIN, PageClient, formTokenOf } from "../../support/page-client";
@@ -10,6 +12,7 @@ import { RESET, REPEATED_EMAILS, adminLinkCode, emailAuthCode, otp, setStrategy 
 const GOOD = "a new good password";
 
 const readsCodes = (t: RoundTrip) => t.sql.some((q) => /^\s*select\b[\s\S]*\bfrom "reset_codes"/i.test(q));
+const reservesAttempt = (t: RoundTrip) => t.sql.some((q) => /^\s*update "reset_codes" set "attempts" = "reset_codes"."attempts" \+ 1/i.test(q));
 const readsUserAlone = (t: RoundTrip) => t.sql.some((q) => /^\s*select\b[\s\S]*\bfrom "users"/i.test(q)) && !readsCodes(t);
 
 function resetRequest(w: World, body: Record<string, unknown>) {
@@ -68,6 +71,27 @@ function pagePost(path: string, cookie: string, fields: Record<string, string>) 
     body: new URLSearchParams(fields),
   });
 }
+
+describe("an OTP reset takes its attempt in the round trip that reads the code", () => {
+  it("right and wrong verificationCode: one round trip reads the code and reserves its attempt; the answers are unchanged", async () => {
+    const w = await world("rt-otp-reserve");
+    await setStrategy(w, "OTP", REPEATED_EMAILS);
+    await createUser(w, "rt-reserve@example.com", "old password 1");
+    const code = await otp(w, "rt-reserve@example.com");
+    const wrong = await roundTripsOf(resetRequest(w, { ...code, verificationCode: wrongCode(code.verificationCode), newPassword: GOOD }));
+    show("reset-password otp, wrong code", wrong);
+    expect(JSON.parse(wrong.body)).toEqual({ result: "INVALID_CODE" });
+    const right = await roundTripsOf(resetRequest(w, { ...code, newPassword: GOOD }));
+    show("reset-password otp, right code", right);
+    expect(JSON.parse(right.body).result).toBe("PASSWORD_UPDATED");
+    for (const s of [wrong, right]) {
+      expect(s.before.filter(reservesAttempt)).toHaveLength(1);
+      expect(s.before.filter(reservesAttempt).every(readsCodes)).toBe(true);
+    }
+    // The wrong guess spent one attempt; the right one gave back its own.
+    expect((await env.DB.prepare("SELECT attempts FROM reset_codes WHERE kind = 'EMAIL_OTP' AND user_id = (SELECT id FROM users WHERE email = ?)").bind("rt-reserve@example.com").first<{ attempts: number }>())!.attempts).toBe(1);
+  });
+});
 
 describe("the hosted reset pages read their code once per request", () => {
   it("a usable link: the form GET and the POST each read the code once, with its user", async () => {
