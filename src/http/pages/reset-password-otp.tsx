@@ -80,6 +80,7 @@ export const resetPasswordOtpPage = new Hono<AppEnv>()
       mode: { kind: "EMAIL_OTP", code: held.code, verificationCode },
       newPassword: input.newPassword,
       suppressPasswordUpdatedEmail: false,
+      found: page.found,
     });
     if (answer.result === "PASSWORD_POLICY_VIOLATION") return showForm(c, violationErrors(copy, answer.violations), verificationCode);
     if (answer.result === "PASSWORD_UPDATED") {

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { policyForTenant } from "../../directory/policies";
 import { type Tenant, getTenant } from "../../directory/tenants";
-import { getUser } from "../../directory/users";
+import type { FoundCode } from "../../workflows/password-reset/code-store";
 import { inspectCode } from "../../workflows/password-reset/inspect-code";
 import { resetPassword } from "../../workflows/password-reset/reset-password";
 import type { AppEnv } from "../app-env";
@@ -61,7 +61,7 @@ export async function standingPage(c: Context<AppEnv>, held: HeldCode | null) {
     dropCode(c);
     return { ended: renderEnding(c, view, standing.state) };
   }
-  return { view, policy: await policyForTenant(c.var.db, tenant), userId: standing.userId };
+  return { view, policy: await policyForTenant(c.var.db, tenant), found: standing.found };
 }
 
 /**
@@ -69,9 +69,9 @@ export async function standingPage(c: Context<AppEnv>, held: HeldCode | null) {
  * proves the mailbox, so its page may name the address; an OTP form may not before its code is
  * typed (the requestCode only proves that someone typed an address, and a decoy must read alike).
  */
-async function accountOf(c: Context<AppEnv>, held: HeldCode, userId: string | null | undefined, tenantId: string | null): Promise<string | null> {
-  if (held.kind === "EMAIL_OTP" || !userId) return null;
-  const user = await getUser(c.var.db, userId);
+function accountOf(held: HeldCode, found: FoundCode | undefined, tenantId: string | null): string | null {
+  if (held.kind === "EMAIL_OTP" || !found?.code.userId) return null;
+  const { user } = found;
   return user && user.status === "ACTIVE" && user.tenantId === tenantId ? user.email : null;
 }
 
@@ -101,7 +101,7 @@ async function showForm(c: Context<AppEnv>, held: HeldCode | null, errors: Field
   const action = pagePath(c.env, "resetPassword", { lang: page.view.explicitLanguage });
   const token = await formToken(c.env, "reset-password", held.code);
   const { passwordMinLength: min, passwordMaxLength: max } = page.policy;
-  const account = await accountOf(c, held, page.userId, page.view.tenantId);
+  const account = accountOf(held, page.found, page.view.tenantId);
   return c.html(<ResetForm view={page.view} token={token} errors={errors} min={min} max={max} action={action} account={account} />, errors.size > 0 ? 422 : 200);
 }
 
@@ -125,7 +125,7 @@ export const resetPasswordPage = new Hono<AppEnv>()
     if ("ended" in page) return page.ended;
     const errors = formErrors(page.view.copy, input);
     if (errors.size > 0) return showForm(c, held, errors);
-    const answer = await resetPassword(workflowDeps(c), null, { mode: { kind: held.kind, code: held.code }, newPassword: input.newPassword, suppressPasswordUpdatedEmail: false });
+    const answer = await resetPassword(workflowDeps(c), null, { mode: { kind: held.kind, code: held.code }, newPassword: input.newPassword, suppressPasswordUpdatedEmail: false, found: page.found });
     if (answer.result === "PASSWORD_POLICY_VIOLATION") return showForm(c, held, violationErrors(page.view.copy, answer.violations));
     dropCode(c);
     if (answer.result === "PASSWORD_UPDATED") return renderEnding(c, page.view, "DONE", answer.loginUrl);

@@ -6,7 +6,6 @@
 import { callAddressObject } from "../../address-object/stub";
 import { recordAuditEventAfter } from "../../audit/record";
 import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
-import { getUser } from "../../directory/users";
 import { policyForTenant } from "../../directory/policies";
 import { otpWrongGuessesPerDay } from "../../policy/otp-guessing";
 import type { PasswordViolation } from "../../policy/password-rules";
@@ -15,11 +14,13 @@ import { measured } from "../../metrics/measure";
 import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
 import {
+  type FoundCode,
   type ResetCodeRow,
   codeHashes,
   findCode,
-  refundAttempt,
+  findOtpReservingAttempt,
   reserveAttempt,
+  refundAttempt,
   retireCodes,
   verificationCodeMatches,
 } from "./code-store";
@@ -34,12 +35,22 @@ export interface ResetPasswordInput {
   mode: ResetMode;
   newPassword: string;
   suppressPasswordUpdatedEmail: boolean;
+  /**
+   * The code named by `mode` and its user, as inspectCode read them earlier in the same request (the
+   * hosted page): judged again here, not read again. The user's object still checks the credential
+   * version at the commit, so a row a moment old cannot spend a code that has since died.
+   */
+  found?: FoundCode;
 }
 
-/** Checks an OTP's verificationCode with both budgets reserved first, so parallel guesses cannot exceed them. */
-async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode: string, attempt: ResetAttempt) {
+/**
+ * Checks an OTP's verificationCode with both budgets reserved first, so parallel guesses cannot
+ * exceed them. `reserved`: the code's own attempt, taken with the read of the code (null: none was
+ * left; undefined: the code came from the hosted page's read and its attempt is taken now).
+ */
+async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, reserved: number | null | undefined, verificationCode: string, attempt: ResetAttempt) {
   const { db } = deps;
-  const attempts = await reserveAttempt(db, row.id);
+  const attempts = reserved === undefined ? await reserveAttempt(db, row.id) : reserved;
   if (attempts === null) return "TOO_MANY_ATTEMPTS" as const;
   const policy = await policyForTenant(db, { id: row.tenantId, applicationId: row.applicationId });
   // The per-address allowance: the address's object, named by the subject the code was issued under.
@@ -66,18 +77,28 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string | 
   return answer;
 }
 
+/** The code and its user; an OTP's attempt is reserved in the same round trip (the read it would follow). */
+async function readCode(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, now: number) {
+  if (input.found) return { found: input.found, attempts: undefined };
+  const hashes = await codeHashes(deps.config.secretHashKeys, input.mode.code);
+  if (input.mode.kind === "EMAIL_OTP") return findOtpReservingAttempt(deps.db, hashes, applicationId, now);
+  return { found: await findCode(deps.db, hashes), attempts: undefined };
+}
+
 async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
   const { db } = deps;
-  const row = await findCode(db, await codeHashes(deps.config.secretHashKeys, input.mode.code));
+  const now = Date.now();
+  const { found, attempts } = await readCode(deps, applicationId, input, now);
+  const row = found?.code ?? null;
   attempt.code = row;
-  const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", Date.now());
+  const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", now);
   if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
   const code = row!; // judgeCode reads a missing row as INVALID_CODE
   if (input.mode.kind === "EMAIL_OTP") {
-    const otp = await verifyOtp(deps, code, input.mode.verificationCode, attempt);
+    const otp = await verifyOtp(deps, code, attempts, input.mode.verificationCode, attempt);
     if (otp !== "OK") return { result: otp };
   }
-  const user = code.userId ? await getUser(db, code.userId) : null;
+  const user = code.userId ? found!.user : null;
   if (!user || code.credentialVersion === null) return { result: "INVALID_CODE" };
 
   const { outcome, policy } = await commitPasswordChange(deps, user, {

@@ -10,52 +10,12 @@ import type { EmailJob } from "../../../src/email/message";
 import { callJson } from "../../support/api";
 import { HTTP_PROVIDER, providerInbox } from "../../support/email-provider";
 import { EMAIL_QUEUE, deliveryOf, recordingQueue, resetJob } from "../../support/email-queue";
+import { countingD1 } from "../../support/d1-round-trips";
 import { type World, createUser, world } from "../../support/fixtures";
 import { REPEATED_EMAILS, RESET, setStrategy } from "../../support/reset";
 
 /** One D1 round trip: the statements of a batch, or one statement run on its own. */
 type RoundTrip = string[];
-
-/**
- * D1 that records its round trips. Statements are wrapped to see them run; a batch is handed the
- * real statements, as workerd accepts only its own.
- */
-function countingD1(db: D1Database, trips: RoundTrip[]): D1Database {
-  const real = new WeakMap<object, D1PreparedStatement>();
-  const sqlOf = new WeakMap<object, string>();
-  const statement = (s: D1PreparedStatement, sql: string): D1PreparedStatement => {
-    const proxy = new Proxy(s, {
-      get(t, key) {
-        if (key === "bind") return (...values: unknown[]) => statement(t.bind(...values), sql);
-        if (key === "all" || key === "run" || key === "raw" || key === "first") {
-          return (...a: unknown[]) => (trips.push([sql]), (t[key] as (...a: unknown[]) => unknown).apply(t, a));
-        }
-        const value = Reflect.get(t, key);
-        return typeof value === "function" ? value.bind(t) : value;
-      },
-    });
-    real.set(proxy, s);
-    sqlOf.set(proxy, sql);
-    return proxy;
-  };
-  const wrap = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(t, key) {
-        const d = t as unknown as D1Database;
-        if (key === "prepare") return (query: string) => statement(d.prepare(query), query);
-        if (key === "batch") {
-          return (list: D1PreparedStatement[]) => {
-            trips.push(list.map((s) => sqlOf.get(s) ?? "?"));
-            return d.batch(list.map((s) => real.get(s) ?? s));
-          };
-        }
-        if (key === "withSession") return (...a: unknown[]) => wrap(d.withSession(...(a as [])) as unknown as object);
-        const value = Reflect.get(t, key);
-        return typeof value === "function" ? value.bind(t) : value;
-      },
-    });
-  return wrap(db);
-}
 
 interface Delivered {
   job: EmailJob;
@@ -70,7 +30,7 @@ async function consumeBatch(messages: Delivered[], extra: Partial<Env> = {}) {
   );
   const trips: RoundTrip[] = [];
   const ctx = createExecutionContext();
-  await worker.queue(batch, { ...env, ...HTTP_PROVIDER, ...extra, DB: countingD1(env.DB, trips) } as Env);
+  await worker.queue(batch, { ...env, ...HTTP_PROVIDER, ...extra, DB: countingD1(env.DB, (sql) => trips.push(sql)) } as Env);
   return { ...(await getQueueResult(batch, ctx)), trips };
 }
 
