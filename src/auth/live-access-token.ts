@@ -20,12 +20,11 @@ export async function verifyLiveAccessToken(from: UserObjectCaller, config: Serv
     return active ? claims : null;
   }
   if (claims.iss !== config.tokenIssuer) {
-    if (claims.jti !== undefined && (await isAccessTokenDenied(db, claims.jti))) return null;
-    return claims;
+    return (await isAccessTokenDenied(db, claims.jti)) ? null : claims;
   }
   const standing = await clientTokenStanding(db, claims.client_id ?? claims.sub, claims.jti);
   if (!standing || standing.denied || standing.disabledAt !== null) return null;
   // `iat` is in seconds: a token of the very second of a cut-off counts as before it (issuance waits it out).
-  if ((claims.iat ?? 0) * 1000 < standing.tokensValidAfter) return null;
+  if (claims.iat * 1000 < standing.tokensValidAfter) return null;
   return { ...claims, permissions: claims.permissions.filter((p) => standing.permissions.includes(p)) };
 }

@@ -117,7 +117,7 @@ export async function revoke(deps: WorkflowDeps, client: M2mClient, token: strin
   const claims = await ownAccessToken(deps, client, token);
   if (!claims || claims.client_id !== client.id) return;
   if (claims.sid) return callUserObject(deps, claims.sub, "revokeSession", claims.sid);
-  if (claims.jti) await denyAccessToken(deps.db, claims.jti, claims.exp * 1000);
+  await denyAccessToken(deps.db, claims.jti, claims.exp * 1000);
 }
 
 export type Introspection = { active: false } | ({ active: true } & Record<string, unknown>);
