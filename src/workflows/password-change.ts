@@ -2,7 +2,6 @@
 // check, the Password Updated notice, and the one Durable Object transaction that changes the
 // password and revokes everything. The check runs before the object call, outside its
 // transaction; its answer is one more fact for the object's rules.
-import type { Database } from "../db/client";
 import { recordUserKeyIds } from "../directory/key-usage";
 import { policyForTenant } from "../directory/policies";
 import { logBackgroundFailure } from "../audit/background-failure";

@@ -10,9 +10,6 @@ import type { EmailJob, StoredEmailJob } from "../message";
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type DeliveryRow = typeof emailDeliveries.$inferSelect;
 
-/** Sent and permanently failed jobs are finished: a redelivered message must not send again. */
-const FINISHED: DeliveryStatus[] = ["sent", "failed"];
-
 /** What an admin may send again: nothing reached the recipient, and nothing else will try. */
 export const RETRYABLE: DeliveryStatus[] = ["failed", "dead"];
 

@@ -1,7 +1,7 @@
 // The hosted reset page: a GET only moves the code out of the address bar and reads its standing;
 // only a POST with a typed new password spends it, through the same workflow as the API.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type World, createUser, world } from "../../support/fixtures";
+import { createUser, world } from "../../support/fixtures";
 import { codeRowsOfUser, clockAt, HOUR } from "../../support/codes";
 import { waitForMail } from "../../support/mailbox";
 import { ORIGIN, PageClient, formTokenOf, textOf } from "../../support/page-client";

@@ -1,7 +1,6 @@
 // Reset emails per address: a cooldown (default 60 s) and a window cap (default 3 per 15 minutes),
 // counted by the tenant-and-email subject so unknown addresses count exactly like real ones.
 // Over the limit the API still answers 200 with the same body, and nothing goes on the email queue.
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { EmailJob } from "../../../src/email/message";
 import { allAddressRows } from "../../support/address-object";
