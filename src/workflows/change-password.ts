@@ -27,7 +27,7 @@ export async function changePassword(
     currentPassword: input.currentPassword,
   });
   if (outcome.outcome === "TOO_MANY_ATTEMPTS") {
-    recordPasswordFailuresExceeded(deps, user, "change_password", outcome.retryAfterSeconds);
+    recordPasswordFailuresExceeded(deps, { id: user.tenantId, applicationId: user.applicationId }, user, "change_password", outcome.retryAfterSeconds);
     throw new TooManyPasswordAttempts(outcome.retryAfterSeconds);
   }
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };

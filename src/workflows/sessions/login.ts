@@ -1,6 +1,9 @@
 // Login: verify the password in the user's object and open a session there. An unknown or
 // inactive email spends one PBKDF2 on a decoy hash, so both failures take similar time, and its
 // attempts are counted and throttled like a user's (decoy-failures.ts), so a 429 tells nothing.
+// Either way one D1 read finds the email, one Durable Object call counts the attempt, and the
+// outcome (a failure, a refusal, a success) goes to the audit queue after the answer: the same
+// calls in the same order (test/workflows/sessions/login-parity.test.ts).
 import { USER_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
 import { END_USER_PERMISSIONS } from "../../config/permissions";
 import type { ServiceConfig } from "../../config/service-config";
@@ -36,7 +39,10 @@ async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenan
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
     const verdict = await countDecoyAttempt(env, subject!, policy);
-    if (!verdict.allowed) throw new TooManyPasswordAttempts(verdict.retryAfterSeconds);
+    if (!verdict.allowed) {
+      recordPasswordFailuresExceeded(deps, tenant, user, "login", verdict.retryAfterSeconds);
+      throw new TooManyPasswordAttempts(verdict.retryAfterSeconds);
+    }
     await verifyPassword(password, DECOY_PASSWORD_HASH, config.passwordPeppers);
     recordLoginFailed(deps, tenant, user);
     return { result: "INVALID_CREDENTIALS" };
@@ -49,7 +55,7 @@ async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenan
     absoluteTtlSeconds: policy.sessionAbsoluteTtlSeconds,
   }, policy);
   if (outcome.outcome === "TOO_MANY_ATTEMPTS") {
-    recordPasswordFailuresExceeded(deps, user, "login", outcome.retryAfterSeconds);
+    recordPasswordFailuresExceeded(deps, tenant, user, "login", outcome.retryAfterSeconds);
     throw new TooManyPasswordAttempts(outcome.retryAfterSeconds);
   }
   if (outcome.outcome !== "SUCCESS") {
