@@ -20,6 +20,9 @@ export async function verifyLiveAccessToken(from: UserObjectCaller, config: Serv
     return active ? claims : null;
   }
   if (claims.iss !== config.tokenIssuer) {
+    // No row of ours stands behind an external token to read its entry with, and the caller's
+    // next reads (tenant, application) come from the isolate cache, which must never hold what
+    // revokes (isolate-cache.ts), and only after the token must already be refused: its own read.
     return (await isAccessTokenDenied(db, claims.jti)) ? null : claims;
   }
   const standing = await clientTokenStanding(db, claims.client_id ?? claims.sub, claims.jti);
