@@ -51,13 +51,19 @@ export function reset(): void {
   state.batches = [];
 }
 
-/** Counts one round trip (and the data it touches) and waits for it as the profile says. */
+/**
+ * Waits for one round trip as the profile says, then counts it (and the data it touches) where it
+ * came back: a call the answer waited for is back before the answer, while work handed to
+ * waitUntil that was still out when the answer left counts after it, though it started before
+ * (its first call is made before waitUntil is even called, so the context cannot tell).
+ */
 export async function roundTrip(site: CallSite, target: Target, data?: DataKind): Promise<void> {
+  if (state.delaysOn) {
+    const ms = (PROFILES[state.profile] ?? PROFILES.same!)[target];
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
   state.tally[site.phase][target]++;
   if (data) state.tally[site.phase][data]++;
-  if (!state.delaysOn) return;
-  const ms = (PROFILES[state.profile] ?? PROFILES.same!)[target];
-  await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function knownProfile(name: string): boolean {
