@@ -1,10 +1,11 @@
 // `npm run bench`: what a reset, a login and the cheap endpoints cost, against the hashing floor
-// and the runtime's own ceiling measured in the same run, beside a real peer (Better Auth).
+// and the runtime's own ceiling measured in the same run, beside real peers: Better Auth (Node) and
+// OpenAuth (a Worker with KV storage, under wrangler dev like the service).
 // Starts the service under local workerd the way `npm start` does (its own port and state folder),
 // provisions everything before timing, prints a table and writes bench/results.json.
 // Absolute figures drift on a shared machine: the ratios, measured in the same run, are the result.
 // BENCH_QUICK=1 runs a tenth of the requests (a smoke run; its figures are not for the README).
-// BENCH_PEER=0 leaves the peer out (for profiling the service alone).
+// BENCH_PEER=0 leaves the peer out (for profiling the service alone); BENCH_OPENAUTH=0 leaves OpenAuth out.
 // BENCH_BUDGET_S (default 540) bounds the run: each timed phase may use its share of the time left
 // and stops starting requests after it, so a loaded machine gets a smaller n, not a longer run.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { loadDevVars } from "../scripts/dev-vars.mjs";
 import { closeConnections } from "./lib/http.mjs";
 import { drive, range, round, summarize } from "./lib/load.mjs";
+import { OpenAuth } from "./lib/openauth.mjs";
 import { Floor, Ours, Peer } from "./lib/ours.mjs";
 import { gitDescribe, installPeer, peerVersions } from "./lib/peer-install.mjs";
 import { renderTable, updateReadme } from "./lib/report.mjs";
@@ -28,6 +30,7 @@ const scale = (n, min = 1) => (quick ? Math.max(min, Math.round(n / 10)) : n);
 const N = {
   resets: { 1: scale(100, 10), 4: scale(300, 16), 16: scale(800, 32), 64: scale(800, 64) },
   peerResets: { 1: scale(30, 4), 4: scale(40, 8), 16: scale(64, 16), 64: scale(128, 64) },
+  openauthResets: { 1: scale(40, 4), 16: scale(128, 16) },
   requestReset: scale(1000, 64),
   peerRequestReset: scale(600, 64),
   login: scale(320, 32),
@@ -39,12 +42,15 @@ const N = {
   deriveParallel: scale(160, 16),
   peerHashSequential: scale(12, 3),
   peerHashParallel: scale(48, 8),
+  openauthHashSequential: scale(12, 3),
+  openauthHashParallel: scale(48, 8),
   scalingSamples: scale(20, 5),
   fillerRows: quick ? 10_000 : 100_000,
   knownUsers: 64,
 };
 const DERIVATIONS_PER_RESET = 2; // the same_as_current check, then the new hash (the user has a password)
 const PEER_HASHES_PER_RESET = 1; // Better Auth hashes the new password and checks nothing against the old
+const OPENAUTH_HASHES_PER_RESET = 1; // OpenAuth's update step hashes the new password, nothing else
 const PASSWORD = "the bench password 0";
 
 const started = new Date();
@@ -56,10 +62,11 @@ const RESERVE_MS = 45_000;
 const PROVISION_SHARE = 0.25;
 /**
  * Weights of the timed phases still to run: our 4 reset phases 6 each, the peer's 4 reset phases
- * 4 each, the other 15 (floors, the four known/unknown runs, refresh, introspect) 1 each. The
- * reset phases come first and the others mostly finish before their share, so resets get most.
+ * and OpenAuth's 2 update phases 4 each, the other 20 (floors, OpenAuth's 2 code → verify runs,
+ * the four known/unknown runs, refresh, introspect) 1 each. The reset phases come first and the
+ * others mostly finish before their share, so resets get most.
  */
-let weightLeft = 4 * 6 + 4 * 4 + 15;
+let weightLeft = 4 * 6 + 4 * 4 + 2 * 4 + 20;
 /** The time the next timed phase may use: its weighted share of what is left before the reserve. */
 const phase = (weight = 1) => {
   const maxMs = Math.max(3_000, ((deadline - RESERVE_MS - Date.now()) * weight) / Math.max(weight, weightLeft));
@@ -87,7 +94,7 @@ async function main() {
   peerInstall.catch(() => {});
 
   log("starting the floor Worker and the service");
-  const [floorPort, servicePort, peerPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const [floorPort, servicePort, peerPort, openauthPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const servicePersist = path.join(stateDir, "service-state");
   migrate({ cwd: root, persistTo: servicePersist });
   // One after the other: two wrangler dev starting at once can draw the same internal port.
@@ -111,6 +118,25 @@ async function main() {
     vars: vars.PUBLIC_BASE_URL ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${servicePort}` },
   });
 
+  let openauthServer = null;
+  if (process.env.BENCH_OPENAUTH === "0") results.openauthUnavailable = "left out (BENCH_OPENAUTH=0)";
+  else {
+    log("starting OpenAuth's Worker");
+    try {
+      openauthServer = await startWrangler({
+        cwd: path.join(root, "bench", "openauth"),
+        port: openauthPort,
+        persistTo: path.join(stateDir, "openauth-state"),
+        logFile: logFile("openauth"),
+        probePath: "/.well-known/jwks.json",
+        name: "OpenAuth's Worker",
+      });
+    } catch (e) {
+      results.openauthUnavailable = String(e.message);
+      log(`OpenAuth unavailable, continuing without it: ${e.message}`);
+    }
+  }
+
   let peerInfo = null;
   try {
     peerInfo = await peerInstall;
@@ -125,6 +151,7 @@ async function main() {
   const floor = new Floor(floorServer.base);
   const ours = new Ours(service.base, vars.ADMIN_TOKEN);
   const peer = peerServer ? new Peer(peerServer.base) : null;
+  const openauth = openauthServer ? new OpenAuth(openauthServer.base) : null;
 
   log("provisioning the scaling users (10 in D1)");
   await ours.provision("bench");
@@ -159,6 +186,11 @@ async function main() {
     }
     peerKnown = await peer.users("known", N.knownUsers, PASSWORD);
   }
+  const openauthEmails = {};
+  if (openauth) {
+    log("provisioning OpenAuth's users");
+    for (const c of Object.keys(N.openauthResets)) openauthEmails[c] = await openauth.users(`reset${c}x`, N.openauthResets[c], PASSWORD);
+  }
 
   await floors("before");
 
@@ -167,6 +199,7 @@ async function main() {
     await ours.refreshClientToken();
     record(`reset.c${c}`, await drive(resetCodes[c], c, (code, i) => ours.reset(code, `a new bench password ${i}`), phase(6)));
     if (peer) record(`peer.reset.c${c}`, await drive(peerTokens[c], c, (token, i) => peer.reset(token, `a new bench password ${i}`), phase(4)));
+    if (openauth && openauthEmails[c]) await openauthChange(c);
   }
 
   log("request-password-reset at concurrency 16, known and unknown emails interleaved");
@@ -196,13 +229,14 @@ async function main() {
   floorServer.stop();
   service.stop();
   peerServer?.stop();
+  openauthServer?.stop();
   closeConnections();
 
   results.machine = machine();
   results.versions = versions(peerInfo);
   results.date = started.toISOString();
   results.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
-  results.config = { quick, budgetSeconds, counts: N, derivationsPerReset: DERIVATIONS_PER_RESET, peerHashesPerReset: PEER_HASHES_PER_RESET };
+  results.config = { quick, budgetSeconds, counts: N, derivationsPerReset: DERIVATIONS_PER_RESET, peerHashesPerReset: PEER_HASHES_PER_RESET, openauthHashesPerReset: OPENAUTH_HASHES_PER_RESET };
   const table = renderTable(results);
   console.log(table);
   writeFileSync(path.join(root, "bench", "results.json"), `${JSON.stringify(results, null, 1)}\n`);
@@ -225,6 +259,31 @@ async function main() {
         record("peer.floor.hash.sequential", await drive(range(N.peerHashSequential), 1, () => peer.hash(), phase()));
       }
       record(`peer.floor.hash.parallel.${when}`, await drive(range(N.peerHashParallel), 8, () => peer.hash(), phase()));
+    }
+    if (openauth) {
+      if (when === "before") {
+        await drive(range(2), 1, () => openauth.hash());
+        record("openauth.floor.hash.sequential", await drive(range(N.openauthHashSequential), 1, () => openauth.hash(), phase()));
+      }
+      record(`openauth.floor.hash.parallel.${when}`, await drive(range(N.openauthHashParallel), 8, () => openauth.hash(), phase()));
+    }
+  }
+
+  /**
+   * OpenAuth's change flow at concurrency c: its first steps (open the page, action=code, read the
+   * emailed code, action=verify) timed as their own case, then its last step (action=update, the
+   * one that hashes) timed as the reset, as ours and the peer's are timed with their code or token
+   * issued before. Two of the new passwords are checked afterwards, outside the timing.
+   */
+  async function openauthChange(c) {
+    const emails = openauthEmails[c];
+    const cookies = [];
+    record(`openauth.prepare.c${c}`, await drive(emails, c, async (email, i) => (cookies[i] = await openauth.prepareChange(email)), phase()));
+    const ready = cookies.slice(0, results.cases[`openauth.prepare.c${c}`].n);
+    const run = await drive(ready, c, (cookie, i) => openauth.update(cookie, `a new bench password ${i}`), phase(4));
+    record(`openauth.reset.c${c}`, run);
+    for (const i of [0, run.n - 1]) {
+      if (!(await openauth.verify(emails[i], `a new bench password ${i}`))) throw new Error(`OpenAuth change: ${emails[i]} does not have its new password`);
     }
   }
 
@@ -292,6 +351,7 @@ function versions(peerInfo) {
     wrangler: pkg("wrangler"),
     workerd: pkg("workerd"),
     ...(peerInfo ? { peerNode: peerInfo.version, ...peerVersions(peerDir) } : {}),
+    openauth: pkg("@openauthjs/openauth"),
   };
 }
 

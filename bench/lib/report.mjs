@@ -24,6 +24,8 @@ export function figures(r) {
     empty: mean(per("floor.empty.before"), per("floor.empty.after")),
     peerHash: c["peer.floor.hash.sequential"]?.p50 ?? null,
     peerHashesPerSecond: mean(per("peer.floor.hash.parallel.before"), per("peer.floor.hash.parallel.after")),
+    openauthHash: c["openauth.floor.hash.sequential"]?.p50 ?? null,
+    openauthHashesPerSecond: mean(per("openauth.floor.hash.parallel.before"), per("openauth.floor.hash.parallel.after")),
   };
   const d = r.config.derivationsPerReset;
   const pd = r.config.peerHashesPerReset;
@@ -31,6 +33,9 @@ export function figures(r) {
   f.peerResetCeiling = f.peerHashesPerSecond ? f.peerHashesPerSecond / pd : null;
   f.resetFloorMs = f.derivation * d;
   f.peerResetFloorMs = f.peerHash ? f.peerHash * pd : null;
+  const od = r.config.openauthHashesPerReset ?? 1;
+  f.openauthResetCeiling = f.openauthHashesPerSecond ? f.openauthHashesPerSecond / od : null;
+  f.openauthResetFloorMs = f.openauthHash ? f.openauthHash * od : null;
   return f;
 }
 
@@ -64,21 +69,24 @@ export function renderTable(r) {
   const f = figures(r);
   const out = [];
   const peerOn = !r.peerUnavailable;
+  const openauthOn = !r.openauthUnavailable;
   out.push(
     `Bench of ${r.date.slice(0, 16).replace("T", " ")} UTC on ${r.machine.cores} × ${r.machine.cpu} (${r.machine.os}; load average at the end ${r.machine.loadAverageAtEnd.join(" / ")}), ` +
       `commit ${r.versions.commit ?? "?"}, wrangler ${r.versions.wrangler}, workerd ${r.versions.workerd}` +
       (peerOn ? `; peer Better Auth ${r.versions["better-auth"]} with ${r.versions.sqlite} on Node ${r.versions.peerNode}` : `; peer unavailable: ${r.peerUnavailable}`) +
+      (openauthOn ? `; OpenAuth ${r.versions.openauth} with local KV in the same workerd` : `; OpenAuth unavailable: ${r.openauthUnavailable}`) +
       `. ${r.durationSeconds} s. Latencies in ms; throughput in requests per second; every ratio is against a floor measured in the same run.`,
   );
-  out.push("\n**Floors and ceilings** (PBKDF2-SHA256 100k with the pepper HMAC, the service's `hashPassword`, in workerd; Better Auth's scrypt in Node)\n");
+  out.push("\n**Floors and ceilings** (PBKDF2-SHA256 100k with the pepper HMAC, the service's `hashPassword`, in workerd; Better Auth's scrypt in Node; OpenAuth's default `ScryptHasher`, N=16384 r=8 p=1, in workerd)\n");
+  const parallel = (on, key) => (on ? `${fmt(c[`${key}.before`]?.perSecond)} / ${fmt(c[`${key}.after`]?.perSecond)}` : "–");
   out.push(
     table(
-      ["floor", "this service", "Better Auth"],
+      ["floor", "this service", "Better Auth", "OpenAuth"],
       [
-        ["one derivation, p50 sequential (ms)", c["floor.derive.sequential"]?.p50, c["peer.floor.hash.sequential"]?.p50],
-        ["derivations per s, 8 in parallel (before / after the run)", `${fmt(c["floor.derive.parallel.before"]?.perSecond)} / ${fmt(c["floor.derive.parallel.after"]?.perSecond)}`, peerOn ? `${fmt(c["peer.floor.hash.parallel.before"]?.perSecond)} / ${fmt(c["peer.floor.hash.parallel.after"]?.perSecond)}` : "–"],
-        ["empty Worker per s, concurrency 16 (before / after)", `${fmt(c["floor.empty.before"]?.perSecond)} / ${fmt(c["floor.empty.after"]?.perSecond)}`, "–"],
-        ["our cheapest route, JWKS, per s at concurrency 16", c["floor.jwks"]?.perSecond, "–"],
+        ["one derivation, p50 sequential (ms)", c["floor.derive.sequential"]?.p50, c["peer.floor.hash.sequential"]?.p50, c["openauth.floor.hash.sequential"]?.p50],
+        ["derivations per s, 8 in parallel (before / after the run)", parallel(true, "floor.derive.parallel"), parallel(peerOn, "peer.floor.hash.parallel"), parallel(openauthOn, "openauth.floor.hash.parallel")],
+        ["empty Worker per s, concurrency 16 (before / after)", `${fmt(c["floor.empty.before"]?.perSecond)} / ${fmt(c["floor.empty.after"]?.perSecond)}`, "–", "–"],
+        ["our cheapest route, JWKS, per s at concurrency 16", c["floor.jwks"]?.perSecond, "–", "–"],
       ],
     ),
   );
@@ -93,6 +101,19 @@ export function renderTable(r) {
     return [k, ...resetCells(o, f.resetFloorMs, f.resetCeiling), ...resetCells(p, f.peerResetFloorMs, f.peerResetCeiling), times(o?.perSecond / p?.perSecond)];
   });
   out.push(table(["conc.", "n", "p50", "p95", "p99", "per s", "p50 ÷ floor", "of ceiling", "peer n", "p50", "p95", "p99", "per s", "p50 ÷ floor", "of ceiling", "ours ÷ peer per s"], resetRows));
+  if (openauthOn) {
+    out.push(
+      `\n**OpenAuth's password change** beside our reset (its flow: open the change page, \`action=code\` emails a code, \`action=verify\` checks it, ` +
+        `\`action=update\` hashes and stores the new password, ${r.config.openauthHashesPerReset ?? 1} scrypt, state in an encrypted cookie, users in KV). ` +
+        `The reset is the update step, timed like ours and the peer's with its code checked before; the steps before it are timed on their own. Floor and ceiling from OpenAuth's own scrypt above.\n`,
+    );
+    const openauthRows = [1, 16].map((k) => {
+      const o = c[`reset.c${k}`];
+      const a = c[`openauth.reset.c${k}`];
+      return [k, ...resetCells(a, f.openauthResetFloorMs, f.openauthResetCeiling), c[`openauth.prepare.c${k}`]?.p50, times(o?.perSecond / a?.perSecond), pct(o?.perSecond / f.resetCeiling)];
+    });
+    out.push(table(["conc.", "OpenAuth n", "p50", "p95", "p99", "per s", "p50 ÷ floor", "of ceiling", "code → verify steps p50", "ours ÷ OpenAuth per s", "ours of ceiling"], openauthRows));
+  }
   out.push("\n**Other endpoints at concurrency 16** (known and unknown emails interleaved for the first two)\n");
   const endpoint = (name, key, yardstick, yardstickName) => {
     const o = c[key];
