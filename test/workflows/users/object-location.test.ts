@@ -48,7 +48,7 @@ const objectJurisdictionOf = async (userId: string) =>
   (await env.DB.prepare("SELECT object_jurisdiction AS j FROM users WHERE id = ?").bind(userId).first<{ j: string | null }>())!.j;
 
 describe("userObjectLocation", () => {
-  it("eu: the user's object is made in the eu jurisdiction, and login, refresh, introspection, revocation and both resets reach that same object", async () => {
+  it("eu: the user's object is made in the eu jurisdiction, and login, refresh, introspection, revocation, both resets and Change Password reach that same object", async () => {
     const w = await world("eu-tenant");
     const placed = placedObjects();
     expect((await setLocation(w, placed, "eu")).userObjectLocation).toBe("eu");
@@ -80,7 +80,12 @@ describe("userObjectLocation", () => {
     const emailAuthCode = emailAuthCodeOf(await waitForMail("eu@example.com", "PASSWORD_RESET_LINK"));
     const byEmail = await callJson("POST", "/api/v1/password-reset/reset-password", { token: w.token, body: { emailAuthCode, newPassword: OLD }, env: withQueue });
     expect(byEmail.body.result).toBe("PASSWORD_UPDATED");
-    expect((await login(w, placed, "eu@example.com", OLD)).body.result).toBe("SUCCESS");
+    // Change Password with the end user's own token: the token's session is checked in the same object.
+    const fresh = await login(w, placed, "eu@example.com", OLD);
+    expect(fresh.body.result).toBe("SUCCESS");
+    const changed = await callJson("POST", "/api/v1/change-password", { token: fresh.body.accessToken, body: { userId: user.id, currentPassword: OLD, newPassword: NEW }, env: placed.env });
+    expect(changed.body.result).toBe("PASSWORD_UPDATED");
+    expect((await login(w, placed, "eu@example.com", NEW)).body.result).toBe("SUCCESS");
 
     const mine = placed.userGets.filter((g) => g.name === user.id);
     expect(mine.length).toBeGreaterThan(8);
