@@ -5,6 +5,7 @@ import { type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, decodeJwt, jwtVerify
 import { z } from "zod";
 import type { ServiceConfig } from "../config/service-config";
 import type { TrustedIssuer } from "../config/trusted-issuers";
+import { OBJECT_JURISDICTIONS } from "../policy/object-location";
 import { newId } from "../crypto/random";
 import { judgeIssuerBinding } from "./issuer-binding";
 import { tokenLifetimeFault } from "./token-lifetime";
@@ -18,6 +19,11 @@ export const accessTokenClaims = z.object({
   app_id: z.string().min(1),
   tnt_id: z.string().min(1).optional(),
   sid: z.string().min(1).optional(),
+  /**
+   * An end user's token whose user object was made in a jurisdiction names it, so that the
+   * session can be checked from the token alone, without reading the user row.
+   */
+  user_object_jurisdiction: z.enum(OBJECT_JURISDICTIONS).optional(),
   permissions: z.array(z.string()),
 });
 export type AccessTokenClaims = z.infer<typeof accessTokenClaims>;

@@ -9,14 +9,19 @@
 import type { ServiceConfig } from "../config/service-config";
 import type { Database } from "../db/client";
 import { clientTokenStanding, isAccessTokenDenied } from "../directory/revoked-access-tokens";
-import { type UserObjectCaller, callUserObject } from "../user-object/stub";
-import { type VerifiedAccessToken, verifyAccessToken } from "./access-token";
+import { type UserObjectCaller, type UserObjectRef, callUserObject } from "../user-object/stub";
+import { type AccessTokenClaims, type VerifiedAccessToken, verifyAccessToken } from "./access-token";
+
+/** The user object an end user's token was issued from: its subject, in its claimed jurisdiction. */
+export function userObjectOfToken(claims: AccessTokenClaims): UserObjectRef {
+  return { id: claims.sub, objectJurisdiction: claims.user_object_jurisdiction ?? null };
+}
 
 export async function verifyLiveAccessToken(from: UserObjectCaller, config: ServiceConfig, db: Database, token: string): Promise<VerifiedAccessToken | null> {
   const claims = await verifyAccessToken(config, token);
   if (!claims) return null;
   if (claims.sid !== undefined) {
-    const { active } = await callUserObject(from, claims.sub, "sessionStatus", claims.sid);
+    const { active } = await callUserObject(from, userObjectOfToken(claims), "sessionStatus", claims.sid);
     return active ? claims : null;
   }
   if (claims.iss !== config.tokenIssuer) {

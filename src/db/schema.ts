@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { LANGUAGES } from "../copy/catalog";
+import type { ObjectJurisdiction, UserObjectLocation } from "../policy/object-location";
 import { createdAt } from "./columns";
 
 
@@ -35,6 +36,12 @@ export const users = sqliteTable(
     emailKey: text("email_key").notNull(),
     status: text("status", { enum: ["ACTIVE", "INACTIVE"] }).notNull(),
     createdAt: createdAt(),
+    /**
+     * The jurisdiction the user's object was made in (null: none), from the tenant's policy at
+     * creation. Objects never move and a name gives another object in each jurisdiction, so every
+     * call finds the object through this, whatever the policy says later.
+     */
+    objectJurisdiction: text("object_jurisdiction").$type<ObjectJurisdiction>(),
     // What the user's object last reported about the keys its secrets depend on, so that key usage
     // can be counted in D1 (src/directory/key-usage.ts). The object is the truth; these may lag it.
     /** PASSWORD_PEPPER kid of the stored password hash; null without a password. */
@@ -94,6 +101,7 @@ const policyColumns = () => ({
   resetEmailCooldownSeconds: integer("reset_email_cooldown_seconds"),
   resetEmailsPerWindow: integer("reset_emails_per_window"),
   resetEmailWindowSeconds: integer("reset_email_window_seconds"),
+  userObjectLocation: text("user_object_location").$type<UserObjectLocation>(),
 });
 
 export const applicationPolicies = sqliteTable("application_policies", {

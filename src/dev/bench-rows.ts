@@ -59,8 +59,8 @@ export function userObjectClass(environment: string | undefined): typeof UserDur
 }
 
 /** A user's object with the bench seeder; the routes calling it exist only in development. */
-function benchObject(env: Pick<Env, "USERS">, userId: string): DurableObjectStub<BenchUserDurableObject> {
-  return userObject(env, userId) as unknown as DurableObjectStub<BenchUserDurableObject>;
+function benchObject(env: Pick<Env, "USERS">, user: User): DurableObjectStub<BenchUserDurableObject> {
+  return userObject(env, user) as unknown as DurableObjectStub<BenchUserDurableObject>;
 }
 
 export interface BenchUser {
@@ -89,7 +89,7 @@ export async function benchUsers(
         chunk.map(async (i) => {
           const email = `${prefix}-${i}@bench.invalid`;
           const user = await createUser(deps, { applicationId: tenant.applicationId, tenantId: tenant.id, email, password: null });
-          await benchObject(env, user.id).seedForBench({ passwordHash, grant: grantOf(tenant) });
+          await benchObject(env, user).seedForBench({ passwordHash, grant: grantOf(tenant) });
           if (!u.withResetCodes) return { user };
           const link = await createPasswordResetLink(deps, user, u.baseUrl);
           return { user, passwordResetCode: new URL(link!.passwordResetLink).searchParams.get("passwordResetCode")! };
@@ -102,7 +102,7 @@ export async function benchUsers(
 
 /** Adds live sessions, each with a refresh token nobody holds, to one user's object. */
 export async function benchSessions(env: Env, user: User, tenant: Tenant, count: number): Promise<void> {
-  await benchObject(env, user.id).seedForBench({ sessions: count, grant: grantOf(tenant) });
+  await benchObject(env, user).seedForBench({ sessions: count, grant: grantOf(tenant) });
 }
 
 /**

@@ -3,6 +3,7 @@ import { newId } from "../crypto/random";
 import type { Database, Statement } from "../db/client";
 import { DuplicateError, isUniqueViolation } from "../db/errors";
 import { resetCodes, users } from "../db/schema";
+import type { ObjectJurisdiction } from "../policy/object-location";
 
 export type User = typeof users.$inferSelect;
 
@@ -13,7 +14,7 @@ export function emailKey(email: string): string {
 
 export async function insertUser(
   db: Database,
-  u: { applicationId: string; tenantId: string; email: string; status?: User["status"] },
+  u: { applicationId: string; tenantId: string; email: string; status?: User["status"]; objectJurisdiction: ObjectJurisdiction | null },
 ): Promise<User> {
   const row: User = {
     id: newId(),
@@ -23,6 +24,7 @@ export async function insertUser(
     emailKey: emailKey(u.email),
     status: u.status ?? "ACTIVE",
     createdAt: Date.now(),
+    objectJurisdiction: u.objectJurisdiction,
     // Filled in from the user object's first report (src/directory/key-usage.ts).
     passwordKeyId: null,
     refreshKeyIds: null,

@@ -16,7 +16,7 @@ export async function login(s: OperationScope, clientId: string, body: z.output<
 
 export async function listSessions(s: OperationScope, userId: string) {
   const user = await userInBoundary(s, userId);
-  const sessions = await callUserObject(s, user.id, "listSessions");
+  const sessions = await callUserObject(s, user, "listSessions");
   return { items: sessions.map((x) => ({ ...x, createdAt: iso(x.createdAt), lastUsedAt: iso(x.lastUsedAt) })) };
 }
 

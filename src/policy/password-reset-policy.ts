@@ -1,5 +1,6 @@
 // The password reset policy: defaults, overridden by the application's settings, overridden in
 // turn by the tenant's. Pure: storage lives in src/directory/policies.ts.
+import type { UserObjectLocation } from "./object-location";
 
 export interface PasswordResetPolicy {
   emailVerificationStrategy: "LINK" | "OTP";
@@ -31,6 +32,8 @@ export interface PasswordResetPolicy {
   resetEmailCooldownSeconds: number;
   resetEmailsPerWindow: number;
   resetEmailWindowSeconds: number;
+  /** Where new users' objects (and the address counters) are made: a location hint, `eu`, or null for no preference. */
+  userObjectLocation: UserObjectLocation | null;
 }
 
 /** Stored settings of one level: null (or absent) inherits from the level above. */
@@ -61,6 +64,7 @@ export const POLICY_DEFAULTS: PasswordResetPolicy = {
   resetEmailCooldownSeconds: 60,
   resetEmailsPerWindow: 3,
   resetEmailWindowSeconds: 15 * 60,
+  userObjectLocation: null,
 };
 
 export function effectivePolicy(...levels: (PolicySettings | null | undefined)[]): PasswordResetPolicy {

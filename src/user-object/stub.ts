@@ -1,4 +1,5 @@
 import { DependencyUnavailable } from "../db/errors";
+import { type ObjectJurisdiction, namespaceIn } from "../policy/object-location";
 import { mayRetry, retryDelayMs } from "./call-policy";
 import type { UserObjectTime } from "./call-time";
 import type { UserDurableObject } from "./user-durable-object";
@@ -11,9 +12,21 @@ export interface UserObjectCaller {
   userObjectTime?: UserObjectTime;
 }
 
+/**
+ * Which user's object: the id, and the jurisdiction the object was made in (the user row's, or an
+ * access token's claim), which names it as much as the id does. A User row is one. `locationHint`
+ * only on the call that makes the object: the platform ignores it afterwards.
+ */
+export interface UserObjectRef {
+  id: string;
+  objectJurisdiction: ObjectJurisdiction | null;
+  locationHint?: DurableObjectLocationHint;
+}
+
 /** The Durable Object of one user. A fresh stub per call: a stub that threw may be broken. */
-export function userObject(env: Pick<Env, "USERS">, userId: string): UserObjectStub {
-  return env.USERS.get(env.USERS.idFromName(userId));
+export function userObject(env: Pick<Env, "USERS">, user: UserObjectRef): UserObjectStub {
+  const ns = namespaceIn(env.USERS, user.objectJurisdiction);
+  return ns.get(ns.idFromName(user.id), user.locationHint ? { locationHint: user.locationHint } : undefined);
 }
 
 /** The object's RPC surface, as its class declares it. */
@@ -74,7 +87,7 @@ export function isIdempotent<M extends keyof UserObjectApi>(method: M, args: Par
  */
 export async function callUserObject<M extends keyof UserObjectApi>(
   from: UserObjectCaller,
-  userId: string,
+  user: UserObjectRef,
   method: M,
   ...args: Parameters<UserObjectApi[M]>
 ): Promise<Awaited<ReturnType<UserObjectApi[M]>>> {
@@ -83,7 +96,7 @@ export async function callUserObject<M extends keyof UserObjectApi>(
   try {
     for (let attempt = 1; ; attempt++) {
       try {
-        const stub = userObject(from.env, userId) as unknown as Record<M, (...a: unknown[]) => Promise<Awaited<ReturnType<UserObjectApi[M]>>>>;
+        const stub = userObject(from.env, user) as unknown as Record<M, (...a: unknown[]) => Promise<Awaited<ReturnType<UserObjectApi[M]>>>>;
         return await stub[method](...args);
       } catch (e) {
         if (!mayRetry(e, idempotent, attempt)) throw new DependencyUnavailable("The user's Durable Object is unavailable.", { cause: e });

@@ -32,7 +32,7 @@ export async function commitPasswordChange(
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const breached = await breachedUnderPolicy(env, policy, change.newPassword);
   const notification = passwordUpdatedNotice(user, policy, change.suppressPasswordUpdatedEmail);
-  const outcome = await callUserObject(deps, user.id, "changePassword", {
+  const outcome = await callUserObject(deps, user, "changePassword", {
     newPassword: change.newPassword,
     policy,
     email: user.email,

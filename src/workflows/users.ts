@@ -4,6 +4,8 @@ import { DuplicateError } from "../db/errors";
 import { type User, deleteUserRows, insertUser, updateUserStatus } from "../directory/users";
 import { recordUserKeyIds } from "../directory/key-usage";
 import { logBackgroundFailure } from "../audit/background-failure";
+import { policyForTenant } from "../directory/policies";
+import { placementOf } from "../policy/object-location";
 import { callUserObject } from "../user-object/stub";
 import type { WorkflowDeps } from "./deps";
 
@@ -16,15 +18,20 @@ const subjectOf = (user: User) => ({ applicationId: user.applicationId, tenantId
  * gives an object storage; undoes the row if that fails. Until the object is initialised the user
  * can neither sign in nor reset. The creation commits in the object, so its event is written
  * after the answer, never with the email.
+ *
+ * The tenant's `userObjectLocation` places the object: its jurisdiction is recorded on the row,
+ * since it names the object for good; its location hint goes only with this first call, which
+ * makes the object.
  */
 export async function createUser(
   deps: Pick<WorkflowDeps, "env" | "db" | "audit" | "waitUntil" | "userObjectTime">,
   u: { applicationId: string; tenantId: string; email: string; password: string | null; status?: User["status"] },
 ): Promise<User> {
   const { db } = deps;
-  const user = await insertUser(db, u);
+  const placement = placementOf((await policyForTenant(db, { id: u.tenantId, applicationId: u.applicationId })).userObjectLocation);
+  const user = await insertUser(db, { ...u, objectJurisdiction: placement.jurisdiction });
   try {
-    const initialized = await callUserObject(deps, user.id, "initialize", u.password, user.status);
+    const initialized = await callUserObject(deps, { ...user, ...(placement.locationHint ? { locationHint: placement.locationHint } : {}) }, "initialize", u.password, user.status);
     // Ids are fresh, so this never meets a live user or a tombstone; if it did, refuse to overwrite.
     if (initialized.outcome !== "CREATED") throw new DuplicateError("This user id was used before and cannot be reused.");
     // The user exists now: a failure to record the keys leaves the row unreported, which counts as unknown.
@@ -44,7 +51,7 @@ export async function createUser(
  */
 export async function deleteUser(deps: Deps, user: User): Promise<void> {
   const { db, audit } = deps;
-  await callUserObject(deps, user.id, "destroy");
+  await callUserObject(deps, user, "destroy");
   await deleteUserRows(db, user.id, [auditInsert(db, audit, { ...subjectOf(user), type: "user.deleted", detail: {} })]);
 }
 
@@ -55,7 +62,7 @@ export async function deleteUser(deps: Deps, user: User): Promise<void> {
  */
 export async function setUserStatus(deps: Deps, user: User, status: User["status"]): Promise<User | null> {
   const { db, audit } = deps;
-  const { outcome } = await callUserObject(deps, user.id, "setStatus", status);
+  const { outcome } = await callUserObject(deps, user, "setStatus", status);
   if (outcome !== "UPDATED") return null;
   // Setting the status a user already has changes nothing, and records nothing.
   const also = user.status === status ? [] : [auditInsert(db, audit, { ...subjectOf(user), type: status === "INACTIVE" ? "user.deactivated" : "user.reactivated", detail: {} })];

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { NO_CONTROL_CHARACTERS, urlWithoutControlCharacters } from "./text-rules";
+import { USER_OBJECT_LOCATIONS } from "../../policy/object-location";
 
 const HttpUrl = urlWithoutControlCharacters(/^https?$/, 2048).openapi({ description: "An https URL (http is accepted for local development)." });
 
@@ -43,6 +44,10 @@ export const PolicyPatch = z
     ),
     resetEmailsPerWindow: int(1, 20, "Reset emails an address can receive per window; further requests send nothing. Default 3."),
     resetEmailWindowSeconds: int(60, 86400, "The window of resetEmailsPerWindow. Default 900 (15 minutes)."),
+    userObjectLocation: z.enum(USER_OBJECT_LOCATIONS).openapi({
+      description:
+        "Where users created from now on get their Durable Object (password, sessions, refresh tokens), and where the tenant's per-address counters are kept. A Durable Object location hint (`wnam`, `enam`, `sam`, `weur`, `eeur`, `apac`, `oc`, `afr`, `me`) places each user's object near that region when it is made; `eu` makes it in the EU jurisdiction, where it runs and stores its data only in the EU. Objects never move: a change applies to users created afterwards, and existing users keep the object (and jurisdiction) they were created with. Anything else: 400 `invalid_value`. Default: none (the object is made near the caller that creates the user).",
+    }),
   })
   .partial()
   .strict();
@@ -80,5 +85,6 @@ export const EffectivePolicy = z
     resetEmailCooldownSeconds: z.number().int(),
     resetEmailsPerWindow: z.number().int(),
     resetEmailWindowSeconds: z.number().int(),
+    userObjectLocation: z.enum(USER_OBJECT_LOCATIONS).nullable(),
   })
   .openapi("EffectivePasswordResetPolicy");

@@ -13,7 +13,7 @@ export async function createPasswordResetLink(deps: WorkflowDeps, user: User, ba
   const { config, db, audit } = deps;
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const code = randomToken();
-  const credentialVersion = await callUserObject(deps, user.id, "credentialVersion");
+  const credentialVersion = await callUserObject(deps, user, "credentialVersion");
   // The user's object refuses resets: deleted, with the directory row not yet gone.
   if (credentialVersion === null) return null;
   const expiresAt = Date.now() + policy.resetLinkTtlSeconds * 1000;

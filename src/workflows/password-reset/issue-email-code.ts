@@ -57,7 +57,7 @@ export async function findResetRecipient(env: Env, db: Database, job: PasswordRe
   const tenant = await getTenant(db, job.tenantId);
   if (!tenant) return { recipient: null, decoy: null };
   const [policy, user] = await Promise.all([policyForTenant(db, tenant), findUserByEmail(db, tenant.id, job.to)]);
-  const credentialVersion = user?.status === "ACTIVE" ? await callUserObject({ env }, user.id, "credentialVersion") : null;
+  const credentialVersion = user?.status === "ACTIVE" ? await callUserObject({ env }, user, "credentialVersion") : null;
   if (!user || credentialVersion === null) {
     if (!job.requestCodeHash) return { recipient: null, decoy: null };
     const decoy = await issueFor(env, tenant, policy, job, null);

@@ -37,7 +37,8 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
   const answer = otp ? ({ emailVerificationStrategy: "OTP", requestCode } as const) : ({ emailVerificationStrategy: "LINK" } as const);
   // Keyed by the tenant-and-email subject, so unknown and inactive addresses count alike.
   const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
-  const slot = await callAddressObject(env, subject!, "reserveEmailSend", policy);
+  const address = { subject: subject!, location: policy.userObjectLocation };
+  const slot = await callAddressObject(env, address, "reserveEmailSend", policy);
   if (slot === null) {
     recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId: null });
     return answer;
@@ -59,7 +60,7 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
   } catch (e) {
     // The answer is 503 and the caller will retry: the slot goes back, or the retry would be held
     // by the cooldown as if this email had gone. If the object fails here too, the slot ages out.
-    await callAddressObject(env, subject!, "releaseEmailSend", slot).catch(() => undefined);
+    await callAddressObject(env, address, "releaseEmailSend", slot).catch(() => undefined);
     throw e;
   }
   recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId });

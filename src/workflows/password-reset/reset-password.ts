@@ -54,13 +54,14 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, reserved: number
   if (attempts === null) return "TOO_MANY_ATTEMPTS" as const;
   const policy = await policyForTenant(db, { id: row.tenantId, applicationId: row.applicationId });
   // The per-address allowance: the address's object, named by the subject the code was issued under.
-  const guessId = await callAddressObject(deps.env, row.subjectKey, "reserveOtpGuess", otpWrongGuessesPerDay(policy.otpLength));
+  const address = { subject: row.subjectKey, location: policy.userObjectLocation };
+  const guessId = await callAddressObject(deps.env, address, "reserveOtpGuess", otpWrongGuessesPerDay(policy.otpLength));
   if (guessId === null) return "TOO_MANY_ATTEMPTS" as const;
   if (!(await verificationCodeMatches(deps.config.secretHashKeys, row, verificationCode))) {
     attempt.locked = attempts >= row.maxAttempts;
     return "INVALID_CODE" as const;
   }
-  await Promise.all([refundAttempt(db, row.id), callAddressObject(deps.env, row.subjectKey, "refundOtpGuess", guessId)]);
+  await Promise.all([refundAttempt(db, row.id), callAddressObject(deps.env, address, "refundOtpGuess", guessId)]);
   return "OK" as const;
 }
 

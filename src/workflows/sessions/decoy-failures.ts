@@ -3,8 +3,9 @@
 // Durable Object named by the tenant-and-email subject: one object call, as a known email's login
 // is, and no D1 write, so neither a 429 nor the time to answer tells whether an account exists.
 import { callAddressObject } from "../../address-object/stub";
+import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
 import type { AttemptVerdict, PasswordThrottle } from "../../user-object/password-attempts";
 
-export function countDecoyAttempt(env: Pick<Env, "ADDRESSES">, subject: string, throttle: PasswordThrottle): Promise<AttemptVerdict> {
-  return callAddressObject(env, subject, "countPasswordAttempt", throttle);
+export function countDecoyAttempt(env: Pick<Env, "ADDRESSES">, subject: string, policy: PasswordThrottle & Pick<PasswordResetPolicy, "userObjectLocation">): Promise<AttemptVerdict> {
+  return callAddressObject(env, { subject, location: policy.userObjectLocation }, "countPasswordAttempt", policy);
 }

@@ -7,6 +7,7 @@
 import { USER_TOKEN_TTL_SECONDS, issueAccessToken } from "../../auth/access-token";
 import { END_USER_PERMISSIONS } from "../../config/permissions";
 import type { ServiceConfig } from "../../config/service-config";
+import type { ObjectJurisdiction } from "../../policy/object-location";
 import { TooManyPasswordAttempts } from "../too-many-password-attempts";
 import { DECOY_PASSWORD_HASH, verifyPassword } from "../../crypto/password-hash";
 import { policyForTenant } from "../../directory/policies";
@@ -47,7 +48,7 @@ async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenan
     recordLoginFailed(deps, tenant, user);
     return { result: "INVALID_CREDENTIALS" };
   }
-  const outcome = await callUserObject(deps, user.id, "login", password, {
+  const outcome = await callUserObject(deps, user, "login", password, {
     applicationId: user.applicationId,
     tenantId: user.tenantId,
     clientId,
@@ -66,6 +67,7 @@ async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenan
   deps.waitUntil(recordUserKeyIds(db, user, outcome.keyIds).catch((e) => logBackgroundFailure("login.key_ids_failed", e)));
   const accessToken = await userAccessToken(config, {
     userId: user.id,
+    objectJurisdiction: user.objectJurisdiction,
     sessionId: outcome.sessionId,
     applicationId: user.applicationId,
     tenantId: user.tenantId,
@@ -83,6 +85,8 @@ async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenan
 
 export interface UserTokenGrant {
   userId: string;
+  /** Where the user's object lives, carried so the token's session can be checked without D1. */
+  objectJurisdiction: ObjectJurisdiction | null;
   sessionId: string;
   applicationId: string;
   tenantId: string;
@@ -97,6 +101,7 @@ export function userAccessToken(config: ServiceConfig, g: UserTokenGrant): Promi
     {
       sub: g.userId,
       sid: g.sessionId,
+      ...(g.objectJurisdiction ? { user_object_jurisdiction: g.objectJurisdiction } : {}),
       client_id: g.clientId,
       app_id: g.applicationId,
       tnt_id: g.tenantId,

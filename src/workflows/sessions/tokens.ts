@@ -6,7 +6,7 @@
 import { CLIENT_TOKEN_TTL_SECONDS, USER_TOKEN_TTL_SECONDS, type VerifiedAccessToken, issueAccessToken } from "../../auth/access-token";
 import { serviceIssuer } from "../../config/issuer";
 import { END_USER_PERMISSIONS } from "../../config/permissions";
-import { verifyLiveAccessToken } from "../../auth/live-access-token";
+import { userObjectOfToken, verifyLiveAccessToken } from "../../auth/live-access-token";
 import type { M2mClient } from "../../directory/clients";
 import { denyAccessToken } from "../../directory/revoked-access-tokens";
 import { getUser } from "../../directory/users";
@@ -76,12 +76,13 @@ export function refresh(deps: WorkflowDeps, client: M2mClient, refreshToken: str
 async function rotate(deps: WorkflowDeps, client: M2mClient, refreshToken: string, permissions: string[]): Promise<TokenAnswer | null> {
   const owner = await refreshOwner(deps, client, refreshToken);
   if (!owner) return null;
-  const rotated = await callUserObject(deps, owner.user.id, "refresh", owner.secret, client.id);
+  const rotated = await callUserObject(deps, owner.user, "refresh", owner.secret, client.id);
   if (rotated.outcome !== "ROTATED") return null;
   deps.waitUntil(recordUserKeyIds(deps.db, owner.user, rotated.keyIds).catch((e) => logBackgroundFailure("refresh.key_ids_failed", e)));
   return {
     access_token: await userAccessToken(deps.config, {
       userId: owner.user.id,
+      objectJurisdiction: owner.user.objectJurisdiction,
       sessionId: rotated.sessionId,
       applicationId: rotated.applicationId,
       tenantId: rotated.tenantId,
@@ -113,10 +114,10 @@ async function ownAccessToken(deps: WorkflowDeps, client: M2mClient, token: stri
  */
 export async function revoke(deps: WorkflowDeps, client: M2mClient, token: string): Promise<void> {
   const owner = await refreshOwner(deps, client, token);
-  if (owner) return callUserObject(deps, owner.user.id, "revokeRefreshToken", owner.secret, client.id);
+  if (owner) return callUserObject(deps, owner.user, "revokeRefreshToken", owner.secret, client.id);
   const claims = await ownAccessToken(deps, client, token);
   if (!claims || claims.client_id !== client.id) return;
-  if (claims.sid) return callUserObject(deps, claims.sub, "revokeSession", claims.sid);
+  if (claims.sid) return callUserObject(deps, userObjectOfToken(claims), "revokeSession", claims.sid);
   await denyAccessToken(deps.db, claims.jti, claims.exp * 1000);
 }
 
@@ -126,7 +127,7 @@ export type Introspection = { active: false } | ({ active: true } & Record<strin
 export async function introspect(deps: WorkflowDeps, client: M2mClient, token: string): Promise<Introspection> {
   const owner = await refreshOwner(deps, client, token);
   if (owner) {
-    const status = await callUserObject(deps, owner.user.id, "refreshTokenStatus", owner.secret);
+    const status = await callUserObject(deps, owner.user, "refreshTokenStatus", owner.secret);
     if (!status.active) return { active: false };
     return {
       active: true,
