@@ -1,7 +1,7 @@
 import { DependencyUnavailable } from "../db/errors";
 import type { AddressDurableObject } from "./address-durable-object";
 
-type AddressObjectApi = Pick<AddressDurableObject, "reserveEmailSend" | "releaseEmailSend" | "reserveOtpGuess" | "refundOtpGuess" | "countPasswordAttempt">;
+type AddressObjectApi = Pick<AddressDurableObject, "reserveEmailSend" | "releaseEmailSend" | "reserveOtpGuess" | "refundOtpGuess" | "otpAttemptsTaken" | "countPasswordAttempt">;
 
 /**
  * Calls one method of the address object named by `subject` (a keyed hash: the plain address
