@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { addressObject, addressRows, otpAttemptsOf, subjectOf } from "../../support/address-object";
 import { codeRowsOfTenant, otpRequestCode, waitForCodeRows, wrongCode } from "../../support/codes";
 import { roundTripsOf } from "../../support/d1-round-trips";
+import { PageClient } from "../../support/page-client";
 import { type World, createUser, world } from "../../support/fixtures";
 import { REPEATED_EMAILS, RESET, otp, reset, setStrategy } from "../../support/reset";
 
@@ -117,5 +118,23 @@ describe("a right verificationCode gives its attempts back", () => {
     expect((await reset(w.token, { ...code, verificationCode: wrongCode(code.verificationCode), newPassword: GOOD })).body).toEqual({ result: "INVALID_CODE" });
     expect((await reset(w.token, { ...code, newPassword: GOOD })).body).toEqual({ result: "TOO_MANY_ATTEMPTS" });
     expect(await attemptsOf(row!.id, row!.subject_key)).toBe(5);
+  });
+});
+
+describe("the hosted OTP page reads the count where it now lives", () => {
+  it("a request locked through the API ends the OTP page at its GET (Too many wrong codes), though reset_codes.attempts stays 0", async () => {
+    const w = await world("otp-page");
+    await setStrategy(w, "OTP", { ...REPEATED_EMAILS, otpMaxAttempts: 2 });
+    await createUser(w, "page-locked@example.com", "old password 1");
+    const code = await otp(w, "page-locked@example.com");
+    const usable = new PageClient();
+    expect((await usable.follow(await usable.get(`/reset-password/otp?requestCode=${code.requestCode}`))).html).toContain('autocomplete="one-time-code"');
+    for (let i = 0; i < 2; i++) await reset(w.token, { ...code, verificationCode: wrongCode(code.verificationCode), newPassword: GOOD });
+    const [row] = await otpRows(w);
+    expect(row!.attempts).toBe(0);
+    const browser = new PageClient();
+    const page = await browser.follow(await browser.get(`/reset-password/otp?requestCode=${code.requestCode}`));
+    expect(page.html).toContain("Too many wrong codes");
+    expect(page.html).not.toContain('autocomplete="one-time-code"');
   });
 });
