@@ -1,11 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AttemptVerdict, PasswordThrottle } from "../user-object/password-attempts";
 import { type EmailSendLimit, releaseEmailSend, reserveEmailSend } from "./email-sends";
-import { refundOtpGuess, reserveOtpGuess } from "./otp-guesses";
+import { type OtpGuess, type OtpGuessBudget, otpAttemptsTaken, refundOtpGuess, reserveOtpGuess } from "./otp-guesses";
 import { countPasswordAttempt } from "./password-attempts";
 import { type AddressStore, addressStore, expire } from "./storage";
 
 export type { EmailSendLimit } from "./email-sends";
+export type { OtpGuess, OtpGuessBudget } from "./otp-guesses";
 
 /**
  * One per tenant and address, named by the keyed subject (an HMAC of tenant and folded email, so
@@ -34,13 +35,18 @@ export class AddressDurableObject extends DurableObject<Env> {
     releaseEmailSend(this.store, slot);
   }
 
-  /** One wrong-OTP guess of the daily allowance; null: none left. */
-  async reserveOtpGuess(allowance: number): Promise<number | null> {
-    return reserveOtpGuess(this.store, allowance, Date.now());
+  /** One OTP guess: an attempt of its request and one of the day's allowance, together; null: either is spent. */
+  async reserveOtpGuess(budget: OtpGuessBudget): Promise<OtpGuess | null> {
+    return reserveOtpGuess(this.store, budget, Date.now());
   }
 
-  async refundOtpGuess(id: number): Promise<void> {
-    refundOtpGuess(this.store, id);
+  async refundOtpGuess(codeId: string, guessId: number): Promise<void> {
+    refundOtpGuess(this.store, codeId, guessId);
+  }
+
+  /** An OTP request's attempts taken so far; only reads. */
+  async otpAttemptsTaken(codeId: string): Promise<number> {
+    return otpAttemptsTaken(this.store, codeId, Date.now());
   }
 
   /** A login attempt for an address with no active user, judged like a user's. */

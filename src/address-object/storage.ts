@@ -1,4 +1,4 @@
-// The address object's storage: ctx.storage.sql directly, not drizzle. Three tables of a few
+// The address object's storage: ctx.storage.sql directly, not drizzle. Four tables of a few
 // columns, each read and written by one or two statements, hold only rows that expire within 30
 // days; a later change of shape can start a new table and let the old one age out, so there is
 // no migration history to keep. Every row carries its own expiry, and the alarm wakes when the
@@ -11,12 +11,14 @@ export interface AddressStore {
   ready: boolean;
 }
 
-const TABLES = ["email_sends", "otp_failures", "password_failures"] as const;
+const TABLES = ["email_sends", "otp_failures", "otp_attempts", "password_failures"] as const;
 
 const SCHEMA = [
   // AUTOINCREMENT: a slot id is never reused, so a late release cannot free another request's slot.
   "CREATE TABLE IF NOT EXISTS email_sends (id INTEGER PRIMARY KEY AUTOINCREMENT, sent_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
   "CREATE TABLE IF NOT EXISTS otp_failures (id INTEGER PRIMARY KEY AUTOINCREMENT, failed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+  // Attempts taken per OTP request (reset_codes.id), kept until the request expires.
+  "CREATE TABLE IF NOT EXISTS otp_attempts (code_id TEXT PRIMARY KEY, taken INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
   // One row: wrong passwords in a row for an address with no active user.
   "CREATE TABLE IF NOT EXISTS password_failures (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, last_failed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
 ];
@@ -75,5 +77,10 @@ export async function expire(store: AddressStore): Promise<void> {
 }
 
 function hasTables(storage: DurableObjectStorage): boolean {
-  return storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'email_sends'").toArray().length > 0;
+  return hasTable(storage, "email_sends");
+}
+
+/** Whether `table` exists, without creating it (an object made before the table was added has the others). */
+export function hasTable(storage: DurableObjectStorage, table: (typeof TABLES)[number]): boolean {
+  return storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table).toArray().length > 0;
 }

@@ -14,6 +14,8 @@ const T0 = Date.UTC(2031, 5, 1);
 const LIMIT = { resetEmailCooldownSeconds: 60, resetEmailsPerWindow: 3, resetEmailWindowSeconds: 900 };
 let n = 0;
 const fresh = () => addressObject(`test-subject-${++n}`);
+/** A guess's budgets: request `codeId`'s own attempts (plenty unless given) and the day's allowance. */
+const budget = (allowance: number, codeId = `code-${++n}`, maxAttempts = 1000, expiresAt = Date.now() + 15 * 60_000) => ({ codeId, maxAttempts, expiresAt, allowance });
 const at = (t: number) => {
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(t);
@@ -32,9 +34,9 @@ async function hasStorage(stub: DurableObjectStub): Promise<{ tables: number; al
 }
 
 describe("the address object", () => {
-  it("exposes the five counter methods and the alarm, nothing else", () => {
+  it("exposes the counter methods, one read of an OTP request's attempts, and the alarm, nothing else", () => {
     const own = Object.getOwnPropertyNames(AddressDurableObject.prototype).filter((name) => name !== "constructor");
-    expect(own.sort()).toEqual(["alarm", "countPasswordAttempt", "refundOtpGuess", "releaseEmailSend", "reserveEmailSend", "reserveOtpGuess"]);
+    expect(own.sort()).toEqual(["alarm", "countPasswordAttempt", "otpAttemptsTaken", "refundOtpGuess", "releaseEmailSend", "reserveEmailSend", "reserveOtpGuess"]);
   });
 
   it("creates no storage until a counter is written", async () => {
@@ -86,23 +88,81 @@ describe("reset email slots", () => {
 describe("the OTP guess allowance", () => {
   it("50 parallel guesses against an allowance of 10 take exactly 10; a refund gives one back", async () => {
     const stub = fresh();
-    const ids = await Promise.all(Array.from({ length: 50 }, () => stub.reserveOtpGuess(10)));
-    const taken = ids.filter((id) => id !== null);
+    const budgets = Array.from({ length: 50 }, () => budget(10));
+    const guesses = await Promise.all(budgets.map((b) => stub.reserveOtpGuess(b)));
+    const taken = guesses.flatMap((g, i) => (g === null ? [] : [{ guess: g, codeId: budgets[i]!.codeId }]));
     expect(taken).toHaveLength(10);
-    expect(await stub.reserveOtpGuess(10)).toBeNull();
-    await stub.refundOtpGuess(taken[0]!);
-    expect(await stub.reserveOtpGuess(10)).not.toBeNull();
-    expect(await stub.reserveOtpGuess(10)).toBeNull();
+    expect(await stub.reserveOtpGuess(budget(10))).toBeNull();
+    await stub.refundOtpGuess(taken[0]!.codeId, taken[0]!.guess.guessId);
+    expect(await stub.reserveOtpGuess(budget(10))).not.toBeNull();
+    expect(await stub.reserveOtpGuess(budget(10))).toBeNull();
   });
 
   it("is a day: a guess counts for OTP_GUESS_WINDOW_MS, then no more", async () => {
     const stub = fresh();
     at(T0);
-    expect(await stub.reserveOtpGuess(1)).not.toBeNull();
+    expect(await stub.reserveOtpGuess(budget(1))).not.toBeNull();
     at(T0 + OTP_GUESS_WINDOW_MS - 1);
-    expect(await stub.reserveOtpGuess(1)).toBeNull();
+    expect(await stub.reserveOtpGuess(budget(1))).toBeNull();
     at(T0 + OTP_GUESS_WINDOW_MS);
-    expect(await stub.reserveOtpGuess(1)).not.toBeNull();
+    expect(await stub.reserveOtpGuess(budget(1))).not.toBeNull();
+  });
+});
+
+describe("an OTP request's own attempts", () => {
+  it("50 parallel guesses on one request with maxAttempts 5 take exactly 5, numbered 1 to 5; a refund gives its attempt and its guess back", async () => {
+    const stub = fresh();
+    const guesses = await Promise.all(Array.from({ length: 50 }, () => stub.reserveOtpGuess(budget(100, "req-a", 5))));
+    const taken = guesses.filter((g) => g !== null);
+    expect(taken.map((g) => g.attempts).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect([await stub.otpAttemptsTaken("req-a"), await addressRows(stub, "otp_failures")]).toEqual([5, 5]);
+    await stub.refundOtpGuess("req-a", taken[0]!.guessId);
+    expect([await stub.otpAttemptsTaken("req-a"), await addressRows(stub, "otp_failures")]).toEqual([4, 4]);
+    expect(await stub.reserveOtpGuess(budget(100, "req-a", 5))).toMatchObject({ attempts: 5 });
+    expect(await stub.reserveOtpGuess(budget(100, "req-a", 5))).toBeNull();
+    // Another request of the same address has its own count.
+    expect(await stub.reserveOtpGuess(budget(100, "req-b", 5))).toMatchObject({ attempts: 1 });
+  });
+
+  it("takes both budgets or neither: a guess the allowance turns away leaves the request's count, and a spent request leaves the allowance", async () => {
+    const stub = fresh();
+    expect(await stub.reserveOtpGuess(budget(2, "req-full", 1))).toMatchObject({ attempts: 1 });
+    expect(await stub.reserveOtpGuess(budget(2, "req-full", 1))).toBeNull();
+    expect(await addressRows(stub, "otp_failures")).toBe(1);
+    expect(await stub.reserveOtpGuess(budget(2, "req-other", 5))).toMatchObject({ attempts: 1 });
+    expect(await stub.reserveOtpGuess(budget(2, "req-other", 5))).toBeNull();
+    expect(await stub.otpAttemptsTaken("req-other")).toBe(1);
+  });
+
+  it("is kept until the request expires, then forgotten on access and by the alarm; reading it creates no storage", async () => {
+    const stub = fresh();
+    expect(await stub.otpAttemptsTaken("req-never")).toBe(0);
+    expect(await runInDurableObject(stub, (_i, state) => state.storage.sql.exec("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%'").one().n)).toBe(0);
+    at(T0);
+    const expiresAt = T0 + 15 * 60_000;
+    for (let i = 0; i < 3; i++) await stub.reserveOtpGuess(budget(10, "req-x", 3, expiresAt));
+    expect(await stub.reserveOtpGuess(budget(10, "req-x", 3, expiresAt))).toBeNull();
+    at(expiresAt - 1);
+    expect(await stub.otpAttemptsTaken("req-x")).toBe(3);
+    at(expiresAt);
+    expect(await stub.otpAttemptsTaken("req-x")).toBe(0);
+    // Another request's guess deletes the expired count.
+    await stub.reserveOtpGuess(budget(10, "req-y", 3, expiresAt + 15 * 60_000));
+    expect(await addressRows(stub, "otp_attempts")).toBe(1);
+    // The alarm: once the day's guesses expire (the last was made at expiresAt), nothing is left.
+    at(expiresAt + OTP_GUESS_WINDOW_MS);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await hasStorage(stub)).toEqual({ tables: 0, alarm: null });
+  });
+
+  it("the alarm drops an expired request's count with what else expired", async () => {
+    const stub = fresh();
+    at(T0);
+    await stub.reserveOtpGuess(budget(10, "req-z", 3, T0 + 15 * 60_000));
+    await stub.countPasswordAttempt(POLICY_DEFAULTS);
+    at(T0 + OTP_GUESS_WINDOW_MS);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect([await addressRows(stub, "otp_attempts"), await addressRows(stub, "otp_failures"), await addressRows(stub, "password_failures")]).toEqual([0, 0, 1]);
   });
 });
 
@@ -139,7 +199,7 @@ describe("expiry", () => {
     const stub = fresh();
     at(T0);
     await stub.reserveEmailSend(LIMIT);
-    await stub.reserveOtpGuess(10);
+    await stub.reserveOtpGuess(budget(10));
     expect((await hasStorage(stub)).alarm).toBe(T0 + OTP_GUESS_WINDOW_MS);
     await stub.countPasswordAttempt(POLICY_DEFAULTS);
     expect((await hasStorage(stub)).alarm).toBe(T0 + DECOY_FAILURE_RETENTION_MS);

@@ -6,7 +6,7 @@ import { serviceConfig } from "../../src/config/service-config";
 import { emailKey } from "../../src/directory/users";
 import { subjectKeys } from "../../src/workflows/password-reset/code-store";
 
-export type AddressTable = "email_sends" | "otp_failures" | "password_failures";
+export type AddressTable = "email_sends" | "otp_failures" | "otp_attempts" | "password_failures";
 
 /** The subject (current key) that names the address object of `email` in `tenantId`. */
 export async function subjectOf(tenantId: string, email: string): Promise<string> {
@@ -32,4 +32,13 @@ export async function allAddressRows(table: AddressTable): Promise<number> {
   const ids = await listDurableObjectIds(env.ADDRESSES);
   const counts = await Promise.all(ids.map((id) => addressRows(env.ADDRESSES.get(id), table)));
   return counts.reduce((a, b) => a + b, 0);
+}
+
+/** The attempts an OTP request (`codeId`) has taken, as the address object holds them; 0 when none. */
+export async function otpAttemptsOf(stub: DurableObjectStub, codeId: string): Promise<number> {
+  return runInDurableObject(stub, (_instance, state) => {
+    const sql = state.storage.sql;
+    if (sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'otp_attempts'").toArray().length === 0) return 0;
+    return sql.exec<{ taken: number }>("SELECT taken FROM otp_attempts WHERE code_id = ?", codeId).toArray()[0]?.taken ?? 0;
+  });
 }

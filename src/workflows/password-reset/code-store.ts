@@ -146,56 +146,6 @@ export async function findCode(db: Database, hashes: string[]): Promise<FoundCod
   return found ?? null;
 }
 
-/**
- * An OTP request's code with its user, and one of its attempts taken in the same D1 batch (one
- * round trip, one transaction) if judgeCode would have it verified: an open EMAIL_OTP code of
- * `applicationId` (any, when null), unexpired at `now`, with an attempt left. The row is read
- * before the reservation, as judgeCode expects it; `attempts`: how many are now taken (null: none was).
- */
-export async function findOtpReservingAttempt(db: Database, hashes: string[], applicationId: string | null, now: number): Promise<{ found: FoundCode | null; attempts: number | null }> {
-  const reserve = db
-    .update(resetCodes)
-    .set({ attempts: sql`${resetCodes.attempts} + 1` })
-    .where(
-      and(
-        inArray(resetCodes.codeHash, hashes),
-        eq(resetCodes.kind, "EMAIL_OTP"),
-        applicationId === null ? undefined : eq(resetCodes.applicationId, applicationId),
-        open(),
-        gt(resetCodes.expiresAt, now),
-        sql`${resetCodes.attempts} < ${resetCodes.maxAttempts}`,
-      ),
-    )
-    .returning({ attempts: resetCodes.attempts });
-  // Not the join of findCode: drizzle's batch maps a join's rows by column name, and both tables have an id.
-  const codeRow = db.select().from(resetCodes).where(inArray(resetCodes.codeHash, hashes)).limit(1);
-  const owner = db
-    .select()
-    .from(users)
-    .where(eq(users.id, sql`(SELECT ${resetCodes.userId} FROM ${resetCodes} WHERE ${inArray(resetCodes.codeHash, hashes)} LIMIT 1)`));
-  const [codes, owners, reserved] = await db.batch([codeRow, owner, reserve]);
-  const code = codes[0];
-  return { found: code ? { code, user: owners[0] ?? null } : null, attempts: reserved[0]?.attempts ?? null };
-}
-
-/**
- * Takes one of the OTP request's attempts, if any is left, and answers how many are now taken
- * (null: none was left). Concurrent guesses cannot share one.
- */
-export async function reserveAttempt(db: Database, codeId: string): Promise<number | null> {
-  const rows = await db
-    .update(resetCodes)
-    .set({ attempts: sql`${resetCodes.attempts} + 1` })
-    .where(and(eq(resetCodes.id, codeId), sql`${resetCodes.attempts} < ${resetCodes.maxAttempts}`))
-    .returning({ attempts: resetCodes.attempts });
-  return rows[0]?.attempts ?? null;
-}
-
-/** A correct verificationCode gives back the attempt it reserved on its code. */
-export async function refundAttempt(db: Database, codeId: string): Promise<void> {
-  await db.update(resetCodes).set({ attempts: sql`max(${resetCodes.attempts} - 1, 0)` }).where(eq(resetCodes.id, codeId));
-}
-
 /** Bookkeeping after the user's object committed a change; the credential version already killed these codes. */
 export async function retireCodes(db: Database, codeId: string, userId: string): Promise<void> {
   const now = Date.now();

@@ -32,6 +32,15 @@ export function judgeCode(row: CodeRow | null, mode: Pick<ResetMode, "kind">, ap
   return "SPEND" as const;
 }
 
+/**
+ * The attempts an OTP request may take in its address's object (src/address-object/otp-guesses.ts).
+ * D1's `attempts` counted them before the count moved there: a request issued before the move
+ * keeps what it had spent; for every later one the column stays 0.
+ */
+export function otpAttemptBudget(row: Pick<CodeRow, "attempts" | "maxAttempts">): number {
+  return row.maxAttempts - row.attempts;
+}
+
 /** Which mode the validated body names; the schema has already made the modes exclusive. */
 export function resetModeOf(body: {
   emailAuthCode?: string | null;

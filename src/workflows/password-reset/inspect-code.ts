@@ -1,8 +1,10 @@
 // What the hosted pages show before anyone types a password: whether a code could still be
 // used. It only reads: loading a link any number of times spends, attempts and counts nothing.
+import { callAddressObject } from "../../address-object/stub";
+import { policyForTenant } from "../../directory/policies";
 import type { WorkflowDeps } from "../deps";
-import { type FoundCode, codeHashes, findCode } from "./code-store";
-import { type CodeKind, judgeCode } from "./decide";
+import { type FoundCode, type ResetCodeRow, codeHashes, findCode } from "./code-store";
+import { type CodeKind, judgeCode, otpAttemptBudget } from "./decide";
 
 /** Where the code belongs, when it is known at all: the page then wears its tenant's branding. */
 interface Owner {
@@ -20,12 +22,20 @@ export type CodeStanding =
   | { state: "INVALID_CODE"; owner: Owner | null };
 
 /** The same judgement Reset Password makes, for the code's own application, without acting on it. */
-export async function inspectCode({ config, db }: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
-  const found = await findCode(db, await codeHashes(config.secretHashKeys, code));
+export async function inspectCode(deps: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
+  const found = await findCode(deps.db, await codeHashes(deps.config.secretHashKeys, code));
   if (!found) return { state: "INVALID_CODE", owner: null };
   const row = found.code;
   const where = { applicationId: row.applicationId, tenantId: row.tenantId };
   const verdict = judgeCode(row, { kind }, row.applicationId, Date.now());
   if (verdict === "INVALID_CODE") return { state: "INVALID_CODE", owner: where };
+  if (verdict === "VERIFY" && (await otpLocked(deps, row))) return { state: "TOO_MANY_ATTEMPTS", ...where };
   return verdict === "VERIFY" || verdict === "SPEND" ? { state: "USABLE", userId: row.userId, found, ...where } : { state: verdict, ...where };
+}
+
+/** Whether the OTP request has no attempt left: its count is in the address's object, not in the row. */
+async function otpLocked(deps: WorkflowDeps, row: ResetCodeRow): Promise<boolean> {
+  const policy = await policyForTenant(deps.db, { id: row.tenantId, applicationId: row.applicationId });
+  const address = { subject: row.subjectKey, location: policy.userObjectLocation };
+  return (await callAddressObject(deps.env, address, "otpAttemptsTaken", row.id)) >= otpAttemptBudget(row);
 }

@@ -13,18 +13,8 @@ import { logBackgroundFailure } from "../../audit/background-failure";
 import { measured } from "../../metrics/measure";
 import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
-import {
-  type FoundCode,
-  type ResetCodeRow,
-  codeHashes,
-  findCode,
-  findOtpReservingAttempt,
-  reserveAttempt,
-  refundAttempt,
-  retireCodes,
-  verificationCodeMatches,
-} from "./code-store";
-import { type ResetMode, judgeCode } from "./decide";
+import { type FoundCode, type ResetCodeRow, codeHashes, findCode, retireCodes, verificationCodeMatches } from "./code-store";
+import { type ResetMode, judgeCode, otpAttemptBudget } from "./decide";
 
 export type ResetPasswordAnswer =
   | { result: "PASSWORD_UPDATED"; userId: string; tenantId: string; loginUrl?: string }
@@ -44,24 +34,22 @@ export interface ResetPasswordInput {
 }
 
 /**
- * Checks an OTP's verificationCode with both budgets reserved first, so parallel guesses cannot
- * exceed them. `reserved`: the code's own attempt, taken with the read of the code (null: none was
- * left; undefined: the code came from the hosted page's read and its attempt is taken now).
+ * Checks an OTP's verificationCode with both budgets reserved first: the request's own attempt and
+ * the day's allowance, in one call to the address's object (named by the subject the code was
+ * issued under, decoys too), so parallel guesses cannot exceed either and D1 is not written.
  */
-async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, reserved: number | null | undefined, verificationCode: string, attempt: ResetAttempt) {
-  const { db } = deps;
-  const attempts = reserved === undefined ? await reserveAttempt(db, row.id) : reserved;
-  if (attempts === null) return "TOO_MANY_ATTEMPTS" as const;
-  const policy = await policyForTenant(db, { id: row.tenantId, applicationId: row.applicationId });
-  // The per-address allowance: the address's object, named by the subject the code was issued under.
+async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode: string, attempt: ResetAttempt) {
+  const policy = await policyForTenant(deps.db, { id: row.tenantId, applicationId: row.applicationId });
   const address = { subject: row.subjectKey, location: policy.userObjectLocation };
-  const guessId = await callAddressObject(deps.env, address, "reserveOtpGuess", otpWrongGuessesPerDay(policy.otpLength));
-  if (guessId === null) return "TOO_MANY_ATTEMPTS" as const;
+  const maxAttempts = otpAttemptBudget(row);
+  const budget = { codeId: row.id, maxAttempts, expiresAt: row.expiresAt, allowance: otpWrongGuessesPerDay(policy.otpLength) };
+  const guess = await callAddressObject(deps.env, address, "reserveOtpGuess", budget);
+  if (guess === null) return "TOO_MANY_ATTEMPTS" as const;
   if (!(await verificationCodeMatches(deps.config.secretHashKeys, row, verificationCode))) {
-    attempt.locked = attempts >= row.maxAttempts;
+    attempt.locked = guess.attempts >= maxAttempts;
     return "INVALID_CODE" as const;
   }
-  await Promise.all([refundAttempt(db, row.id), callAddressObject(deps.env, address, "refundOtpGuess", guessId)]);
+  await callAddressObject(deps.env, address, "refundOtpGuess", row.id, guess.guessId);
   return "OK" as const;
 }
 
@@ -78,25 +66,23 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string | 
   return answer;
 }
 
-/** The code and its user; an OTP's attempt is reserved in the same round trip (the read it would follow). */
-async function readCode(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, now: number) {
-  if (input.found) return { found: input.found, attempts: undefined };
-  const hashes = await codeHashes(deps.config.secretHashKeys, input.mode.code);
-  if (input.mode.kind === "EMAIL_OTP") return findOtpReservingAttempt(deps.db, hashes, applicationId, now);
-  return { found: await findCode(deps.db, hashes), attempts: undefined };
+/** The code and its user, in one read, unless the hosted page read them earlier in the request. */
+async function readCode(deps: WorkflowDeps, input: ResetPasswordInput): Promise<FoundCode | null> {
+  if (input.found) return input.found;
+  return findCode(deps.db, await codeHashes(deps.config.secretHashKeys, input.mode.code));
 }
 
 async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
   const { db } = deps;
   const now = Date.now();
-  const { found, attempts } = await readCode(deps, applicationId, input, now);
+  const found = await readCode(deps, input);
   const row = found?.code ?? null;
   attempt.code = row;
   const verdict = judgeCode(row, input.mode, applicationId ?? row?.applicationId ?? "", now);
   if (verdict !== "VERIFY" && verdict !== "SPEND") return { result: verdict };
   const code = row!; // judgeCode reads a missing row as INVALID_CODE
   if (input.mode.kind === "EMAIL_OTP") {
-    const otp = await verifyOtp(deps, code, attempts, input.mode.verificationCode, attempt);
+    const otp = await verifyOtp(deps, code, input.mode.verificationCode, attempt);
     if (otp !== "OK") return { result: otp };
   }
   const user = code.userId ? found!.user : null;
