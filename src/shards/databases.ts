@@ -4,8 +4,11 @@ import { type Database, database } from "../db/client";
 import { Misconfigured } from "../config/misconfigured";
 import type { ShardMap } from "./shard-map";
 
+/** What the shard functions read of the Worker's env: DB, SHARD_MAP and the bindings it names. */
+export type ShardEnv = Pick<Env, "DB"> & Partial<Pick<Env, "SHARD_MAP">>;
+
 /** The directory database, or shard `shard`'s; each through a first-primary session (db/client.ts). */
-export function databaseOf(env: Env, map: ShardMap | null, shard: number | null): Database {
+export function databaseOf(env: ShardEnv, map: ShardMap | null, shard: number | null): Database {
   if (shard === null || !map) return database(env);
   return database({ DB: shardBinding(env, map, shard) });
 }
@@ -15,7 +18,7 @@ export function databaseOf(env: Env, map: ShardMap | null, shard: number | null)
  * matches DB_SHARD_*, and the value must be a D1 binding: a typo fails as misconfigured, never
  * as another binding read by mistake.
  */
-export function shardBinding(env: Env, map: ShardMap, shard: number): D1Database {
+export function shardBinding(env: ShardEnv, map: ShardMap, shard: number): D1Database {
   const name = map.bindings[shard];
   const binding: unknown = name === undefined ? undefined : Reflect.get(env, name);
   if (typeof binding !== "object" || binding === null || typeof (binding as Partial<D1Database>).withSession !== "function") {
@@ -25,6 +28,6 @@ export function shardBinding(env: Env, map: ShardMap, shard: number): D1Database
 }
 
 /** Where rows of user-scoped tables may be: the directory database (rows from before sharding), then `shards`. */
-export function fanOutDatabases(env: Env, map: ShardMap | null, shards: readonly number[]): Database[] {
+export function fanOutDatabases(env: ShardEnv, map: ShardMap | null, shards: readonly number[]): Database[] {
   return [database(env), ...(map ? shards.map((s) => databaseOf(env, map, s)) : [])];
 }
