@@ -6,6 +6,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
+import { auditShard } from "../../src/audit/audit-shards";
 import { type AuditRow, auditRow } from "../../src/audit/record";
 import type { EmailJob } from "../../src/email/message";
 import { pruneRetainedRows } from "../../src/workflows/retention";
@@ -115,8 +116,12 @@ describe("email deliveries on shards", () => {
 describe("audit events on shards", () => {
   it("land on the shard of the user they concern, and both trails return them all in order with working cursors", async () => {
     const w = await world("shard-audit");
+    // Users on both shards (a user's events go by tenant and user id, which is random).
+    const map = shardMapOf(env)!;
     const users = [];
-    for (let i = 0; i < 8; i++) users.push(await createUser(w, `sa-${i}@example.com`));
+    for (let i = 0; users.length < 8 || new Set(users.map((u) => auditShard(map, { tenantId: w.tenantId, userId: u.id }))).size < 2; i++) {
+      users.push(await createUser(w, `sa-${i}@example.com`));
+    }
     const at = Date.now();
     const rows = users.flatMap((u, i) => [revoked(w, u.id, at - i), revoked(w, u.id, at - 100 - i)]);
     rows.push(revoked(w, null, at - 50)); // a tenant-level event
@@ -201,11 +206,12 @@ describe("growing the shard map", () => {
     expect(await idsIn(env.DB_SHARD_0, "email_deliveries", w.applicationId)).toEqual(before.map((j) => j.id).sort());
     // New addresses (the per-address email limit holds a second request for the same one).
     const after: EmailJob[] = [];
-    for (let i = 0; i < 8; i++) {
-      await createUser(w, `sg-new-${i}@example.com`);
-      after.push(await requestAndDeliver(w, `sg-new-${i}@example.com`, V2));
+    const fresh = [...emailsOn(V2.SHARD_MAP, w.tenantId, 0, 4, "sg-new"), ...emailsOn(V2.SHARD_MAP, w.tenantId, 1, 4, "sg-new")];
+    for (const email of fresh) {
+      await createUser(w, email);
+      after.push(await requestAndDeliver(w, email, V2));
     }
-    expect((await idsIn(env.DB_SHARD_1, "email_deliveries", w.applicationId)).length).toBeGreaterThan(0);
+    expect((await idsIn(env.DB_SHARD_1, "email_deliveries", w.applicationId)).length).toBe(4);
     const listed = await allPages(`/api/v1/applications/${w.applicationId}/email-deliveries`, w.token, 3, V2);
     expect(listed.map((d) => d.id).sort()).toEqual([...before, ...after].map((j) => j.id).sort());
 
