@@ -31,7 +31,7 @@ export const LAYERS = [
   ["user-object", "address-object"],
   ["email"],
   ["directory", "breached-passwords"],
-  ["policy", "config"],
+  ["policy", "config", "shards"],
   // Storage and what every layer reads.
   ["db", "branding"],
   ["crypto", "copy", "metrics"],

@@ -1,8 +1,9 @@
 // `npm start`: migrate local D1, run `wrangler dev` offline, seed the demo, print how to call it.
 // On any failure it says what went wrong (what the service answered, if it answered) and ends
 // the `wrangler dev` it started: nothing is left on the port.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { migrateAll } from "./d1-migrate.mjs";
 import { devVarsFile, loadDevVars } from "./dev-vars.mjs";
 
 const port = process.env.PORT || "8787";
@@ -63,17 +64,18 @@ async function fail(message) {
 process.on("uncaughtException", (e) => fail(e instanceof Error ? e.message : String(e)));
 process.on("unhandledRejection", (e) => fail(e instanceof Error ? e.message : String(e)));
 
-/** Applies the migrations quietly: wrangler prints its table once per migration. */
+/** Applies the migrations to the directory database and every shard, quietly (scripts/d1-migrate.mjs). */
 function migrate() {
-  const run = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", ...envFile, ...persist], { encoding: "utf8", env: { ...env, CI: "true" } });
-  const output = `${run.stdout ?? ""}${run.stderr ?? ""}`;
-  if (run.error) return fail(`could not run wrangler: ${run.error.message}`);
-  if (run.status !== 0) {
-    process.stderr.write(output);
-    return fail("the D1 migrations did not apply (wrangler's output above)");
+  let applied;
+  try {
+    applied = migrateAll({ args: ["--local", ...envFile, ...persist], env });
+  } catch (e) {
+    if (e.output) process.stderr.write(e.output);
+    return fail(e.message);
   }
-  const applied = /About to apply (\d+) migration/.exec(output)?.[1];
-  console.log(applied ? `D1 (local): applied ${applied} migration(s).` : "D1 (local): migrations up to date.");
+  const total = Object.values(applied).reduce((a, b) => a + b, 0);
+  const databases = Object.keys(applied).join(", ");
+  console.log(total ? `D1 (local): applied ${total} migration(s) across ${databases}.` : `D1 (local): migrations up to date (${databases}).`);
 }
 
 /** What an answer says, for a person: `503 misconfigured: PASSWORD_PEPPER …`. */

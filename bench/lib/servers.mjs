@@ -1,9 +1,10 @@
 // Starting and stopping what the bench measures. Each server runs in its own process group, and
 // stopping it kills the whole group: `wrangler dev` does not exit on SIGTERM.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import net from "node:net";
+import { migrateAll } from "../../scripts/d1-migrate.mjs";
 import { request } from "./http.mjs";
 
 /** Environment of `npm start`: offline, no Request.cf lookup, no metrics. */
@@ -80,14 +81,13 @@ async function waitFor(url, handle, what, logFile, timeoutMs = 120_000) {
   throw new Error(`${what} did not answer on ${url} within ${timeoutMs / 1000} s; see ${logFile}`);
 }
 
-/** `wrangler d1 migrations apply DB --local`, as `npm start` does, into the bench's own state folder. */
-export function migrate({ cwd, persistTo, logFile }) {
-  const out = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
-    cwd,
-    env: { ...WRANGLER_ENV, CI: "true" },
-    encoding: "utf8",
-  });
-  if (out.status !== 0) throw new Error(`migrations failed:\n${out.stdout}\n${out.stderr}`);
+/** The D1 migrations, into the directory database and every shard, as `npm start` does, in the bench's own state folder. */
+export function migrate({ cwd, persistTo }) {
+  try {
+    migrateAll({ args: ["--local", "--persist-to", persistTo], env: WRANGLER_ENV, configPath: path.join(cwd, "wrangler.toml") });
+  } catch (e) {
+    throw new Error(`migrations failed:\n${e.output ?? e.message}`);
+  }
 }
 
 /**

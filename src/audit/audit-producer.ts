@@ -1,13 +1,13 @@
 // The audit queue's producer, run after the answer (waitUntil). A queue that refuses the event does
-// not lose it: it is inserted into D1 directly, as before the queue; only when that fails too is
+// not lose it: it is inserted into its D1 shard directly, as before the queue; only when that fails too is
 // the event lost, and then it is logged (`audit.lost`) and counted, never dropped in silence.
-import type { Database } from "../db/client";
 import { metricsOf } from "../metrics/metrics";
 import type { WorkflowDeps } from "../workflows/deps";
 import { insertAuditRows, logAuditRow, recordAuditOutcome } from "./audit-rows";
+import { auditDatabaseOf } from "./audit-shards";
 import type { AuditRow } from "./record";
 
-type ProducerDeps = Pick<WorkflowDeps, "env" | "metrics"> & { db: Database };
+type ProducerDeps = Pick<WorkflowDeps, "env" | "metrics">;
 
 /** Never throws: whatever happens to the event is logged. */
 export async function sendAuditRow(deps: ProducerDeps, row: AuditRow): Promise<void> {
@@ -18,7 +18,7 @@ export async function sendAuditRow(deps: ProducerDeps, row: AuditRow): Promise<v
     logAuditRow("audit.enqueue_failed", row, e);
   }
   try {
-    await insertAuditRows(deps.db, [row]);
+    await insertAuditRows(auditDatabaseOf(deps.env, row), [row]);
   } catch (e) {
     reportAuditLost(deps, row, e);
   }

@@ -1,8 +1,9 @@
 // Reading the trail, newest first, one page at a time (keyset paging over time and id, src/db/page-cursor.ts).
 import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type PageCursor, afterCursor, pageOf } from "../db/page-cursor";
+import { type PageCursor, afterCursor } from "../db/page-cursor";
 import { auditEvents } from "../db/schema";
+import { fanOutPage } from "../shards/fan-out";
 import type { AuditEventType } from "./events";
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;
@@ -18,7 +19,8 @@ export interface AuditQuery {
   cursor?: PageCursor;
 }
 
-export async function listAuditEvents(db: Database, q: AuditQuery): Promise<{ rows: AuditEventRow[]; next: PageCursor | null }> {
+/** A page over `databases` (audit-shards.ts auditDatabasesFor): merged in order, the cursor exact across them. */
+export async function listAuditEvents(databases: readonly Database[], q: AuditQuery): Promise<{ rows: AuditEventRow[]; next: PageCursor | null }> {
   const where: (SQL | undefined)[] = [
     "applicationId" in q.scope ? eq(auditEvents.applicationId, q.scope.applicationId) : eq(auditEvents.userId, q.scope.userId),
   ];
@@ -28,11 +30,12 @@ export async function listAuditEvents(db: Database, q: AuditQuery): Promise<{ ro
   if (q.cursor) {
     where.push(afterCursor(q.cursor, auditEvents.occurredAt, auditEvents.id));
   }
-  const rows = await db
-    .select()
-    .from(auditEvents)
-    .where(and(...where))
-    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
-    .limit(q.limit + 1);
-  return pageOf(rows, q.limit, (r) => r.occurredAt);
+  return fanOutPage(databases, q.limit, (r) => r.occurredAt, (db) =>
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(...where))
+      .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+      .limit(q.limit + 1),
+  );
 }

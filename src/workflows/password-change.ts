@@ -7,6 +7,7 @@ import { policyForTenant } from "../directory/policies";
 import { logBackgroundFailure } from "../audit/background-failure";
 import type { User } from "../directory/users";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
+import { newIdForEmail } from "../shards/routing";
 import { callUserObject } from "../user-object/stub";
 import { breachedUnderPolicy } from "./breached-password";
 import type { ChangePasswordOutcome } from "../user-object/user-durable-object";
@@ -31,7 +32,7 @@ export async function commitPasswordChange(
   const { env, db } = deps;
   const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
   const breached = await breachedUnderPolicy(env, policy, change.newPassword);
-  const notification = passwordUpdatedNotice(user, policy, change.suppressPasswordUpdatedEmail);
+  const notification = passwordUpdatedNotice(user, policy, change.suppressPasswordUpdatedEmail, newIdForEmail(env, user.tenantId, user.emailKey));
   const outcome = await callUserObject(deps, user, "changePassword", {
     newPassword: change.newPassword,
     policy,

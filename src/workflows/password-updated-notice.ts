@@ -6,12 +6,13 @@ import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 /**
  * The Password Updated email job, unless the caller suppressed it or the policy turned it off.
  * The user's object keeps it with the password change and puts it on the email queue afterwards.
+ * `id`: the delivery's, which names its shard (src/shards/routing.ts newIdForEmail).
  */
-export function passwordUpdatedNotice(user: User, policy: PasswordResetPolicy, suppressed: boolean): PasswordUpdatedJob | undefined {
+export function passwordUpdatedNotice(user: User, policy: PasswordResetPolicy, suppressed: boolean, id = newId()): PasswordUpdatedJob | undefined {
   if (suppressed || !policy.sendPasswordUpdatedEmail) return undefined;
   return {
     kind: "PASSWORD_UPDATED",
-    id: newId(),
+    id,
     template: "PASSWORD_UPDATED",
     applicationId: user.applicationId,
     tenantId: user.tenantId,

@@ -7,10 +7,12 @@
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { AUDIT_DELETE_BATCH, AUDIT_RETENTION_DAYS, pruneAuditEvents } from "../audit/retention";
 import { Misconfigured, reportMisconfigured } from "../config/misconfigured";
-import { type Database, database } from "../db/client";
+import type { Database } from "../db/client";
 import { type DeleteLimits, deleteOlderThan } from "../db/batched-delete";
 import { codeFailures, decoyPasswordFailures, devMailbox, emailDeliveries, resetCodes, resetEmailSends, revokedAccessTokens } from "../db/schema";
 import { OTP_GUESS_WINDOW_MS } from "../policy/otp-guessing";
+import type { ShardEnv } from "../shards/databases";
+import { everyDatabase } from "../shards/routing";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -43,7 +45,7 @@ export const RETENTION_DEFAULTS = {
 } as const;
 
 export type RetainedTable = keyof typeof RETENTION_DEFAULTS;
-type RetentionEnv = Pick<Env, "DB"> & Partial<Pick<Env, "EMAIL_DELIVERY_RETENTION_DAYS" | "AUDIT_RETENTION_DAYS">>;
+type RetentionEnv = ShardEnv & Partial<Pick<Env, "EMAIL_DELIVERY_RETENTION_DAYS" | "AUDIT_RETENTION_DAYS">>;
 
 interface Rule {
   table: RetainedTable;
@@ -96,23 +98,48 @@ export interface RetentionReport {
 }
 
 /**
- * 500 rows a statement and 100 statements a table: at most 800 statements a run, under D1's
- * 1,000 queries per invocation, and up to 50,000 rows a table a day.
+ * 500 rows a statement and 100 statements a table in each database, and at most
+ * RUN_STATEMENT_BUDGET statements in all: under D1's 1,000 queries per invocation, whatever the
+ * number of shards. Every table is pruned in the directory database and on every shard (they share
+ * one schema; a table a database does not use is empty and costs one statement).
  */
 export async function pruneRetainedRows(env: RetentionEnv, now: number, limits: DeleteLimits = AUDIT_DELETE_BATCH): Promise<RetentionReport> {
   const report: RetentionReport = { deleted: {}, backlog: [], skipped: [] };
+  const databases = everyDatabase(env);
+  let budget = RUN_STATEMENT_BUDGET;
   for (const rule of RULES) {
+    let keepMs: number;
     try {
-      const deleted = await rule.prune(database(env), rule.keepMs(env), now, limits);
-      report.deleted[rule.table] = deleted;
-      if (deleted >= limits.batchSize * limits.maxStatements) report.backlog.push(rule.table);
+      keepMs = rule.keepMs(env);
     } catch (e) {
       report.skipped.push(rule.table);
       if (e instanceof Misconfigured) reportMisconfigured(e);
-      // The error class only: a storage error's message may carry SQL parameters.
-      else console.error(JSON.stringify({ event: "retention.failed", table: rule.table, error: e instanceof Error ? e.name : typeof e }));
+      continue;
     }
+    let deleted = 0;
+    for (const db of databases) {
+      const bound = { batchSize: limits.batchSize, maxStatements: Math.min(limits.maxStatements, budget) };
+      if (bound.maxStatements < 1) {
+        if (!report.backlog.includes(rule.table)) report.backlog.push(rule.table);
+        continue;
+      }
+      try {
+        const n = await rule.prune(db, keepMs, now, bound);
+        deleted += n;
+        budget -= Math.min(bound.maxStatements, Math.floor(n / bound.batchSize) + 1);
+        if (n >= bound.batchSize * bound.maxStatements && !report.backlog.includes(rule.table)) report.backlog.push(rule.table);
+      } catch (e) {
+        budget -= 1;
+        if (!report.skipped.includes(rule.table)) report.skipped.push(rule.table);
+        // The error class only: a storage error's message may carry SQL parameters.
+        console.error(JSON.stringify({ event: "retention.failed", table: rule.table, error: e instanceof Error ? e.name : typeof e }));
+      }
+    }
+    report.deleted[rule.table] = deleted;
   }
   console.log(JSON.stringify({ event: "retention", ...report }));
   return report;
 }
+
+/** Statements one run may spend across every table and database (D1 allows 1,000 queries per invocation). */
+export const RUN_STATEMENT_BUDGET = 800;

@@ -45,9 +45,10 @@ export async function waitForAuditEvents(applicationId: string, token: string, t
  * keyed hash of a code or client secret.
  */
 export async function expectNoSecretInAuditRows(secrets: string[]): Promise<void> {
-  const rows = await env.DB.prepare("SELECT * FROM audit_events").all();
-  expect(rows.results.length).toBeGreaterThan(0);
-  const stored = JSON.stringify(rows.results);
+  // Every database: the directory one and each shard (src/shards), where queued events are written.
+  const rows = (await Promise.all([env.DB, env.DB_SHARD_0, env.DB_SHARD_1].map((db) => db.prepare("SELECT * FROM audit_events").all()))).flatMap((r) => r.results);
+  expect(rows.length).toBeGreaterThan(0);
+  const stored = JSON.stringify(rows);
   const hashes = await env.DB.prepare(
     "SELECT code_hash AS h FROM reset_codes UNION ALL SELECT verification_hash FROM reset_codes WHERE verification_hash IS NOT NULL UNION ALL SELECT secret_hash FROM m2m_clients",
   ).all<{ h: string }>();

@@ -2,9 +2,11 @@
 // It holds template, recipient, attempts, status, last error and the job less its address (for an
 // admin retry): never the body.
 import { type SQL, and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { type PageCursor, afterCursor, pageOf } from "../../db/page-cursor";
+import { type Database, database } from "../../db/client";
+import { type PageCursor, afterCursor } from "../../db/page-cursor";
 import { type DELIVERY_STATUSES, emailDeliveries } from "../../db/schema";
+import { fanOutPage } from "../../shards/fan-out";
+import { databaseOfId } from "../../shards/routing";
 import type { EmailJob, StoredEmailJob } from "../message";
 
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -81,25 +83,39 @@ export interface DeliveryQuery {
   cursor?: PageCursor;
 }
 
-/** Newest first, a page at a time (indexes on application, [status,] time and id). */
-export async function listDeliveries(db: Database, q: DeliveryQuery): Promise<{ rows: DeliveryRow[]; next: PageCursor | null }> {
-  const rows = await db
-    .select()
-    .from(emailDeliveries)
-    .where(
-      and(
-        eq(emailDeliveries.applicationId, q.applicationId),
-        q.status ? eq(emailDeliveries.status, q.status) : undefined,
-        q.cursor ? afterCursor(q.cursor, emailDeliveries.createdAt, emailDeliveries.id) : undefined,
-      ),
-    )
-    .orderBy(desc(emailDeliveries.createdAt), desc(emailDeliveries.id))
-    .limit(q.limit + 1);
-  return pageOf(rows, q.limit, (r) => r.createdAt);
+/**
+ * Newest first, a page at a time (indexes on application, [status,] time and id), over every
+ * database that may hold the application's deliveries (src/shards/fan-out.ts keeps the order and
+ * the cursor exact across them).
+ */
+export async function listDeliveries(databases: readonly Database[], q: DeliveryQuery): Promise<{ rows: DeliveryRow[]; next: PageCursor | null }> {
+  return fanOutPage(databases, q.limit, (r) => r.createdAt, (db) =>
+    db
+      .select()
+      .from(emailDeliveries)
+      .where(
+        and(
+          eq(emailDeliveries.applicationId, q.applicationId),
+          q.status ? eq(emailDeliveries.status, q.status) : undefined,
+          q.cursor ? afterCursor(q.cursor, emailDeliveries.createdAt, emailDeliveries.id) : undefined,
+        ),
+      )
+      .orderBy(desc(emailDeliveries.createdAt), desc(emailDeliveries.id))
+      .limit(q.limit + 1),
+  );
 }
 
-export async function getDelivery(db: Database, applicationId: string, id: string): Promise<DeliveryRow | null> {
-  return (await db.select().from(emailDeliveries).where(and(eq(emailDeliveries.id, id), eq(emailDeliveries.applicationId, applicationId))).get()) ?? null;
+/**
+ * A delivery by id, with the database holding it: the shard its id names, else the directory
+ * database (deliveries recorded before sharding).
+ */
+export async function findDelivery(env: Env, applicationId: string, id: string): Promise<{ row: DeliveryRow; db: Database } | null> {
+  const directory = database(env);
+  for (const db of new Set([databaseOfId(env, id), directory])) {
+    const row = await db.select().from(emailDeliveries).where(and(eq(emailDeliveries.id, id), eq(emailDeliveries.applicationId, applicationId))).get();
+    if (row) return { row, db };
+  }
+  return null;
 }
 
 /**

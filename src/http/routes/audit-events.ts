@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { apiRoute } from "../api-route";
+import { auditDatabasesFor } from "../../audit/audit-shards";
 import { AUDIT_EVENT_TYPES } from "../../audit/events";
 import { type AuditEventRow, type AuditQuery, listAuditEvents } from "../../audit/query";
 import { decodeCursor, encodeCursor } from "../../db/page-cursor";
@@ -97,12 +98,12 @@ export const auditEventRoutes = router()
     listRoute("listApplicationAuditEvents", "/applications/{applicationId}/audit-events", z.object({ applicationId: Id }), "An application's audit trail"),
     async (c) => {
       const app = await applicationInBoundary(c, c.req.valid("param").applicationId);
-      const page = await listAuditEvents(c.var.db, queryOf({ applicationId: app.id }, c.req.valid("query")));
+      const page = await listAuditEvents(auditDatabasesFor(c.env, { applicationId: app.id }), queryOf({ applicationId: app.id }, c.req.valid("query")));
       return c.json({ items: page.rows.map(present), nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
     },
   )
   .openapi(listRoute("listUserAuditEvents", "/users/{userId}/audit-events", z.object({ userId: Id }), "A user's audit trail"), async (c) => {
     const user = await userInBoundary(c, c.req.valid("param").userId);
-    const page = await listAuditEvents(c.var.db, queryOf({ userId: user.id }, c.req.valid("query")));
+    const page = await listAuditEvents(auditDatabasesFor(c.env, { userId: user.id, tenantId: user.tenantId }), queryOf({ userId: user.id }, c.req.valid("query")));
     return c.json({ items: page.rows.map(present), nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
   });

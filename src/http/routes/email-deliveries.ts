@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES, EMAIL_TEMPLATES } from "../../db/schema";
 import { decodeCursor, encodeCursor } from "../../db/page-cursor";
 import { type DeliveryRow, listDeliveries } from "../../email/delivery/delivery-status";
+import { everyDatabase } from "../../shards/routing";
 import { retryDelivery } from "../../workflows/email-delivery/retry";
 import { apiRoute } from "../api-route";
 import { applicationInBoundary } from "../../operations/boundary";
@@ -80,7 +81,7 @@ export const emailDeliveryRoutes = router()
     async (c) => {
       const app = await applicationInBoundary(c, c.req.valid("param").applicationId);
       const { status, limit, cursor } = c.req.valid("query");
-      const page = await listDeliveries(c.var.db, { applicationId: app.id, limit, ...(status ? { status } : {}), ...(cursor ? { cursor: decodeCursor(cursor)! } : {}) });
+      const page = await listDeliveries(everyDatabase(c.env), { applicationId: app.id, limit, ...(status ? { status } : {}), ...(cursor ? { cursor: decodeCursor(cursor)! } : {}) });
       return c.json({ items: page.rows.map(present), nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
     },
   )

@@ -10,6 +10,7 @@ import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backof
 import { recordDead } from "../../email/delivery/delivery-status";
 import { type Metrics, metricsOf, recordEmailOutcome } from "../../metrics/metrics";
 import { deliverBatch } from "./deliver-batch";
+import { DeliveryStores } from "./delivery-stores";
 import { failureCode, logDelivery } from "./delivery-log";
 
 /** The dead-letter queue is named after the email queue with this suffix (see wrangler.toml). */
@@ -22,9 +23,10 @@ export async function consumeEmailBatch(batch: MessageBatch<EmailJob>, env: Env,
 }
 
 async function recordDeadLetters(env: Env, db: Database, messages: readonly Message<EmailJob>[], metrics: Metrics): Promise<void> {
+  const stores = new DeliveryStores(env, db);
   for (const message of messages) {
     try {
-      await recordDead(db, message.body);
+      await recordDead(stores.databaseOf(stores.shardOf(message.body.id)), message.body);
       logDelivery("email.dead", message.body);
       recordEmailOutcome(metrics, message.body, "dead");
       message.ack();

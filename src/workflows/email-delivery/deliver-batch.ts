@@ -1,10 +1,13 @@
 // Delivers a batch of email jobs together, so that a batch of ten costs about what one does where
-// D1's primary is far away: (1) each job's reads run concurrently; (2) every job's attempt and
-// codes are written in ONE D1 batch (one round trip, one transaction, in message order, so each
-// job's guards see the jobs before it exactly as if they had run one after another); (3) the sends
-// run concurrently; (4) every outcome is recorded in one D1 batch. Each message is then acked or
-// retried on its own: one job's failure never decides another's, except a failed D1 batch, which
-// retries the jobs it carried (safe: a job's codes and rows are the job's, rewritten by a retry).
+// D1's primary is far away: (1) each job's reads run concurrently; (2) every job's attempt is
+// recorded in ONE D1 batch per shard (a delivery row lives on the shard its id names, src/shards),
+// and every job's codes in ONE batch of the directory database, in message order, so each job's
+// guards see the jobs before it exactly as if they had run one after another; (3) the sends run
+// concurrently; (4) every outcome is recorded in one D1 batch per shard. Each message is then
+// acked or retried on its own: one job's failure never decides another's, except a failed D1
+// batch, which retries the jobs it carried (safe: a job's codes and rows are the job's, rewritten
+// by a retry). Without shards (or for a job queued before them) the attempt and its codes share
+// the directory database's one batch, the attempt's guard included.
 import type { Database, Statement } from "../../db/client";
 import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backoff";
 import { attemptBegun, attemptUnderWay, beginAttemptStatement, recordFailureStatement, recordSentStatement } from "../../email/delivery/delivery-status";
@@ -12,6 +15,7 @@ import type { EmailJob, RenderedEmail } from "../../email/message";
 import { DeliveryError } from "../../email/providers/provider";
 import { emailProvider } from "../../email/providers/select";
 import { type Metrics, recordEmailOutcome } from "../../metrics/metrics";
+import { DeliveryStores } from "./delivery-stores";
 import { type EmailCodeIssue, emailCodeIssued, emailCodeStatements } from "../password-reset/code-store";
 import { failureCode, logDelivery } from "./delivery-log";
 import { type PreparedEmail, prepareEmail } from "./prepare";
@@ -28,6 +32,8 @@ type Outcome =
 
 interface Delivery {
   message: Message<EmailJob>;
+  /** The shard holding the delivery's row; null: the directory database. */
+  shard: number | null;
   email: PreparedEmail | null;
   decoy: EmailCodeIssue | null;
   rendered: RenderedEmail | null;
@@ -35,11 +41,13 @@ interface Delivery {
 }
 
 export async function deliverBatch(env: Env, db: Database, messages: readonly Message<EmailJob>[], metrics: Metrics): Promise<void> {
-  const deliveries = firstOfEachJob(messages);
+  const stores = new DeliveryStores(env, db);
+  const deliveries = firstOfEachJob(stores, messages);
   await Promise.all(deliveries.map((d) => prepare(env, db, d)));
+  await beginOnShards(stores, deliveries);
   await beginAndIssue(db, deliveries);
   await send(env, db, deliveries);
-  await recordOutcomes(env, db, deliveries);
+  await recordOutcomes(env, stores, deliveries);
   for (const d of deliveries) settle(env, d, metrics);
 }
 
@@ -47,7 +55,7 @@ export async function deliverBatch(env: Env, db: Database, messages: readonly Me
  * A job the queue hands over twice in one batch is delivered by its first message; the copy is
  * acked, as it would be when it came after the first had finished (its attempt would not begin).
  */
-function firstOfEachJob(messages: readonly Message<EmailJob>[]): Delivery[] {
+function firstOfEachJob(stores: DeliveryStores, messages: readonly Message<EmailJob>[]): Delivery[] {
   const seen = new Set<string>();
   const deliveries: Delivery[] = [];
   for (const message of messages) {
@@ -56,7 +64,7 @@ function firstOfEachJob(messages: readonly Message<EmailJob>[]): Delivery[] {
       continue;
     }
     seen.add(message.body.id);
-    deliveries.push({ message, email: null, decoy: null, rendered: null, outcome: null });
+    deliveries.push({ message, shard: stores.shardOf(message.body.id), email: null, decoy: null, rendered: null, outcome: null });
   }
   return deliveries;
 }
@@ -72,7 +80,26 @@ async function prepare(env: Env, db: Database, d: Delivery): Promise<void> {
   }
 }
 
-/** Phase 2: each job's attempt and codes (an unknown email's decoy), all in one D1 batch. */
+/** Phase 2a: the attempts of jobs whose rows live on shards, one D1 batch per shard, concurrently. */
+async function beginOnShards(stores: DeliveryStores, deliveries: Delivery[]): Promise<void> {
+  const onShards = deliveries.filter((d) => !d.outcome && d.email && d.shard !== null);
+  await stores.eachShard(onShards, async (db, group) => {
+    const [first, ...more] = group.map((d) => beginAttemptStatement(db, d.message.body, d.email!.to, d.message.attempts));
+    try {
+      const results = await db.batch([first!, ...more]);
+      group.forEach((d, i) => {
+        if (!attemptBegun(results[i])) d.outcome = { kind: "done" };
+      });
+    } catch (e) {
+      for (const d of group) d.outcome = failure(e);
+    }
+  });
+}
+
+/**
+ * Phase 2b: in one batch of the directory database, each job's codes (an unknown email's decoy),
+ * and the attempt of each job whose row is in the directory database, guarding its codes.
+ */
 async function beginAndIssue(db: Database, deliveries: Delivery[]): Promise<void> {
   const pending = deliveries.filter((d) => !d.outcome);
   const statements: Statement[] = [];
@@ -82,6 +109,17 @@ async function beginAndIssue(db: Database, deliveries: Delivery[]): Promise<void
     if (!email) {
       statements.push(...emailCodeStatements(db, d.decoy!));
       reads.push(() => (d.outcome = { kind: "done" }));
+      continue;
+    }
+    if (d.shard !== null) {
+      // Its attempt began on its shard (phase 2a); only its codes are written here.
+      if (!email.codes) {
+        rendered(d, email, true);
+        continue;
+      }
+      const firstInsert = statements.length + 1;
+      statements.push(...emailCodeStatements(db, email.codes));
+      reads.push((results) => rendered(d, email, emailCodeIssued(results[firstInsert])));
       continue;
     }
     const begin = statements.push(beginAttemptStatement(db, d.message.body, email.to, d.message.attempts)) - 1;
@@ -98,7 +136,7 @@ async function beginAndIssue(db: Database, deliveries: Delivery[]): Promise<void
   try {
     results = await db.batch([first, ...more]);
   } catch (e) {
-    for (const d of pending) d.outcome = failure(e);
+    for (const d of pending) if (!d.rendered) d.outcome = failure(e);
     return;
   }
   for (const read of reads) read(results);
@@ -140,14 +178,16 @@ async function send(env: Env, db: Database, deliveries: Delivery[]): Promise<voi
   }
 }
 
-/** Phase 4: every outcome in one D1 batch. If it fails, a sent job retries (its `sent` was not recorded). */
-async function recordOutcomes(env: Env, db: Database, deliveries: Delivery[]): Promise<void> {
-  try {
-    await commit(db, deliveries.map((d) => outcomeStatement(env, db, d)));
-  } catch (e) {
-    for (const d of deliveries) if (d.outcome?.kind === "sent") d.outcome = { kind: "retry", lastError: failureCode(e) };
-    await commit(db, deliveries.map((d) => outcomeStatement(env, db, d))).catch(() => undefined);
-  }
+/** Phase 4: every outcome, one D1 batch per database. If one fails, its sent jobs retry (their `sent` was not recorded). */
+async function recordOutcomes(env: Env, stores: DeliveryStores, deliveries: Delivery[]): Promise<void> {
+  await stores.each(deliveries, async (db, group) => {
+    try {
+      await commit(db, group.map((d) => outcomeStatement(env, db, d)));
+    } catch (e) {
+      for (const d of group) if (d.outcome?.kind === "sent") d.outcome = { kind: "retry", lastError: failureCode(e) };
+      await commit(db, group.map((d) => outcomeStatement(env, db, d))).catch(() => undefined);
+    }
+  });
 }
 
 async function commit(db: Database, statements: (Statement | null)[]): Promise<void> {

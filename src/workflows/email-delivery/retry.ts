@@ -9,10 +9,11 @@
 // supersedes it (the consumer then records `failed`, `superseded_by_newer_request`).
 import { recordAuditEventAfter } from "../../audit/record";
 import { NotFound } from "../../auth/refusals";
-import { newId } from "../../crypto/random";
-import { type DeliveryRow, RETRYABLE, claimRetry, getDelivery, releaseRetry } from "../../email/delivery/delivery-status";
+import { type DeliveryRow, RETRYABLE, claimRetry, findDelivery, releaseRetry } from "../../email/delivery/delivery-status";
 import type { EmailJob } from "../../email/message";
+import { emailKey } from "../../directory/users";
 import { enqueueEmail } from "../../email/queue";
+import { newIdForEmail } from "../../shards/routing";
 import type { WorkflowDeps } from "../deps";
 
 export type NotRetryableReason =
@@ -39,14 +40,15 @@ export class DeliveryNotRetryable extends Error {
 
 /** Queues the delivery `deliveryId` of the application again; answers the new delivery's id. */
 export async function retryDelivery(deps: WorkflowDeps, applicationId: string, deliveryId: string): Promise<string> {
-  const row = await getDelivery(deps.db, applicationId, deliveryId);
-  if (!row) throw new NotFound("Email delivery");
-  const job = retryJob(row);
-  if (!(await claimRetry(deps.db, row, job.id))) throw notRetryable();
+  const found = await findDelivery(deps.env, applicationId, deliveryId);
+  if (!found) throw new NotFound("Email delivery");
+  const { row, db } = found;
+  const job = retryJob(deps.env, row);
+  if (!(await claimRetry(db, row, job.id))) throw notRetryable();
   try {
     await enqueueEmail(deps.env, job);
   } catch (e) {
-    await releaseRetry(deps.db, row, job.id).catch(() => undefined);
+    await releaseRetry(db, row, job.id).catch(() => undefined);
     throw e;
   }
   recordAuditEventAfter(deps, {
@@ -59,13 +61,14 @@ export async function retryDelivery(deps: WorkflowDeps, applicationId: string, d
   return job.id;
 }
 
-function retryJob(row: DeliveryRow): EmailJob {
+function retryJob(env: Env, row: DeliveryRow): EmailJob {
   if (!RETRYABLE.includes(row.status)) throw notRetryable();
   if (row.template === "PASSWORD_RESET_OTP") {
     throw new DeliveryNotRetryable("otp_delivery_not_retryable", "An OTP email cannot be sent again: its code pairs with the requestCode of the original request. Request a new reset instead.");
   }
   if (!row.job) throw new DeliveryNotRetryable("delivery_job_not_recorded", "This delivery predates retries and keeps no job to send again.");
-  return { ...row.job, to: row.to, id: newId(), retryOf: row.id };
+  // A new job, placed like a new request for the same address.
+  return { ...row.job, to: row.to, id: newIdForEmail(env, row.tenantId, emailKey(row.to)), retryOf: row.id };
 }
 
 const notRetryable = () =>

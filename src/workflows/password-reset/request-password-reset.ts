@@ -6,7 +6,7 @@
 // consumer (issue-email-code.ts, src/email/delivery).
 import { publicBaseUrl } from "../../config/public-origin";
 import type { Language } from "../../copy/catalog";
-import { newId, randomToken } from "../../crypto/random";
+import { randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
 import { emailKey } from "../../directory/users";
@@ -15,6 +15,7 @@ import { enqueueEmail } from "../../email/queue";
 import { recordResetRequested } from "../../audit/reset-requested";
 import { callAddressObject } from "../../address-object/stub";
 import { measured } from "../../metrics/measure";
+import { newIdForEmail } from "../../shards/routing";
 import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { codeHashes, subjectKeys } from "./code-store";
 
@@ -43,7 +44,8 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
     recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId: null });
     return answer;
   }
-  const deliveryId = newId();
+  // On the shard of this tenant and address: the delivery row is written there (src/shards).
+  const deliveryId = newIdForEmail(env, tenant.id, emailKey(email));
   const requestCodeHash = otp ? (await codeHashes(config.secretHashKeys, requestCode))[0]! : null;
   try {
     await enqueueEmail(env, {

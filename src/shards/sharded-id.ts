@@ -1,0 +1,25 @@
+// Ids that carry their shard: the first two characters are the shard's number in base 36, the
+// other 24 are random (about 124 bits). A lookup by id goes straight to that shard. Ids drawn
+// before sharding (or with no SHARD_MAP) carry nothing; their rows are in the directory database,
+// where a lookup that misses on the named shard looks next.
+import { ID_LENGTH, newId } from "../crypto/random";
+import { MAX_SHARDS, type ShardMap } from "./shard-map";
+
+const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** A new id on `shard`; null (no shards): a plain id. */
+export function newShardedId(shard: number | null): string {
+  if (shard === null) return newId();
+  if (!Number.isSafeInteger(shard) || shard < 0 || shard >= MAX_SHARDS) throw new RangeError("shard out of range");
+  return `${ALPHABET[Math.floor(shard / 36)]}${ALPHABET[shard % 36]}${newId().slice(2, ID_LENGTH)}`;
+}
+
+/** The shard an id names, if the map has it; null: the directory database. */
+export function shardOfId(map: ShardMap | null, id: string): number | null {
+  if (!map || id.length !== ID_LENGTH) return null;
+  const high = ALPHABET.indexOf(id.charAt(0));
+  const low = ALPHABET.indexOf(id.charAt(1));
+  if (high < 0 || low < 0) return null;
+  const shard = high * 36 + low;
+  return shard < map.bindings.length ? shard : null;
+}
