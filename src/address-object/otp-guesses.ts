@@ -24,8 +24,9 @@ export interface OtpGuess {
 /**
  * Takes one of the request's attempts and one of the day's allowance, both or neither (null: either
  * is spent). One synchronous transaction, so parallel guesses cannot share either, and a guess the
- * allowance turns away costs the request nothing. A delivery retry may move a request's expiry
- * later; the count then lives as long as the latest expiry a guess has seen.
+ * allowance turns away costs the request nothing. The count lives until the request's expiry,
+ * which a delivery retry never moves (code-store.ts emailCodeInsert), so it outlives every chance
+ * to verify the code; max() keeps the later one should a row ever say otherwise.
  */
 export function reserveOtpGuess(store: AddressStore, budget: OtpGuessBudget, now: number): OtpGuess | null {
   return inTransaction(store, (sql) => {

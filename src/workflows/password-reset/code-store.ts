@@ -109,8 +109,16 @@ function newerRequest(subjects: string[], requestedAt: number): SQL {
 
 /**
  * Inserts one email code unless a newer request exists; a retry's row (same id) gets the retry's
- * credential version, expiry and hashes while it is open. One statement, so the check and the
- * write cannot be split by another job. Exported for its query plan (test/email/delivery).
+ * credential version and hashes while it is open, but keeps the expiry of its first issue. One
+ * statement, so the check and the write cannot be split by another job. Exported for its query
+ * plan (test/email/delivery).
+ *
+ * Why the expiry stays: an OTP request's attempts are counted in the address object until the
+ * expiry a guess saw (src/address-object/otp-guesses.ts). A retry can come any time the queue
+ * still holds the job (backoff up to MAX_RETRY_DELAY_SECONDS, but also a backlog, bounded only by
+ * the queue's retention, days), so an extended expiry could outlive the count and give a guesser
+ * otpMaxAttempts more tries. A code id's expiry fixed at its first issue needs no bound on retry
+ * timing and no longer-kept rows. The cost: a retried email's code lives less than its TTL.
  */
 export function emailCodeInsert(db: Database, code: NewCode, requestedAt: number, subjects: string[], guard?: SQL) {
   return db
@@ -123,7 +131,7 @@ export function emailCodeInsert(db: Database, code: NewCode, requestedAt: number
     )
     .onConflictDoUpdate({
       target: resetCodes.id,
-      set: { codeHash: sql`excluded.code_hash`, verificationHash: sql`excluded.verification_hash`, credentialVersion: sql`excluded.credential_version`, expiresAt: sql`excluded.expires_at` },
+      set: { codeHash: sql`excluded.code_hash`, verificationHash: sql`excluded.verification_hash`, credentialVersion: sql`excluded.credential_version` },
       setWhere: open(),
     })
     .returning({ id: resetCodes.id });
