@@ -9,7 +9,7 @@ import type { User } from "../directory/users";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { callUserObject } from "../user-object/stub";
 import { breachedUnderPolicy } from "./breached-password";
-import type { ChangePasswordOutcome } from "../user-object/user-durable-object";
+import type { ChangePasswordOutcome, CodeIssue } from "../user-object/user-durable-object";
 import type { WorkflowDeps } from "./deps";
 import { passwordUpdatedNotice } from "./password-updated-notice";
 
@@ -19,6 +19,8 @@ export interface PasswordChange {
   /** Reset: the credential version the code was issued at, and the code's id. */
   expectedCredentialVersion?: number;
   codeId?: string;
+  /** Reset: the code's family and generation, which the object refuses once a newer one was issued. */
+  codeIssue?: CodeIssue;
   /** Change Password: what the user says is current. */
   currentPassword?: string;
 }
@@ -39,6 +41,7 @@ export async function commitPasswordChange(
     breached,
     ...(change.expectedCredentialVersion !== undefined ? { expectedCredentialVersion: change.expectedCredentialVersion } : {}),
     ...(change.codeId !== undefined ? { codeId: change.codeId } : {}),
+    ...(change.codeIssue !== undefined ? { codeIssue: change.codeIssue } : {}),
     ...(change.currentPassword !== undefined ? { currentPassword: change.currentPassword } : {}),
     ...(notification ? { notification } : {}),
   });

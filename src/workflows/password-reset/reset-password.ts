@@ -106,6 +106,8 @@ async function attemptReset(deps: WorkflowDeps, applicationId: string | null, in
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail,
     expectedCredentialVersion: code.credentialVersion,
     codeId: code.id,
+    // A replica may not have seen this code superseded; the object knows the newest of its family.
+    codeIssue: { family: code.kind === "ADMIN_LINK" ? "ADMIN_LINK" : "EMAIL", at: code.createdAt },
   });
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CODE" };
