@@ -26,12 +26,12 @@ export interface PasswordChange {
 }
 
 export async function commitPasswordChange(
-  deps: Pick<WorkflowDeps, "env" | "db" | "userObjectTime">,
+  deps: Pick<WorkflowDeps, "env" | "db" | "replica" | "userObjectTime">,
   user: User,
   change: PasswordChange,
 ): Promise<{ outcome: ChangePasswordOutcome; policy: PasswordResetPolicy }> {
   const { env, db } = deps;
-  const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
+  const policy = await policyForTenant(deps.replica, { id: user.tenantId, applicationId: user.applicationId });
   const breached = await breachedUnderPolicy(env, policy, change.newPassword);
   const notification = passwordUpdatedNotice(user, policy, change.suppressPasswordUpdatedEmail);
   const outcome = await callUserObject(deps, user.id, "changePassword", {

@@ -5,7 +5,7 @@
 // run concurrently; (4) every outcome is recorded in one D1 batch. Each message is then acked or
 // retried on its own: one job's failure never decides another's, except a failed D1 batch, which
 // retries the jobs it carried (safe: a job's codes and rows are the job's, rewritten by a retry).
-import type { Database, Statement } from "../../db/client";
+import type { Database, Sessions, Statement } from "../../db/client";
 import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backoff";
 import { attemptBegun, attemptUnderWay, beginAttemptStatement, recordFailureStatement, recordSentStatement } from "../../email/delivery/delivery-status";
 import type { EmailJob, RenderedEmail } from "../../email/message";
@@ -34,9 +34,10 @@ interface Delivery {
   outcome: Outcome | null;
 }
 
-export async function deliverBatch(env: Env, db: Database, messages: readonly Message<EmailJob>[], metrics: Metrics): Promise<void> {
+/** `replica`: where the recipient, tenant, policy and branding are read (the user's object decides whether codes are issued). */
+export async function deliverBatch(env: Env, { db, replica }: Sessions, messages: readonly Message<EmailJob>[], metrics: Metrics): Promise<void> {
   const deliveries = firstOfEachJob(messages);
-  await Promise.all(deliveries.map((d) => prepare(env, db, d)));
+  await Promise.all(deliveries.map((d) => prepare(env, replica, d)));
   await beginAndIssue(db, deliveries);
   await send(env, db, deliveries);
   await recordOutcomes(env, db, deliveries);

@@ -11,7 +11,7 @@ import { codeHashes, issueAdminLinkCode, subjectKeys } from "./code-store";
 
 export async function createPasswordResetLink(deps: WorkflowDeps, user: User, baseUrl: string) {
   const { config, db, audit } = deps;
-  const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
+  const policy = await policyForTenant(deps.replica, { id: user.tenantId, applicationId: user.applicationId });
   const code = randomToken();
   // The user's object records this link as the newest before anyone holds it, and refuses every
   // older link at the commit, whatever a lagging replica says of it.

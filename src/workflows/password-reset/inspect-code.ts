@@ -1,5 +1,6 @@
 // What the hosted pages show before anyone types a password: whether a code could still be
 // used. It only reads: loading a link any number of times spends, attempts and counts nothing.
+import { replicaFirst } from "../../db/client";
 import type { WorkflowDeps } from "../deps";
 import { type FoundCode, codeHashes, findCode } from "./code-store";
 import { type CodeKind, judgeCode } from "./decide";
@@ -20,8 +21,10 @@ export type CodeStanding =
   | { state: "INVALID_CODE"; owner: Owner | null };
 
 /** The same judgement Reset Password makes, for the code's own application, without acting on it. */
-export async function inspectCode({ config, db }: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
-  const found = await findCode(db, await codeHashes(config.secretHashKeys, code));
+export async function inspectCode({ config, db, replica }: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
+  const hashes = await codeHashes(config.secretHashKeys, code);
+  // A replica may still show a code open that has died: Reset Password's commit in the user's object refuses it.
+  const found = await replicaFirst({ db, replica }, (r) => findCode(r, hashes));
   if (!found) return { state: "INVALID_CODE", owner: null };
   const row = found.code;
   const where = { applicationId: row.applicationId, tenantId: row.tenantId };

@@ -4,6 +4,7 @@
 // check is the single-use guarantee: N concurrent requests see exactly one version match, a
 // failure before the commit burns nothing, and every older code dies with the change.
 import { callAddressObject } from "../../address-object/stub";
+import { replicaFirst } from "../../db/client";
 import { recordAuditEventAfter } from "../../audit/record";
 import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
 import { policyForTenant } from "../../directory/policies";
@@ -52,7 +53,7 @@ async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, reserved: number
   const { db } = deps;
   const attempts = reserved === undefined ? await reserveAttempt(db, row.id) : reserved;
   if (attempts === null) return "TOO_MANY_ATTEMPTS" as const;
-  const policy = await policyForTenant(db, { id: row.tenantId, applicationId: row.applicationId });
+  const policy = await policyForTenant(deps.replica, { id: row.tenantId, applicationId: row.applicationId });
   // The per-address allowance: the address's object, named by the subject the code was issued under.
   const guessId = await callAddressObject(deps.env, row.subjectKey, "reserveOtpGuess", otpWrongGuessesPerDay(policy.otpLength));
   if (guessId === null) return "TOO_MANY_ATTEMPTS" as const;
@@ -77,12 +78,16 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string | 
   return answer;
 }
 
-/** The code and its user; an OTP's attempt is reserved in the same round trip (the read it would follow). */
+/**
+ * The code and its user; an OTP's attempt is reserved in the same round trip (the read it would
+ * follow). A link is read from the replica, and once from the primary when the replica has not seen
+ * it yet; the user's object refuses it at the commit if the replica missed its retirement.
+ */
 async function readCode(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, now: number) {
   if (input.found) return { found: input.found, attempts: undefined };
   const hashes = await codeHashes(deps.config.secretHashKeys, input.mode.code);
   if (input.mode.kind === "EMAIL_OTP") return findOtpReservingAttempt(deps.db, hashes, applicationId, now);
-  return { found: await findCode(deps.db, hashes), attempts: undefined };
+  return { found: await replicaFirst(deps, (db) => findCode(db, hashes)), attempts: undefined };
 }
 
 async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
