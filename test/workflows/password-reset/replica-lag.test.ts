@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { callJson } from "../../support/api";
 import { createUser, world } from "../../support/fixtures";
 import { type LaggingReplica, laggingReplica } from "../../support/lagging-replica";
+import { PageClient, formTokenOf } from "../../support/page-client";
 import { REPEATED_EMAILS, RESET, adminLinkCode, emailAuthCode, reset, setStrategy } from "../../support/reset";
 import { login, loginOk } from "../../support/sessions";
 
@@ -38,6 +39,21 @@ describe("a lagging replica never lets a dead code through", () => {
     expect((await login(w, "lag-email@example.com", OLD)).body.result).toBe("SUCCESS");
     // The newer request's code is not on the replica: found at the primary, and it works.
     expect((await resetViaReplica(w.token, { emailAuthCode: second, newPassword: GOOD })).body.result).toBe("PASSWORD_UPDATED");
+  });
+
+  it("a superseded email link on the hosted page: the replica shows the form, the POST changes nothing", async () => {
+    const w = await world();
+    await setStrategy(w, "LINK", REPEATED_EMAILS);
+    await createUser(w, "lag-page@example.com", OLD);
+    const first = await emailAuthCode(w, "lag-page@example.com", 1);
+    await replica.snapshot();
+    await emailAuthCode(w, "lag-page@example.com", 2);
+    const browser = new PageClient({}, { DB: replica.DB });
+    const form = await browser.follow(await browser.get(`/reset-password?emailAuthCode=${first}`));
+    expect(form.html).toContain('name="formToken"'); // the stale replica still shows the code open
+    const post = await browser.post("/reset-password", { formToken: formTokenOf(form.html), newPassword: GOOD, confirmPassword: GOOD });
+    expect(post.html).not.toContain("Your password is changed");
+    expect((await login(w, "lag-page@example.com", OLD)).body.result).toBe("SUCCESS");
   });
 
   it("a superseded admin link: refused, though the replica shows it open", async () => {
