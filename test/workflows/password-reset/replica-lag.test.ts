@@ -27,14 +27,19 @@ function resetViaReplica(token: string, body: Record<string, unknown>) {
 /** Reads of a code at the primary so far (findCode's join). */
 const codeReadsAtPrimary = () => replica.atPrimary.filter((q) => /^select .* from "reset_codes"/is.test(q)).length;
 
+/** A user's two email links, the replica's copy taken between them: it shows the first open. */
+async function supersededEmailLink(email: string) {
+  const w = await world();
+  await setStrategy(w, "LINK", REPEATED_EMAILS);
+  await createUser(w, email, OLD);
+  const first = await emailAuthCode(w, email, 1);
+  await replica.snapshot();
+  return { w, first, second: await emailAuthCode(w, email, 2) };
+}
+
 describe("a lagging replica never lets a dead code through", () => {
   it("a superseded email link: the replica still shows it open, the user's object refuses it", async () => {
-    const w = await world();
-    await setStrategy(w, "LINK", REPEATED_EMAILS);
-    await createUser(w, "lag-email@example.com", OLD);
-    const first = await emailAuthCode(w, "lag-email@example.com", 1);
-    await replica.snapshot();
-    const second = await emailAuthCode(w, "lag-email@example.com", 2);
+    const { w, first, second } = await supersededEmailLink("lag-email@example.com");
     expect((await resetViaReplica(w.token, { emailAuthCode: first, newPassword: GOOD })).body).toEqual({ result: "INVALID_CODE" });
     expect((await login(w, "lag-email@example.com", OLD)).body.result).toBe("SUCCESS");
     // The newer request's code is not on the replica: found at the primary, and it works.
@@ -42,12 +47,7 @@ describe("a lagging replica never lets a dead code through", () => {
   });
 
   it("a superseded email link on the hosted page: the replica shows the form, the POST changes nothing", async () => {
-    const w = await world();
-    await setStrategy(w, "LINK", REPEATED_EMAILS);
-    await createUser(w, "lag-page@example.com", OLD);
-    const first = await emailAuthCode(w, "lag-page@example.com", 1);
-    await replica.snapshot();
-    await emailAuthCode(w, "lag-page@example.com", 2);
+    const { w, first } = await supersededEmailLink("lag-page@example.com");
     const browser = new PageClient({}, { DB: replica.DB });
     const form = await browser.follow(await browser.get(`/reset-password?emailAuthCode=${first}`));
     expect(form.html).toContain('name="formToken"'); // the stale replica still shows the code open
