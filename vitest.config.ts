@@ -26,6 +26,9 @@ export default defineConfig(async () => {
           // production one (test/http/rate-limits.test.ts); wrangler.toml's own stay as configured.
           ratelimits: { TEST_RATE_LIMIT_TWO: { namespace_id: "9002", simple: { limit: 2, period: 60 } } },
           serviceBindings: { HOST_APP: "host-app" },
+          // A second database that a test fills with a copy of DB to serve stale replica reads
+          // (test/support/lagging-replica.ts); wrangler.toml's DB stays as configured.
+          d1Databases: { REPLICA_DB: "test-replica-db" },
           // wrangler.toml's queues, with a shorter wait for a batch to fill: tests send one job at a time.
           queueConsumers: {
             "edge-password-reset-email": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 5, deadLetterQueue: "edge-password-reset-email-dlq" },

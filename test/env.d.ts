@@ -8,6 +8,8 @@ declare global {
       HOST_APP: Fetcher;
       /** A real Rate Limiting binding allowing two per 60 s (vitest.config.ts). */
       TEST_RATE_LIMIT_TWO: RateLimit;
+      /** A second, empty D1 database: the lagging replica of test/support/lagging-replica.ts. */
+      REPLICA_DB: D1Database;
     }
   }
 }

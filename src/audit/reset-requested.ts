@@ -18,7 +18,7 @@ export function recordResetRequested(deps: WorkflowDeps, tenant: Tenant, email: 
   const record = async () => {
     let user: User | null;
     try {
-      user = await findUserByEmail(deps.db, tenant.id, email);
+      user = await findUserByEmail(deps.replica, tenant.id, email);
     } catch (e) {
       reportAuditLost(deps, { ...subject, id }, e);
       return;

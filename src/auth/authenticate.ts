@@ -2,7 +2,7 @@
 import { isAdminToken } from "../config/admin-token";
 import { Misconfigured } from "../config/misconfigured";
 import type { ServiceConfig } from "../config/service-config";
-import type { Database } from "../db/client";
+import type { Sessions } from "../db/client";
 import type { UserObjectTime } from "../user-object/call-time";
 import type { Caller } from "./caller";
 import { verifyLiveAccessToken } from "./live-access-token";
@@ -26,7 +26,7 @@ function adminTokenMatch(env: Env, token: string): boolean | Misconfigured {
 export async function authenticate(
   env: Env,
   config: ServiceConfig,
-  db: Database,
+  sessions: Sessions,
   token: string,
   admin: "allowed" | "only" | undefined,
   userObjectTime?: UserObjectTime,
@@ -37,7 +37,7 @@ export async function authenticate(
     return { kind: "admin" };
   }
   // Revoked, or an end user's token whose session has ended (a reset ends it before `exp`).
-  const claims = await verifyLiveAccessToken({ env, userObjectTime }, config, db, token);
+  const claims = await verifyLiveAccessToken({ env, userObjectTime }, config, sessions, token);
   // With ADMIN_TOKEN malformed, a token that is no access token may be the admin's: where the admin
   // may call, that is the misconfiguration (503), not a wrong token. Access tokens work regardless.
   if (!claims) throw isAdmin instanceof Misconfigured && admin ? isAdmin : new Unauthenticated();

@@ -11,6 +11,7 @@ export interface AppEnv {
     client: M2mClient;
     config: ServiceConfig;
     db: Database;
+    replica: Database;
     requestId: string;
     /** The request's time in users' objects (src/http/middleware/access-log.ts). */
     userObjectTime: UserObjectTime;

@@ -2,7 +2,7 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { serviceConfig } from "../config/service-config";
-import { database } from "../db/client";
+import { database, replicaDatabase } from "../db/client";
 import { devRoutes } from "./routes/dev";
 import { ApiError } from "./errors";
 import { handleError } from "./error-handler";
@@ -62,6 +62,7 @@ export function createApp() {
     // Before any route: a missing or malformed secret answers 503 misconfigured, whatever was asked.
     c.set("config", await serviceConfig(c.env));
     c.set("db", database(c.env));
+    c.set("replica", replicaDatabase(c.env));
     await next();
   });
   app.use("/api/v1/*", async (c, next) => (c.req.path.startsWith("/api/v1/oauth2/") ? next() : requireJsonBody(c, next)));

@@ -9,6 +9,7 @@ export function workflowDeps(c: Context<AppEnv>): WorkflowDeps {
     env: c.env,
     config: c.var.config,
     db: c.var.db,
+    replica: c.var.replica,
     waitUntil: (p) => c.executionCtx.waitUntil(p),
     audit: auditContextOf(c),
     userObjectTime: c.var.userObjectTime,
@@ -17,5 +18,5 @@ export function workflowDeps(c: Context<AppEnv>): WorkflowDeps {
 
 /** An operation's scope: the workflows' dependencies and the authenticated caller. */
 export function operationScope(c: Context<AppEnv>): OperationScope {
-  return { ...workflowDeps(c), var: { db: c.var.db, caller: c.var.caller } };
+  return { ...workflowDeps(c), var: { db: c.var.db, replica: c.var.replica, caller: c.var.caller } };
 }

@@ -4,12 +4,15 @@ import { getApplication } from "../directory/applications";
 import { getTenant } from "../directory/tenants";
 import { getUser } from "../directory/users";
 import type { Caller } from "../auth/caller";
-import type { Database } from "../db/client";
+import { type Database, replicaFirst } from "../db/client";
 import { Forbidden, NotFound } from "../auth/refusals";
 
-/** A request's context (Hono's shape), or the RPC entrypoint's own: who calls, and the database. */
+/**
+ * A request's context (Hono's shape), or the RPC entrypoint's own: who calls, and the database's
+ * sessions. Resources are read from the replica, and from the primary when the replica has none yet.
+ */
 export interface BoundaryScope {
-  var: { db: Database; caller: Caller };
+  var: { db: Database; replica: Database; caller: Caller };
 }
 
 function enforce(access: Access, what: string): void {
@@ -18,19 +21,19 @@ function enforce(access: Access, what: string): void {
 }
 
 export async function applicationInBoundary(c: BoundaryScope, id: string) {
-  const app = await getApplication(c.var.db, id);
+  const app = await replicaFirst(c.var, (db) => getApplication(db, id));
   enforce(app ? applicationAccess(c.var.caller, id) : "not_found", "Application");
   return app!;
 }
 
 export async function tenantInBoundary(c: BoundaryScope, id: string) {
-  const tenant = await getTenant(c.var.db, id);
+  const tenant = await replicaFirst(c.var, (db) => getTenant(db, id));
   enforce(tenant ? tenantAccess(c.var.caller, tenant) : "not_found", "Tenant");
   return tenant!;
 }
 
 export async function userInBoundary(c: BoundaryScope, id: string) {
-  const user = await getUser(c.var.db, id);
+  const user = await replicaFirst(c.var, (db) => getUser(db, id));
   enforce(user ? userAccess(c.var.caller, user) : "not_found", "User");
   return user!;
 }

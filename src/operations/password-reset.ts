@@ -4,6 +4,7 @@ import type { z } from "@hono/zod-openapi";
 import type { Caller } from "../auth/caller";
 import { NotFound } from "../auth/refusals";
 import { publicBaseUrl } from "../config/public-origin";
+import { replicaFirst } from "../db/client";
 import { clientOfApplication } from "../directory/clients";
 import { ConstraintViolationsError } from "../policy/violations";
 import { changePassword as changePasswordWorkflow } from "../workflows/change-password";
@@ -26,7 +27,7 @@ export class UserInactive extends Error {
 
 export async function requestPasswordReset(s: OperationScope, body: z.output<typeof RequestPasswordResetBody>) {
   const tenant = await tenantInBoundary(s, body.tenantId);
-  if (body.clientId && !(await clientOfApplication(s.var.db, body.clientId, tenant.applicationId))) {
+  if (body.clientId && !(await replicaFirst(s, (db) => clientOfApplication(db, body.clientId!, tenant.applicationId)))) {
     throw new ConstraintViolationsError({ clientId: [{ code: "unknown_client", constraintAttributes: {} }] });
   }
   return requestWorkflow(s, tenant, body.email);
@@ -55,6 +56,6 @@ export async function createPasswordResetLink(s: OperationScope, userId: string,
 
 /** Self boundary: `caller` is the end user whose own token the edge has checked. */
 export async function changePassword(deps: WorkflowDeps, caller: Caller, body: z.output<typeof ChangePasswordBody>) {
-  const user = await userInBoundary({ var: { db: deps.db, caller } }, body.userId);
+  const user = await userInBoundary({ var: { db: deps.db, replica: deps.replica, caller } }, body.userId);
   return changePasswordWorkflow(deps, user, body);
 }

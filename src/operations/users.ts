@@ -12,7 +12,7 @@ import type { OperationScope } from "./scope";
 export async function createUser(s: OperationScope, body: z.output<typeof CreateUserBody>) {
   const tenant = await tenantInBoundary(s, body.tenantId);
   if (body.password !== undefined) {
-    const violations = await newUserPasswordViolations(s.env, await policyForTenant(s.var.db, tenant), body.password, body.email);
+    const violations = await newUserPasswordViolations(s.env, await policyForTenant(s.replica, tenant), body.password, body.email);
     if (violations.length) throw new ConstraintViolationsError({ password: violations }, "The password does not satisfy the tenant's password policy.");
   }
   const user = await createUserWorkflow(s, {

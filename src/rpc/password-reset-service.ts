@@ -15,7 +15,7 @@ import { Forbidden, Unauthenticated } from "../auth/refusals";
 import { grantedScope } from "../auth/scope";
 import { END_USER_PERMISSIONS } from "../config/permissions";
 import { serviceConfig } from "../config/service-config";
-import { database } from "../db/client";
+import { database, replicaDatabase, replicaFirst } from "../db/client";
 import { type M2mClient, getClient } from "../directory/clients";
 import type { BoundaryScope } from "../operations/boundary";
 import * as passwordReset from "../operations/password-reset";
@@ -39,7 +39,7 @@ export { PasswordResetServiceError } from "./service-error";
 /** What a method runs with: the workflows' dependencies, the bound client and the caller it stands for. */
 interface Scope extends BoundaryScope, WorkflowDeps {
   client: M2mClient;
-  var: { db: WorkflowDeps["db"]; caller: Extract<Caller, { kind: "client" }> };
+  var: { db: WorkflowDeps["db"]; replica: WorkflowDeps["replica"]; caller: Extract<Caller, { kind: "client" }> };
 }
 
 const UserRef = z.object({ userId: Id });
@@ -83,7 +83,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       if (typeof userAccessToken !== "string" || userAccessToken === "") throw new Unauthenticated("The end user's access token is required.");
       const body = parse(ChangePasswordBody, rest);
       // Self boundary, as over HTTP, and only for a user of the bound application.
-      const user = await authenticate(s.env, s.config, s.db, userAccessToken, undefined);
+      const user = await authenticate(s.env, s.config, s, userAccessToken, undefined);
       if (user.kind !== "user" || user.userId !== body.userId || user.applicationId !== s.client.applicationId) {
         throw new Forbidden("Change Password needs the user's own access token.");
       }
@@ -164,8 +164,9 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
     try {
       const config = await serviceConfig(this.env);
       const db = database(this.env);
+      const replica = replicaDatabase(this.env);
       const clientId = this.ctx.props?.clientId;
-      const client = typeof clientId === "string" ? await getClient(db, clientId) : null;
+      const client = typeof clientId === "string" ? await replicaFirst({ db, replica }, (r) => getClient(r, clientId)) : null;
       if (!client) throw new PasswordResetServiceError(401, "unbound_client", "The service binding's props.clientId names no client of this service.");
       const caller = { kind: "client" as const, clientId: client.id, applicationId: client.applicationId, tenantId: client.tenantId, permissions: client.permissions };
       if (permission && !hasPermission(caller, permission)) throw new Forbidden(`The bound client lacks the permission ${permission}.`);
@@ -179,7 +180,7 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
       // A service binding carries no request: no user agent or request id to record, and an IP
       // only where the host asserts its end user's (`endUserIp`, validated above).
       const audit = { actor: actorOf(caller), requestId: null, ip, userAgent: null };
-      return { ok: true, value: await method({ env: this.env, config, db, waitUntil, audit, client, var: { db, caller } }) };
+      return { ok: true, value: await method({ env: this.env, config, db, replica, waitUntil, audit, client, var: { db, replica, caller } }) };
     } catch (e) {
       return failureResult(e, (status, err) => console.error(JSON.stringify({ rpc: true, status, error: err instanceof Error ? err.name : typeof err })));
     }

@@ -4,6 +4,7 @@ import { DECOY_PASSWORD_HASH, hashPassword, normalizePassword, verifyPassword } 
 import type { PasswordUpdatedJob } from "../email/message";
 import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { type PasswordViolation, SAME_AS_CURRENT, passwordViolations } from "../policy/password-rules";
+import { type CodeIssue, recordCodeIssue, supersededCode } from "./code-generations";
 import { activeCredential, writeCredential } from "./credential-row";
 import { scheduleHousekeeping } from "./housekeeping";
 import { queueEmail } from "./outbox-relay";
@@ -32,14 +33,24 @@ export interface ChangePasswordInput {
   expectedCredentialVersion?: number;
   /** Reset codes: the code's id, recorded with the change so that a retry gets the same answer. */
   codeId?: string;
+  /** Reset codes: the code's family and generation; refused when a newer one was issued (code-generations.ts). */
+  codeIssue?: CodeIssue;
   /** Change Password: the password the user says is current. */
   currentPassword?: string;
   notification?: PasswordUpdatedJob;
 }
 
-/** The version reset codes are issued at; null when the user may not reset (never created, deleted, inactive). */
-export function credentialVersion(store: UserStore): number | null {
-  return activeCredential(store)?.credentialVersion ?? null;
+/**
+ * The version reset codes are issued at; null when the user may not reset (never created, deleted,
+ * inactive). `issuing`: the codes about to be issued at it, recorded as their family's newest first.
+ */
+export function credentialVersion(store: UserStore, issuing?: CodeIssue): number | null {
+  if (!store.hasStorage) return null;
+  return store.storage.transactionSync(() => {
+    const c = activeCredential(store);
+    if (c && issuing) recordCodeIssue(store, issuing);
+    return c?.credentialVersion ?? null;
+  });
 }
 
 /**
@@ -50,6 +61,7 @@ export async function changePassword(store: UserStore, keys: UserKeys, input: Ch
   const pepper = await keys.peppers();
   const start = activeCredential(store);
   if (!start) return { outcome: "NOT_ACTIVE" };
+  if (supersededCode(store, input.codeIssue)) return { outcome: "STALE" };
   if (input.expectedCredentialVersion !== undefined && start.credentialVersion !== input.expectedCredentialVersion) {
     return (await replayedChange(store, keys, start, input)) ?? { outcome: "STALE" };
   }
@@ -79,7 +91,7 @@ export async function changePassword(store: UserStore, keys: UserKeys, input: Ch
   // password, the revocation of everything and the notice commit together or not at all.
   return store.storage.transactionSync(() => {
     const now = activeCredential(store);
-    if (now?.credentialVersion !== start.credentialVersion) return { outcome: "STALE" } as const;
+    if (now?.credentialVersion !== start.credentialVersion || supersededCode(store, input.codeIssue)) return { outcome: "STALE" } as const;
     writeCredential(store, {
       status: now.status,
       passwordHash: newHash,

@@ -90,6 +90,21 @@ export const passwordFailures = sqliteTable(
   (t) => [check("password_failures_single_row", sql`${t.id} = 1`)],
 );
 
+/**
+ * The request time of the newest email whose codes were issued, and the creation time of the newest
+ * admin link (code-generations.ts): a code of an older one is refused, whatever a lagging D1 replica
+ * says of it. No row (an object older than this table, or no code yet): none recorded, 0.
+ */
+export const codeGenerations = sqliteTable(
+  "code_generations",
+  {
+    id: integer("id").primaryKey(),
+    emailCodesIssuedAt: integer("email_codes_issued_at").notNull().default(0),
+    adminLinkIssuedAt: integer("admin_link_issued_at").notNull().default(0),
+  },
+  (t) => [check("code_generations_single_row", sql`${t.id} = 1`)],
+);
+
 export type CredentialRow = typeof credential.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;

@@ -57,6 +57,7 @@ const IDEMPOTENT: { [M in keyof UserObjectApi]: boolean | ((...args: Parameters<
   initialize: false,
   destroy: true,
   setStatus: true,
+  // Recording a generation raises it to a maximum: twice is once.
   credentialVersion: true,
   // A reset carries its code's id, under which the object replays a committed change; Change
   // Password does not, and a second attempt would find the password already changed.

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { serviceConfig } from "../config/service-config";
 import { type ChangePasswordInput, type ChangePasswordOutcome, changePassword, credentialVersion } from "./credential";
+import type { CodeIssue } from "./code-generations";
 import type { UserObjectStatus } from "./credential-row";
 import { runAlarm } from "./housekeeping";
 import { type WithKeyIds, withKeyIds } from "./key-ids";
@@ -11,6 +12,7 @@ import { type RefreshOutcome, type RefreshTokenStatus, refresh, refreshTokenStat
 import { type SessionGrant, type SessionView, listSessions, revokeAllSessions, revokeSession, sessionStatus } from "./sessions";
 import { type UserKeys, type UserStore, openSchema, userStore } from "./store";
 
+export type { CodeIssue } from "./code-generations";
 export type { ChangePasswordInput, ChangePasswordOutcome } from "./credential";
 export type { UserObjectStatus } from "./credential-row";
 export type { KeyIdReport } from "./key-ids";
@@ -50,9 +52,12 @@ export class UserDurableObject extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(() => openSchema(this.store));
   }
 
-  /** The version reset codes are issued at; null when the user may not reset (never created, deleted, inactive). */
-  async credentialVersion(): Promise<number | null> {
-    return credentialVersion(this.store);
+  /**
+   * The version reset codes are issued at; null when the user may not reset (never created, deleted,
+   * inactive). `issuing`: the codes about to be issued, recorded as the newest of their family.
+   */
+  async credentialVersion(issuing?: CodeIssue): Promise<number | null> {
+    return credentialVersion(this.store, issuing);
   }
 
   // The calls that can change which keys the user's secrets depend on answer with the object's

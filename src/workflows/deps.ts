@@ -8,7 +8,10 @@ import { type Metrics, metricsOf } from "../metrics/metrics";
 export interface WorkflowDeps {
   env: Env;
   config: ServiceConfig;
+  /** The primary's session: writes, and reads that must see the latest write. */
   db: Database;
+  /** A replica's session: reads that tolerate a lag (docs/data.md, "How stale a read may be"). */
+  replica: Database;
   /** Work that continues after the answer is sent (ExecutionContext.waitUntil). */
   waitUntil(promise: Promise<unknown>): void;
   /** Who acts and from where, for the audit trail. */

@@ -10,7 +10,7 @@ import type { PasswordResetPolicy } from "../policy/password-reset-policy";
 import { newIdForEmail } from "../shards/routing";
 import { callUserObject } from "../user-object/stub";
 import { breachedUnderPolicy } from "./breached-password";
-import type { ChangePasswordOutcome } from "../user-object/user-durable-object";
+import type { ChangePasswordOutcome, CodeIssue } from "../user-object/user-durable-object";
 import type { WorkflowDeps } from "./deps";
 import { passwordUpdatedNotice } from "./password-updated-notice";
 
@@ -20,17 +20,19 @@ export interface PasswordChange {
   /** Reset: the credential version the code was issued at, and the code's id. */
   expectedCredentialVersion?: number;
   codeId?: string;
+  /** Reset: the code's family and generation, which the object refuses once a newer one was issued. */
+  codeIssue?: CodeIssue;
   /** Change Password: what the user says is current. */
   currentPassword?: string;
 }
 
 export async function commitPasswordChange(
-  deps: Pick<WorkflowDeps, "env" | "db" | "userObjectTime">,
+  deps: Pick<WorkflowDeps, "env" | "db" | "replica" | "userObjectTime">,
   user: User,
   change: PasswordChange,
 ): Promise<{ outcome: ChangePasswordOutcome; policy: PasswordResetPolicy }> {
   const { env, db } = deps;
-  const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
+  const policy = await policyForTenant(deps.replica, { id: user.tenantId, applicationId: user.applicationId });
   const breached = await breachedUnderPolicy(env, policy, change.newPassword);
   const notification = passwordUpdatedNotice(user, policy, change.suppressPasswordUpdatedEmail, newIdForEmail(env, user.tenantId, user.emailKey));
   const outcome = await callUserObject(deps, user, "changePassword", {
@@ -40,6 +42,7 @@ export async function commitPasswordChange(
     breached,
     ...(change.expectedCredentialVersion !== undefined ? { expectedCredentialVersion: change.expectedCredentialVersion } : {}),
     ...(change.codeId !== undefined ? { codeId: change.codeId } : {}),
+    ...(change.codeIssue !== undefined ? { codeIssue: change.codeIssue } : {}),
     ...(change.currentPassword !== undefined ? { currentPassword: change.currentPassword } : {}),
     ...(notification ? { notification } : {}),
   });

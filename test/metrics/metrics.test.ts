@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { END_USER_PERMISSIONS } from "../../src/config/permissions";
 import { serviceConfig } from "../../src/config/service-config";
-import { database } from "../../src/db/client";
+import { database, replicaDatabase } from "../../src/db/client";
 import { getClient } from "../../src/directory/clients";
 import { getTenant } from "../../src/directory/tenants";
 import type { EmailJob } from "../../src/email/message";
@@ -35,6 +35,7 @@ async function depsWith(metrics: Metrics): Promise<WorkflowDeps> {
     env,
     config: await serviceConfig(env),
     db: database(env),
+    replica: replicaDatabase(env),
     waitUntil: () => undefined,
     audit: { actor: { kind: "system" }, requestId: null, ip: null, userAgent: null },
     metrics,

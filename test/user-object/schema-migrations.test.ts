@@ -43,7 +43,7 @@ describe("the user object's schema", () => {
         refresh_tokens: "token_hash, session_id, epoch, created_at, rotated_at, revoked_at",
       };
       const rows = Object.entries(baseline).map(([table, columns]) => ({ table, columns, rows: [...db.exec(`SELECT ${columns} FROM ${table}`).raw()] }));
-      for (const table of ["credential", "sessions", "refresh_tokens", "pending_emails", "password_failures", "__drizzle_migrations"]) db.exec(`DROP TABLE ${table}`);
+      for (const table of ["credential", "sessions", "refresh_tokens", "pending_emails", "password_failures", "code_generations", "__drizzle_migrations"]) db.exec(`DROP TABLE ${table}`);
       for (const statement of migrations.migrations.m0000!.split("--> statement-breakpoint")) db.exec(statement);
       for (const { table, columns, rows: values } of rows) {
         for (const row of values) db.exec(`INSERT INTO ${table} (${columns}) VALUES (${row.map(() => "?").join(", ")})`, ...row);

@@ -21,7 +21,7 @@ export function requireCaller(req: CallerRequirement) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const token = bearerToken(c.req.header("Authorization"));
     if (!token) throw missingToken();
-    const caller = await authenticate(c.env, c.var.config, c.var.db, token, req.admin, c.var.userObjectTime);
+    const caller = await authenticate(c.env, c.var.config, c.var, token, req.admin, c.var.userObjectTime);
     if (req.admin === "only" && caller.kind !== "admin") throw new Forbidden("Only the admin token may call this endpoint.");
     if (req.permission && !hasPermission(caller, req.permission)) {
       throw new Forbidden(`The token lacks the permission ${req.permission}.`);

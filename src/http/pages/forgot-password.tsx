@@ -46,11 +46,11 @@ function ForgotForm(props: { view: PageView; token: string; errors: FieldErrors;
 
 async function tenantOf(c: Context<AppEnv>): Promise<Tenant | null> {
   const id = c.req.query("tenantId");
-  return id && /^[a-z0-9]{1,64}$/.test(id) ? getTenant(c.var.db, id) : null;
+  return id && /^[a-z0-9]{1,64}$/.test(id) ? getTenant(c.var.replica, id) : null;
 }
 
 async function showForm(c: Context<AppEnv>, tenant: Tenant, view: PageView, errors: FieldErrors = new Map(), email = "") {
-  const siteKey = (await policyForTenant(c.var.db, tenant)).forgotPasswordTurnstile ? turnstileSiteKey(c.env) : null;
+  const siteKey = (await policyForTenant(c.var.replica, tenant)).forgotPasswordTurnstile ? turnstileSiteKey(c.env) : null;
   if (siteKey) showsTurnstile(c);
   const nonce = formNonce(c, `${pagesPrefix(c.env)}${PAGES.forgotPassword}`);
   const token = await formToken(c.env, "forgot-password", `${tenant.id}:${nonce}`);
@@ -76,7 +76,7 @@ export const forgotPasswordPage = new Hono<AppEnv>()
     const email = typeof body.email === "string" ? body.email.trim() : "";
     if (!email) return showForm(c, tenant, view, new Map([["email", view.copy.page.errors.required]]));
     if (!Email.safeParse(email).success) return showForm(c, tenant, view, new Map([["email", view.copy.page.errors.email]]), email);
-    if ((await policyForTenant(c.var.db, tenant)).forgotPasswordTurnstile) {
+    if ((await policyForTenant(c.var.replica, tenant)).forgotPasswordTurnstile) {
       if (!(await turnstilePassed(c.env, body[TURNSTILE_FIELD], c.req.header("CF-Connecting-IP")))) {
         return showForm(c, tenant, view, new Map([[TURNSTILE_FIELD, view.copy.page.errors.turnstile]]), email);
       }

@@ -38,7 +38,7 @@ function view(c: Context<AppEnv>, theme: Theme, tenantId: string | null): PageVi
 
 /** A page for a tenant: its branding, its application's default language. */
 export async function tenantView(c: Context<AppEnv>, tenant: { id: string; applicationId: string }): Promise<PageView> {
-  return view(c, await themeForTenant(c.var.db, tenant), tenant.id);
+  return view(c, await themeForTenant(c.var.replica, tenant), tenant.id);
 }
 
 /** A page for no known application (an unknown code): neutral look. */

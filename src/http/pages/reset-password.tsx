@@ -37,7 +37,7 @@ export function holdAndRedirect(c: Context<AppEnv>, held: HeldCode, to: "resetPa
  */
 export async function pendingOtpTenant(c: Context<AppEnv>, held: HeldCode, owner: unknown): Promise<Tenant | null> {
   if (owner !== null || held.kind !== "EMAIL_OTP" || !held.tenantId) return null;
-  return getTenant(c.var.db, held.tenantId);
+  return getTenant(c.var.replica, held.tenantId);
 }
 
 /** Where a held code stands; a code that cannot be used ends the flow at once and is dropped. */
@@ -49,7 +49,7 @@ export async function standingPage(c: Context<AppEnv>, held: HeldCode | null) {
   const standing = await inspectCode(workflowDeps(c), held.kind, held.code);
   if (standing.state === "INVALID_CODE") {
     const pending = await pendingOtpTenant(c, held, standing.owner);
-    if (pending) return { view: await tenantView(c, pending), policy: await policyForTenant(c.var.db, pending) };
+    if (pending) return { view: await tenantView(c, pending), policy: await policyForTenant(c.var.replica, pending) };
     dropCode(c);
     const { owner } = standing;
     const view = owner ? await tenantView(c, { id: owner.tenantId, applicationId: owner.applicationId }) : neutralView(c);
@@ -61,7 +61,7 @@ export async function standingPage(c: Context<AppEnv>, held: HeldCode | null) {
     dropCode(c);
     return { ended: renderEnding(c, view, standing.state) };
   }
-  return { view, policy: await policyForTenant(c.var.db, tenant), found: standing.found };
+  return { view, policy: await policyForTenant(c.var.replica, tenant), found: standing.found };
 }
 
 /**

@@ -4,7 +4,7 @@
 // once (status `failed`); any other failure retries with exponential backoff (status `retrying`);
 // when the retries run out the queue moves the message to the dead-letter queue, whose consumer
 // (this one again) records `dead`.
-import { type Database, database } from "../../db/client";
+import { type Database, database, replicaDatabase } from "../../db/client";
 import type { EmailJob } from "../../email/message";
 import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backoff";
 import { recordDead } from "../../email/delivery/delivery-status";
@@ -19,7 +19,7 @@ export const DEAD_LETTER_SUFFIX = "-dlq";
 export async function consumeEmailBatch(batch: MessageBatch<EmailJob>, env: Env, metrics: Metrics = metricsOf(env)): Promise<void> {
   const db = database(env);
   if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) await recordDeadLetters(env, db, batch.messages, metrics);
-  else await deliverBatch(env, db, batch.messages, metrics);
+  else await deliverBatch(env, { db, replica: replicaDatabase(env) }, batch.messages, metrics);
 }
 
 async function recordDeadLetters(env: Env, db: Database, messages: readonly Message<EmailJob>[], metrics: Metrics): Promise<void> {

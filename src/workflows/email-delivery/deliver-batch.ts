@@ -1,14 +1,14 @@
 // Delivers a batch of email jobs together, so that a batch of ten costs about what one does where
-// D1's primary is far away: (1) each job's reads run concurrently; (2) every job's attempt is
-// recorded in ONE D1 batch per shard (a delivery row lives on the shard its id names, src/shards),
-// and every job's codes in ONE batch of the directory database, in message order, so each job's
-// guards see the jobs before it exactly as if they had run one after another; (3) the sends run
-// concurrently; (4) every outcome is recorded in one D1 batch per shard. Each message is then
-// acked or retried on its own: one job's failure never decides another's, except a failed D1
-// batch, which retries the jobs it carried (safe: a job's codes and rows are the job's, rewritten
-// by a retry). Without shards (or for a job queued before them) the attempt and its codes share
-// the directory database's one batch, the attempt's guard included.
-import type { Database, Statement } from "../../db/client";
+// D1's primary is far away: (1) each job's reads run concurrently, at a read replica; (2) every
+// job's attempt is recorded in ONE D1 batch per shard (a delivery row lives on the shard its id
+// names, src/shards), and every job's codes in ONE batch of the directory database, in message
+// order, so each job's guards see the jobs before it exactly as if they had run one after another;
+// (3) the sends run concurrently; (4) every outcome is recorded in one D1 batch per shard. Each
+// message is then acked or retried on its own: one job's failure never decides another's, except a
+// failed D1 batch, which retries the jobs it carried (safe: a job's codes and rows are the job's,
+// rewritten by a retry). Without shards (or for a job queued before them) the attempt and its codes
+// share the directory database's one batch, the attempt's guard included.
+import type { Database, Sessions, Statement } from "../../db/client";
 import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backoff";
 import { attemptBegun, attemptUnderWay, beginAttemptStatement, recordFailureStatement, recordSentStatement } from "../../email/delivery/delivery-status";
 import type { EmailJob, RenderedEmail } from "../../email/message";
@@ -40,10 +40,11 @@ interface Delivery {
   outcome: Outcome | null;
 }
 
-export async function deliverBatch(env: Env, db: Database, messages: readonly Message<EmailJob>[], metrics: Metrics): Promise<void> {
+/** `replica`: where the recipient, tenant, policy and branding are read (the user's object decides whether codes are issued). */
+export async function deliverBatch(env: Env, { db, replica }: Sessions, messages: readonly Message<EmailJob>[], metrics: Metrics): Promise<void> {
   const stores = new DeliveryStores(env, db);
   const deliveries = firstOfEachJob(stores, messages);
-  await Promise.all(deliveries.map((d) => prepare(env, db, d)));
+  await Promise.all(deliveries.map((d) => prepare(env, replica, d)));
   await beginOnShards(stores, deliveries);
   await beginAndIssue(db, deliveries);
   await send(env, db, deliveries);

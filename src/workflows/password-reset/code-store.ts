@@ -50,9 +50,8 @@ const EMAIL_KINDS: CodeKind[] = ["EMAIL_LINK", "EMAIL_OTP"];
 const open = () => and(isNull(resetCodes.consumedAt), isNull(resetCodes.supersededAt));
 
 /** Stores an admin link's code and supersedes the user's earlier admin links, in one batch. */
-/** `also`: statements that commit with the code, or not at all (its audit event). */
-export async function issueAdminLinkCode(db: Database, code: NewCode, also: Statement[] = []): Promise<void> {
-  const now = Date.now();
+/** `also`: statements that commit with the code, or not at all (its audit event). `now`: its generation, as the user's object recorded it. */
+export async function issueAdminLinkCode(db: Database, code: NewCode, also: Statement[] = [], now = Date.now()): Promise<void> {
   const supersede = db
     .update(resetCodes)
     .set({ supersededAt: now })

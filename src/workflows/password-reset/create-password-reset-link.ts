@@ -11,9 +11,12 @@ import { codeHashes, issueAdminLinkCode, subjectKeys } from "./code-store";
 
 export async function createPasswordResetLink(deps: WorkflowDeps, user: User, baseUrl: string) {
   const { config, db, audit } = deps;
-  const policy = await policyForTenant(db, { id: user.tenantId, applicationId: user.applicationId });
+  const policy = await policyForTenant(deps.replica, { id: user.tenantId, applicationId: user.applicationId });
   const code = randomToken();
-  const credentialVersion = await callUserObject(deps, user, "credentialVersion");
+  // The user's object records this link as the newest before anyone holds it, and refuses every
+  // older link at the commit, whatever a lagging replica says of it.
+  const createdAt = Date.now();
+  const credentialVersion = await callUserObject(deps, user, "credentialVersion", { family: "ADMIN_LINK", at: createdAt });
   // The user's object refuses resets: deleted, with the directory row not yet gone.
   if (credentialVersion === null) return null;
   const expiresAt = Date.now() + policy.resetLinkTtlSeconds * 1000;
@@ -36,6 +39,6 @@ export async function createPasswordResetLink(deps: WorkflowDeps, user: User, ba
     credentialVersion,
     maxAttempts: 0,
     expiresAt,
-  }, [created]);
+  }, [created], createdAt);
   return { passwordResetLink: resetLink(policy.resetPageUrl, baseUrl, "passwordResetCode", code), expiresAt: new Date(expiresAt).toISOString() };
 }

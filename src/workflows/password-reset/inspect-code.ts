@@ -1,6 +1,7 @@
 // What the hosted pages show before anyone types a password: whether a code could still be
 // used. It only reads: loading a link any number of times spends, attempts and counts nothing.
 import { callAddressObject } from "../../address-object/stub";
+import { replicaFirst } from "../../db/client";
 import { policyForTenant } from "../../directory/policies";
 import type { WorkflowDeps } from "../deps";
 import { type FoundCode, type ResetCodeRow, codeHashes, findCode } from "./code-store";
@@ -23,7 +24,9 @@ export type CodeStanding =
 
 /** The same judgement Reset Password makes, for the code's own application, without acting on it. */
 export async function inspectCode(deps: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
-  const found = await findCode(deps.db, await codeHashes(deps.config.secretHashKeys, code));
+  const hashes = await codeHashes(deps.config.secretHashKeys, code);
+  // A replica may still show a code open that has died: Reset Password's commit in the user's object refuses it.
+  const found = await replicaFirst(deps, (r) => findCode(r, hashes));
   if (!found) return { state: "INVALID_CODE", owner: null };
   const row = found.code;
   const where = { applicationId: row.applicationId, tenantId: row.tenantId };
@@ -35,7 +38,7 @@ export async function inspectCode(deps: WorkflowDeps, kind: CodeKind, code: stri
 
 /** Whether the OTP request has no attempt left: its count is in the address's object, not in the row. */
 async function otpLocked(deps: WorkflowDeps, row: ResetCodeRow): Promise<boolean> {
-  const policy = await policyForTenant(deps.db, { id: row.tenantId, applicationId: row.applicationId });
+  const policy = await policyForTenant(deps.replica, { id: row.tenantId, applicationId: row.applicationId });
   const address = { subject: row.subjectKey, location: policy.userObjectLocation };
   return (await callAddressObject(deps.env, address, "otpAttemptsTaken", row.id)) >= otpAttemptBudget(row);
 }

@@ -57,7 +57,10 @@ export async function findResetRecipient(env: Env, db: Database, job: PasswordRe
   const tenant = await getTenant(db, job.tenantId);
   if (!tenant) return { recipient: null, decoy: null };
   const [policy, user] = await Promise.all([policyForTenant(db, tenant), findUserByEmail(db, tenant.id, job.to)]);
-  const credentialVersion = user?.status === "ACTIVE" ? await callUserObject({ env }, user, "credentialVersion") : null;
+  // Recorded as the user's newest email request before its codes are stored or sent: the object then
+  // refuses any code of an older request, even one a lagging replica still shows open.
+  const issuing = { family: "EMAIL", at: job.createdAt } as const;
+  const credentialVersion = user?.status === "ACTIVE" ? await callUserObject({ env }, user, "credentialVersion", issuing) : null;
   if (!user || credentialVersion === null) {
     if (!job.requestCodeHash) return { recipient: null, decoy: null };
     const decoy = await issueFor(env, tenant, policy, job, null);

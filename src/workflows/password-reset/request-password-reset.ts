@@ -28,11 +28,11 @@ export function requestPasswordReset(deps: WorkflowDeps, tenant: Tenant, email: 
 }
 
 async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, language?: Language): Promise<RequestPasswordResetAnswer> {
-  const { env, config, db } = deps;
+  const { env, config, replica } = deps;
   // A deployment without links or a way to send fails here (503 misconfigured), before it promises an email.
   publicBaseUrl(env);
   checkEmailSettings(env);
-  const policy = await policyForTenant(db, tenant);
+  const policy = await policyForTenant(replica, tenant);
   const otp = policy.emailVerificationStrategy === "OTP";
   const requestCode = randomToken();
   const answer = otp ? ({ emailVerificationStrategy: "OTP", requestCode } as const) : ({ emailVerificationStrategy: "LINK" } as const);

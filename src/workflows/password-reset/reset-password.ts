@@ -4,6 +4,7 @@
 // check is the single-use guarantee: N concurrent requests see exactly one version match, a
 // failure before the commit burns nothing, and every older code dies with the change.
 import { callAddressObject } from "../../address-object/stub";
+import { replicaFirst } from "../../db/client";
 import { recordAuditEventAfter } from "../../audit/record";
 import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
 import { policyForTenant } from "../../directory/policies";
@@ -39,7 +40,7 @@ export interface ResetPasswordInput {
  * issued under, decoys too), so parallel guesses cannot exceed either and D1 is not written.
  */
 async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode: string, attempt: ResetAttempt) {
-  const policy = await policyForTenant(deps.db, { id: row.tenantId, applicationId: row.applicationId });
+  const policy = await policyForTenant(deps.replica, { id: row.tenantId, applicationId: row.applicationId });
   const address = { subject: row.subjectKey, location: policy.userObjectLocation };
   const maxAttempts = otpAttemptBudget(row);
   const budget = { codeId: row.id, maxAttempts, expiresAt: row.expiresAt, allowance: otpWrongGuessesPerDay(policy.otpLength) };
@@ -66,10 +67,16 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string | 
   return answer;
 }
 
-/** The code and its user, in one read, unless the hosted page read them earlier in the request. */
+/**
+ * The code and its user, in one read, unless the hosted page read them earlier in the request. The
+ * code is read from the replica, and once from the primary when the replica has not seen it yet; the
+ * user's object refuses it at the commit if the replica missed its retirement, and an OTP's attempts
+ * are counted in the address's object, so a stale row can never add guesses.
+ */
 async function readCode(deps: WorkflowDeps, input: ResetPasswordInput): Promise<FoundCode | null> {
   if (input.found) return input.found;
-  return findCode(deps.db, await codeHashes(deps.config.secretHashKeys, input.mode.code));
+  const hashes = await codeHashes(deps.config.secretHashKeys, input.mode.code);
+  return replicaFirst(deps, (db) => findCode(db, hashes));
 }
 
 async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
@@ -93,6 +100,8 @@ async function attemptReset(deps: WorkflowDeps, applicationId: string | null, in
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail,
     expectedCredentialVersion: code.credentialVersion,
     codeId: code.id,
+    // A replica may not have seen this code superseded; the object knows the newest of its family.
+    codeIssue: { family: code.kind === "ADMIN_LINK" ? "ADMIN_LINK" : "EMAIL", at: code.createdAt },
   });
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CODE" };

@@ -36,7 +36,7 @@ export function login(deps: WorkflowDeps, clientId: string, tenant: Tenant, emai
 
 async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
   const { env, config, db } = deps;
-  const [user, policy] = await Promise.all([findUserByEmail(db, tenant.id, email), policyForTenant(db, tenant)]);
+  const [user, policy] = await Promise.all([findUserByEmail(deps.replica, tenant.id, email), policyForTenant(deps.replica, tenant)]);
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
     const verdict = await countDecoyAttempt(env, subject!, policy);

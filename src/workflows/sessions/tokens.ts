@@ -22,9 +22,9 @@ function clientMayAct(client: M2mClient, applicationId: string, tenantId: string
   return client.applicationId === applicationId && (client.tenantId === null || client.tenantId === tenantId);
 }
 
-async function refreshOwner({ db }: WorkflowDeps, client: M2mClient, token: string) {
+async function refreshOwner({ replica }: WorkflowDeps, client: M2mClient, token: string) {
   const parsed = parseRefreshToken(token);
-  const user = parsed ? await getUser(db, parsed.userId) : null;
+  const user = parsed ? await getUser(replica, parsed.userId) : null;
   if (!parsed || !user || !clientMayAct(client, user.applicationId, user.tenantId)) return null;
   return { user, secret: parsed.secret };
 }
@@ -102,7 +102,7 @@ async function rotate(deps: WorkflowDeps, client: M2mClient, refreshToken: strin
  * authorization server").
  */
 async function ownAccessToken(deps: WorkflowDeps, client: M2mClient, token: string): Promise<VerifiedAccessToken | null> {
-  const claims = await verifyLiveAccessToken(deps, deps.config, deps.db, token);
+  const claims = await verifyLiveAccessToken(deps, deps.config, deps, token);
   if (!claims || claims.iss !== deps.config.tokenIssuer || !clientMayAct(client, claims.app_id, claims.tnt_id)) return null;
   return claims;
 }
