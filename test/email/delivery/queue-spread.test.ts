@@ -2,20 +2,38 @@
 // shard its delivery id carries, so a burst spreads over the queues while one address's jobs share
 // a queue and keep their order; a queue that refuses is a 503 promising nothing; a job dead-lettered
 // from either queue is recorded `dead`.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import worker from "../../../src/index";
 import type { EmailJob } from "../../../src/email/message";
 import { emailPlacementKey, placeNew, shardSetOf } from "../../../src/shards/placement";
 import { shardMapOf } from "../../../src/shards/shard-map";
 import { shardOfId } from "../../../src/shards/sharded-id";
 import { callJson } from "../../support/api";
+import { countingD1 } from "../../support/d1-round-trips";
 import { HTTP_PROVIDER } from "../../support/email-provider";
 import { DEAD_LETTER_QUEUE, consume, deliveryOf } from "../../support/email-queue";
 import { type World, createUser, world } from "../../support/fixtures";
 import { emailAuthCodeOf, mailbox, waitForMail } from "../../support/mailbox";
 import { REPEATED_EMAILS, RESET, setStrategy } from "../../support/reset";
 
+const QUEUES = ["edge-password-reset-email", "edge-password-reset-email-1"] as const;
 const QUEUE_1_DEAD_LETTERS = "edge-password-reset-email-1-dlq";
+const WRITE = /^\s*(insert|update|delete|replace)\b/i;
+
+/** Hands `jobs` to the consumer as one batch from `queue`; answers its acks and the D1 write round trips per database. */
+async function consumeCounted(queue: string, jobs: EmailJob[]) {
+  const writes = new Map<string, number>();
+  const counted = (name: "DB" | "DB_SHARD_0" | "DB_SHARD_1") =>
+    countingD1(env[name], (sql) => {
+      if (sql.some((q) => WRITE.test(q))) writes.set(name, (writes.get(name) ?? 0) + 1);
+    });
+  const batch = createMessageBatch<EmailJob>(queue, jobs.map((body) => ({ id: `msg-${body.id}`, timestamp: Date.now(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, { ...env, ...HTTP_PROVIDER, DB: counted("DB"), DB_SHARD_0: counted("DB_SHARD_0"), DB_SHARD_1: counted("DB_SHARD_1") } as Env);
+  return { ...(await getQueueResult(batch, ctx)), writes };
+}
 
 /** A stand-in for one email queue binding that records its jobs, in order, then hands them to `real` (when given). */
 function recordingTo(real: Queue | null) {
@@ -158,6 +176,29 @@ describe("several email queues, chosen by shard", () => {
       const dead = await consume(job, { env: HTTP_PROVIDER, queue: deadLetters });
       expect(dead.explicitAcks).toEqual([`msg-${job.id}`]);
       expect(await deliveryOf(w, job.id)).toMatchObject({ status: "dead", attempts: 6, lastError: "http_503" });
+    }
+  });
+
+  it("writes a batch's delivery rows in one D1 batch per shard, whichever queue it came from (its codes in one batch of DB)", async () => {
+    const w = await world("per-shard");
+    for (const queue of [0, 1] as const) {
+      const emails = addressesOnQueue(w, `per-shard-${queue}`, queue, 5);
+      const q0 = recordingTo(null);
+      const q1 = recordingTo(null);
+      for (const email of emails) {
+        await createUser(w, email);
+        expect((await request(w, email, { EMAIL_QUEUE: q0.binding, EMAIL_QUEUE_1: q1.binding })).status).toBe(200);
+      }
+      const jobs = (queue === 0 ? q0 : q1).jobs;
+      expect(jobs).toHaveLength(5);
+      const result = await consumeCounted(QUEUES[queue], jobs);
+      expect(result.explicitAcks).toHaveLength(5);
+      for (const job of jobs) expect(await deliveryOf(w, job.id)).toMatchObject({ status: "sent" });
+      // Queue q carries shard q only (two shards, two queues): the other shard is not written, and
+      // no database takes more than two write round trips for the five jobs (attempts, outcomes).
+      expect(result.writes.get(`DB_SHARD_${1 - queue}`)).toBeUndefined();
+      expect(result.writes.get(`DB_SHARD_${queue}`)).toBe(2);
+      for (const [database, count] of result.writes) expect([database, count <= 2]).toEqual([database, true]);
     }
   });
 });
