@@ -45,7 +45,7 @@ export function queueForShard(env: QueueSetEnv, list: ListVar, single: Single, s
   const names = queueNamesOf(env, list, single);
   const name = names[(shard ?? 0) % names.length]!;
   const binding: unknown = Reflect.get(env, name);
-  if (typeof binding !== "object" || binding === null || typeof (binding as Partial<Queue>).sendBatch !== "function") {
+  if (typeof binding !== "object" || binding === null || typeof (binding as Partial<Queue>).send !== "function") {
     throw new Misconfigured(list, `names ${name}, which is not a queue binding of this Worker`);
   }
   return binding as Queue;

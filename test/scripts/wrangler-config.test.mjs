@@ -45,7 +45,7 @@ describe("the Worker's script", () => {
   });
 });
 
-describe("wrangler.toml email queues (docs/shards.md, Queues)", () => {
+describe("wrangler.toml email and audit queues (docs/shards.md, Queues)", () => {
   const names = JSON.parse(config.vars.EMAIL_QUEUES);
   const producers = new Map(config.queues.producers.map((p) => [p.binding, p.queue]));
   const consumers = new Map(config.queues.consumers.map((c) => [c.queue, c]));
@@ -64,6 +64,17 @@ describe("wrangler.toml email queues (docs/shards.md, Queues)", () => {
       assert.equal(consumer.max_concurrency, 125);
       assert.equal(consumer.dead_letter_queue, `${queue}-dlq`);
       assert.equal(consumers.get(`${queue}-dlq`)?.max_concurrency, 10, `${queue}-dlq has no consumer`);
+    }
+  });
+
+  it("spreads the audit events the same way: two audit queues, each with a consumer (max_concurrency) and its own consumed -dlq", () => {
+    const audit = JSON.parse(config.vars.AUDIT_QUEUES);
+    assert.deepEqual(audit, ["AUDIT_QUEUE", "AUDIT_QUEUE_1"]);
+    for (const name of audit) {
+      const queue = producers.get(name);
+      assert.equal(consumers.get(queue)?.dead_letter_queue, `${queue}-dlq`);
+      assert.equal(consumers.get(queue)?.max_concurrency, 25);
+      assert.equal(consumers.get(`${queue}-dlq`)?.max_concurrency, 5);
     }
   });
 

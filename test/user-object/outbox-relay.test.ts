@@ -5,7 +5,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { RELAY_RETRY_CEILING_MS, RELAY_RETRY_FIRST_MS, relayRetryDelayMs } from "../../src/user-object/outbox-relay";
-import { withEveryEmailQueue } from "../support/every-email-queue";
+import { withEveryQueue } from "../support/every-queue";
 import { createUser, world } from "../support/fixtures";
 import { mailbox, waitForMail } from "../support/mailbox";
 import { adminLinkCode, reset } from "../support/reset";
@@ -29,7 +29,7 @@ describe("the mail relay in the alarm", () => {
   function objectQueue(userId: string, queue: Queue) {
     return runInDurableObject(stubOf(userId), (instance) => {
       const object = instance as unknown as { env: Env };
-      object.env = { ...object.env, ...withEveryEmailQueue({ EMAIL_QUEUE: queue }) };
+      object.env = { ...object.env, ...withEveryQueue({ EMAIL_QUEUE: queue }) };
     });
   }
 
