@@ -33,9 +33,14 @@ export default defineConfig(async () => {
           queueConsumers: {
             "edge-password-reset-email": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 5, deadLetterQueue: "edge-password-reset-email-dlq" },
             "edge-password-reset-email-dlq": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 10 },
+            // The second email queue (EMAIL_QUEUES): the same consumer, its own dead-letter queue.
+            "edge-password-reset-email-1": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 5, deadLetterQueue: "edge-password-reset-email-1-dlq" },
+            "edge-password-reset-email-1-dlq": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 10 },
             // No retryDelay: a retried audit event comes back at once, so a test sees it dead-lettered in time.
             "edge-password-reset-audit": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 10, deadLetterQueue: "edge-password-reset-audit-dlq" },
             "edge-password-reset-audit-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 10 },
+            "edge-password-reset-audit-1": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 10, deadLetterQueue: "edge-password-reset-audit-1-dlq" },
+            "edge-password-reset-audit-1-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.05, maxRetries: 10 },
           },
           // Outbound fetches (an external issuer's JWKS) go to the host app instead of the internet.
           outboundService: "host-app",

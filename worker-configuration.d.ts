@@ -8,7 +8,9 @@ interface __BaseEnv_Env {
 	EMAIL: SendEmail;
 	METRICS: AnalyticsEngineDataset;
 	EMAIL_QUEUE: Queue;
+	EMAIL_QUEUE_1: Queue;
 	AUDIT_QUEUE: Queue;
+	AUDIT_QUEUE_1: Queue;
 	RATE_LIMIT_CLIENT: RateLimit;
 	RATE_LIMIT_CLIENT_TOKEN: RateLimit;
 	RATE_LIMIT_END_USER_IP: RateLimit;
@@ -27,6 +29,8 @@ interface __BaseEnv_Env {
 	EMAIL_DELIVERY_RETENTION_DAYS: string;
 	AUDIT_RETENTION_DAYS: string;
 	SHARD_MAP: string;
+	EMAIL_QUEUES: string;
+	AUDIT_QUEUES: string;
 	ENVIRONMENT: string;
 	ADMIN_TOKEN: string;
 	PASSWORD_PEPPER: string;
@@ -51,7 +55,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "TOKEN_AUDIENCE" | "TRUSTED_ISSUERS" | "PUBLIC_BASE_URL" | "BASE_PATH" | "TURNSTILE_SITE_KEY" | "HIBP_RANGE_URL" | "EMAIL_PROVIDER" | "EMAIL_FROM" | "EMAIL_HTTP_URL" | "EMAIL_RETRY_DELAY_SECONDS" | "EMAIL_DELIVERY_RETENTION_DAYS" | "AUDIT_RETENTION_DAYS" | "SHARD_MAP" | "ENVIRONMENT" | "ADMIN_TOKEN" | "PASSWORD_PEPPER" | "SECRET_HASH_KEY" | "JWT_SIGNING_KEY" | "DEV_CLIENT_ID" | "DEV_CLIENT_SECRET" | "TURNSTILE_SECRET_KEY" | "EMAIL_HTTP_API_KEY">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "TOKEN_AUDIENCE" | "TRUSTED_ISSUERS" | "PUBLIC_BASE_URL" | "BASE_PATH" | "TURNSTILE_SITE_KEY" | "HIBP_RANGE_URL" | "EMAIL_PROVIDER" | "EMAIL_FROM" | "EMAIL_HTTP_URL" | "EMAIL_RETRY_DELAY_SECONDS" | "EMAIL_DELIVERY_RETENTION_DAYS" | "AUDIT_RETENTION_DAYS" | "SHARD_MAP" | "EMAIL_QUEUES" | "AUDIT_QUEUES" | "ENVIRONMENT" | "ADMIN_TOKEN" | "PASSWORD_PEPPER" | "SECRET_HASH_KEY" | "JWT_SIGNING_KEY" | "DEV_CLIENT_ID" | "DEV_CLIENT_SECRET" | "TURNSTILE_SECRET_KEY" | "EMAIL_HTTP_API_KEY">> {}
 }
 declare module "*.sql" {
 	const value: string;

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CONSUMER_TIME, DEFAULT_COSTS, HEADROOM, LIMITS, PAGE_FILL, RETENTION_DAYS, ROWS_PER_RESET_FLOW, ROW_SPECS, SCENARIOS, SOURCES, consumerSecondsPerMessage, costsFromGeo } from "./capacity/inputs.mjs";
-import { load, plan, rowBytes, storage } from "./capacity/model.mjs";
+import { AUDIT_CONSUMER, CONSUMER_TIME, DEFAULT_COSTS, HEADROOM, LIMITS, PAGE_FILL, RETENTION_DAYS, ROWS_PER_RESET_FLOW, ROW_SPECS, SCENARIOS, SOURCES, consumerSecondsPerMessage, costsFromGeo, messagesByKind } from "./capacity/inputs.mjs";
+import { load, plan, queuesByShard, rowBytes, storage } from "./capacity/model.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -20,6 +20,33 @@ function costs() {
   return { costs: costsFromGeo(geo), from: `bench/geo.json (bench:geo at ${geo.commit}, ${geo.generatedAt}, far profile medians)` };
 }
 
+/** The queue lists wrangler.toml configures (its [vars]), for the mapping the output states. */
+function configuredQueues() {
+  const toml = readFileSync(path.join(root, "wrangler.toml"), "utf8");
+  const list = (name, single) => {
+    const m = new RegExp(`^${name} = '(.*)'$`, "m").exec(toml);
+    return m && m[1].trim() !== "" ? JSON.parse(m[1]) : [single];
+  };
+  return { email: list("EMAIL_QUEUES", "EMAIL_QUEUE"), audit: list("AUDIT_QUEUES", "AUDIT_QUEUE") };
+}
+
+/** Email and audit queues under the configured mapping (queue = shard mod k) over the plan's shards. */
+function printQueuesByShard(mix, c, p, perMessage) {
+  const { emailJobsPerSecond, auditEventsPerSecond } = messagesByKind(mix, c);
+  const settings = { limits: LIMITS, headroom: HEADROOM };
+  const kinds = [
+    ["email jobs/s", emailJobsPerSecond, Math.ceil(emailJobsPerSecond * perMessage), "email", configured.email],
+    ["audit events/s", auditEventsPerSecond, Math.ceil((auditEventsPerSecond / AUDIT_CONSUMER.batchSize) * AUDIT_CONSUMER.secondsPerBatch), "audit", configured.audit],
+  ];
+  for (const [label, rate, consumers, kind, names] of kinds) {
+    const q = queuesByShard({ messagesPerSecond: rate, consumersInFlight: consumers, shards: p.shards }, settings);
+    const need = q.queues === null ? `no queue count works: one shard's messages exceed a queue; add shards` : `${q.queues} ${kind} queue(s)`;
+    console.log(
+      `  ${label.padEnd(22)} ${int(rate)}, ${int(consumers)} consumers in flight -> ${need} (shard mod k over ${p.shards} shards: busiest queue ${int(q.busiestMessagesPerSecond)} messages/s, ${q.busiestConsumersInFlight} consumers); configured: ${names.length} (${names.join(", ")})`,
+    );
+  }
+}
+
 function printPlan(title, p) {
   console.log(`\n${title}`);
   console.log(`  D1 queries/s           ${int(p.d1QueriesPerSecond)}, of which on user-scoped rows ${int(p.d1UserQueriesPerSecond)}  -> ${p.shards} shards (${int(p.d1QueriesPerShardLimit * HEADROOM)} queries/s planned per shard)`);
@@ -29,8 +56,11 @@ function printPlan(title, p) {
   console.log(`  Durable Object calls/s ${int(p.durableObjectCallsPerSecond)} in all, spread over one object per user`);
 }
 
+let configured;
+
 function main() {
   const { costs: c, from } = costs();
+  configured = configuredQueues();
   const bytes = Object.fromEntries(Object.entries(ROW_SPECS).map(([name, spec]) => [name, rowBytes(spec, { fill: PAGE_FILL })]));
   const perMessage = consumerSecondsPerMessage(c.consumerPerMessage);
   const settings = { limits: LIMITS, headroom: HEADROOM, consumerSecondsPerMessage: perMessage };
@@ -46,22 +76,29 @@ function main() {
   console.log(`  consumer, per message    ${c.consumerPerMessage.d1Queries} D1 queries (${c.consumerPerMessage.d1UserQueries} on user-scoped rows), ${c.consumerPerMessage.durableObjectCalls} Durable Object calls`);
   const measured = c.measuredConsumerSecondsPerMessage === undefined ? "" : `; measured locally ${(c.measuredConsumerSecondsPerMessage * 1000).toFixed(0)} ms, not used`;
   console.log(`  consumer time per message ${(perMessage * 1000).toFixed(0)} ms: its calls one after another at ${CONSUMER_TIME.roundTripMs} ms + ${CONSUMER_TIME.providerSendMs} ms for the email provider (assumed)${measured}`);
+  console.log(`Queues: ${SOURCES.queueMapping}; configured ${configured.email.length} email, ${configured.audit.length} audit (wrangler.toml)`);
+  console.log(`  email jobs per operation: ${SOURCES.emailJobs}; ${SOURCES.auditEvents}`);
+  console.log(`  audit consumer: a batch of ${AUDIT_CONSUMER.batchSize} in ${AUDIT_CONSUMER.secondsPerBatch * 1000} ms (assumed)`);
   console.log(`Row sizes (estimated from migrations/*.sql, pages ${PAGE_FILL * 100} % full): ${Object.entries(bytes).map(([k, v]) => `${k} ${v} B`).join(", ")}`);
 
   const s = SCENARIOS.steady;
   const refreshPerSecond = (s.dailyActiveUsers * s.activeShareOfDay) / s.refreshIntervalSeconds;
-  const steady = plan(load({ "request-password-reset": s.resetFlowsPerSecond, "reset-password": s.resetFlowsPerSecond, refresh: refreshPerSecond }, c), settings);
+  const steadyMix = { "request-password-reset": s.resetFlowsPerSecond, "reset-password": s.resetFlowsPerSecond, refresh: refreshPerSecond };
+  const steady = plan(load(steadyMix, c), settings);
   printPlan(
     `(a) steady: ${int(s.resetFlowsPerSecond)} reset flows/s (request + reset) and ${int(s.dailyActiveUsers)} daily active users refreshing every ${s.refreshIntervalSeconds / 60} min (${int(refreshPerSecond)} refreshes/s; share of the day active: ${s.activeShareOfDay})`,
     steady,
   );
+  printQueuesByShard(steadyMix, c, steady, perMessage);
   const refreshOnly = plan(load({ refresh: refreshPerSecond }, c), settings);
   console.log(`  of which refreshes alone: ${int(refreshOnly.d1QueriesPerSecond)} queries/s (${int(refreshOnly.d1UserQueriesPerSecond)} user-scoped) -> ${refreshOnly.shards} shards`);
   console.log(`  busiest object: one user's refresh every ${s.refreshIntervalSeconds} s, ${(1 / s.refreshIntervalSeconds).toFixed(4)} requests/s against ${LIMITS.durableObjectRequestsPerSecond}`);
 
   const b = SCENARIOS.burst;
-  const burst = plan(load({ "request-password-reset": b.requestResetsPerSecond }, c), settings);
+  const burstMix = { "request-password-reset": b.requestResetsPerSecond };
+  const burst = plan(load(burstMix, c), settings);
   printPlan(`(b) burst: ${int(b.requestResetsPerSecond)} request-password-reset/s for ${b.seconds / 60} minutes (${int(b.requestResetsPerSecond * b.seconds)} requests, as many emails)`, burst);
+  printQueuesByShard(burstMix, c, burst, perMessage);
 
   const st = SCENARIOS.storage;
   const storageSettings = { bytes, retentionDays: RETENTION_DAYS, rowsPerResetFlow: ROWS_PER_RESET_FLOW, limits: LIMITS, headroom: HEADROOM };

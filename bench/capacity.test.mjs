@@ -1,8 +1,8 @@
 // The capacity model's arithmetic on small cases worked by hand (node --test bench/capacity.test.mjs).
 import assert from "node:assert/strict";
 import test from "node:test";
-import { consumerSecondsPerMessage, costsFromGeo } from "./capacity/inputs.mjs";
-import { load, plan, rowBytes, storage } from "./capacity/model.mjs";
+import { consumerSecondsPerMessage, costsFromGeo, messagesByKind } from "./capacity/inputs.mjs";
+import { load, plan, queuesByShard, rowBytes, storage } from "./capacity/model.mjs";
 
 const COSTS = {
   "request-password-reset": { d1Queries: 2, d1UserQueries: 1, queueMessages: 1, durableObjectCalls: 0 },
@@ -106,4 +106,32 @@ test("costsFromGeo: a bench:geo result's far medians, before + after, with the o
 test("consumerSecondsPerMessage: its calls one after another at 5 ms, plus 100 ms for the provider", () => {
   // (6 + 1) × 5 ms + 100 ms = 135 ms
   assert.equal(consumerSecondsPerMessage({ d1Queries: 6, d1UserQueries: 4, durableObjectCalls: 1 }), 0.135);
+});
+
+test("queuesByShard: the smallest k whose busiest queue (⌈S/k⌉ of S shards) stays under both limits", () => {
+  const settings = { limits: LIMITS, headroom: 0.5 };
+  // 10,000/s over 8 shards: k = 4 puts 2 shards (2,500/s) on each queue, exactly the planned 2,500.
+  assert.deepEqual(queuesByShard({ messagesPerSecond: 10_000, consumersInFlight: 0, shards: 8 }, settings), {
+    queues: 4,
+    busiestShare: 0.25,
+    busiestMessagesPerSecond: 2500,
+    busiestConsumersInFlight: 0,
+  });
+  // 10 shards: k = 4 leaves a queue with 3 shards (3,000/s); k = 5 gives 2 each.
+  assert.equal(queuesByShard({ messagesPerSecond: 10_000, consumersInFlight: 0, shards: 10 }, settings).queues, 5);
+  // Consumers can decide it: 1,000 in flight over 10 shards needs ≤ 125 per queue, 1 shard each → k = 10.
+  assert.equal(queuesByShard({ messagesPerSecond: 100, consumersInFlight: 1000, shards: 10 }, settings).queues, 10);
+  // One queue when it all fits.
+  assert.equal(queuesByShard({ messagesPerSecond: 2000, consumersInFlight: 100, shards: 3 }, settings).queues, 1);
+  // One shard's messages over a queue's 2,500: no k works, more shards are needed.
+  const none = queuesByShard({ messagesPerSecond: 6000, consumersInFlight: 0, shards: 2 }, settings);
+  assert.equal(none.queues, null);
+  assert.equal(none.busiestMessagesPerSecond, 3000);
+});
+
+test("messagesByKind: each operation's messages split into email jobs and audit events", () => {
+  const costs = { "request-password-reset": { queueMessages: 2 }, "reset-password": { queueMessages: 2 }, refresh: { queueMessages: 0 } };
+  assert.deepEqual(messagesByKind({ "request-password-reset": 100, "reset-password": 10, refresh: 1000 }, costs), { emailJobsPerSecond: 110, auditEventsPerSecond: 110 });
+  // A measured count below the structural one never goes negative.
+  assert.deepEqual(messagesByKind({ "request-password-reset": 100 }, { "request-password-reset": { queueMessages: 0 } }), { emailJobsPerSecond: 0, auditEventsPerSecond: 0 });
 });

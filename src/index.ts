@@ -16,7 +16,7 @@ export { AddressDurableObject } from "./address-object/address-durable-object";
 
 export default {
   fetch: app.fetch,
-  // Two queues and their dead-letter queues, told apart by name (wrangler.toml).
+  // The email and audit queues (several of each, EMAIL_QUEUES and AUDIT_QUEUES) and their dead-letter queues, told apart by name (wrangler.toml).
   async queue(batch, env) {
     if (isAuditQueue(batch.queue)) await consumeAuditBatch(batch as MessageBatch<AuditRow>, env);
     else await consumeEmailBatch(batch as MessageBatch<EmailJob>, env);

@@ -10,6 +10,9 @@ export const SOURCES = {
   sendRetention: "src/workflows/retention.ts: RESET_EMAIL_SEND_RETENTION_MS = 24 h",
   deliveryRetention: "none in src/ today: email_deliveries is never pruned; the model assumes the audit events' 90 days",
   passwordUpdated: "src/policy/password-reset-policy.ts: sendPasswordUpdatedEmail defaults to true (one queue message per reset)",
+  emailJobs: "src/workflows/password-reset/request-password-reset.ts enqueueEmail: one email job per request-password-reset (known or not); reset-password: the Password Updated notice (passwordUpdated)",
+  auditEvents: "the other queue messages of bench:geo's count: one audit event per request (src/audit/audit-producer.ts)",
+  queueMapping: "src/shards/queue-set.ts: a message goes to queue (its shard mod the number of queues); wrangler.toml EMAIL_QUEUES, AUDIT_QUEUES",
   defaults: "issue 19 (measured at aa210b6 with a counting wrapper): request-password-reset about 8 D1 queries including the consumer's about 4 per message, a link reset 5, a refresh 2",
 };
 
@@ -135,3 +138,28 @@ export const SCENARIOS = {
     resetsPerUserPerYear: 4,
   },
 };
+
+/**
+ * Of an operation's queue messages, how many are email jobs (SOURCES.emailJobs); the rest are audit
+ * events (SOURCES.auditEvents). bench:geo counts sends to either queue as one figure.
+ */
+export const EMAIL_JOBS_PER_OPERATION = { "request-password-reset": 1, "reset-password": 1, refresh: 0 };
+
+/**
+ * The audit consumer writes a batch of up to 100 events in one D1 batch per shard, concurrently:
+ * one batch is assumed to take 50 ms (a few round trips at 5 ms, generous), so invocations in
+ * flight = events/s ÷ 100 × 0.05 s. An assumption, not a measurement.
+ */
+export const AUDIT_CONSUMER = { batchSize: 100, secondsPerBatch: 0.05 };
+
+/** Email jobs and audit events per second of a mix (each operation's queue messages split as above). */
+export function messagesByKind(mix, perOperation) {
+  let email = 0;
+  let audit = 0;
+  for (const [op, rate] of Object.entries(mix)) {
+    const jobs = Math.min(EMAIL_JOBS_PER_OPERATION[op] ?? 0, perOperation[op].queueMessages);
+    email += rate * jobs;
+    audit += rate * (perOperation[op].queueMessages - jobs);
+  }
+  return { emailJobsPerSecond: email, auditEventsPerSecond: audit };
+}

@@ -79,3 +79,32 @@ export function storage({ users, resetFlowsPerDay }, { bytes, retentionDays, row
   const shards = Math.max(1, Math.ceil(total / (limits.d1DatabaseBytes * headroom)));
   return { parts, totalBytes: total, shards, bytesPerShard: total / shards };
 }
+
+/**
+ * Queues for one kind of message when each message goes to queue (its shard mod k), as the email
+ * jobs and audit events do (EMAIL_QUEUES, AUDIT_QUEUES; docs/shards.md "Queues"). With S shards on
+ * k queues the busiest queue carries ⌈S/k⌉ of the S shards, so k is the smallest count whose
+ * busiest queue stays under the message limit and the consumer limit, each at `headroom`. No k
+ * works when one shard's own messages exceed a queue (k is at most S): then `queues` is null and
+ * more shards are needed.
+ */
+export function queuesByShard({ messagesPerSecond, consumersInFlight, shards }, { limits, headroom }) {
+  const rateLimit = limits.queueMessagesPerSecond * headroom;
+  const consumerLimit = limits.queueConsumerConcurrency * headroom;
+  const busiestShare = (k) => Math.ceil(shards / k) / shards;
+  const fits = (k) => messagesPerSecond * busiestShare(k) <= rateLimit && consumersInFlight * busiestShare(k) <= consumerLimit;
+  let queues = null;
+  for (let k = 1; k <= shards; k++) {
+    if (fits(k)) {
+      queues = k;
+      break;
+    }
+  }
+  const share = queues === null ? 1 / shards : busiestShare(queues);
+  return {
+    queues,
+    busiestShare: share,
+    busiestMessagesPerSecond: messagesPerSecond * share,
+    busiestConsumersInFlight: Math.ceil(consumersInFlight * share),
+  };
+}

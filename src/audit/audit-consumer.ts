@@ -11,16 +11,16 @@ import { insertAuditRows, logAuditRow, recordAuditOutcome } from "./audit-rows";
 import { auditShard } from "./audit-shards";
 import type { AuditRow } from "./record";
 
-/** The queue names in wrangler.toml. */
+/** The queue names in wrangler.toml: this one, others named after it (`-1`, …) and each one's `-dlq`. */
 export const AUDIT_QUEUE = "edge-password-reset-audit";
-export const AUDIT_DEAD_LETTER_QUEUE = "edge-password-reset-audit-dlq";
+const DEAD_LETTER_SUFFIX = "-dlq";
 
 export function isAuditQueue(queue: string): boolean {
-  return queue === AUDIT_QUEUE || queue === AUDIT_DEAD_LETTER_QUEUE;
+  return queue === AUDIT_QUEUE || queue.startsWith(`${AUDIT_QUEUE}-`);
 }
 
 export async function consumeAuditBatch(batch: MessageBatch<AuditRow>, env: Env, metrics: Metrics = metricsOf(env)): Promise<void> {
-  if (batch.queue === AUDIT_DEAD_LETTER_QUEUE) {
+  if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) {
     for (const message of batch.messages) {
       logAuditRow("audit.dead", message.body);
       recordAuditOutcome(metrics, message.body, "dead");

@@ -4,7 +4,9 @@
 import { metricsOf } from "../metrics/metrics";
 import type { WorkflowDeps } from "../workflows/deps";
 import { insertAuditRows, logAuditRow, recordAuditOutcome } from "./audit-rows";
-import { auditDatabaseOf } from "./audit-shards";
+import { queueForShard } from "../shards/queue-set";
+import { shardMapOf } from "../shards/shard-map";
+import { auditDatabaseOf, auditShard } from "./audit-shards";
 import type { AuditRow } from "./record";
 
 type ProducerDeps = Pick<WorkflowDeps, "env" | "metrics">;
@@ -12,7 +14,8 @@ type ProducerDeps = Pick<WorkflowDeps, "env" | "metrics">;
 /** Never throws: whatever happens to the event is logged. */
 export async function sendAuditRow(deps: ProducerDeps, row: AuditRow): Promise<void> {
   try {
-    await deps.env.AUDIT_QUEUE.send(row, { contentType: "json" });
+    // Spread like the email jobs (AUDIT_QUEUES, docs/shards.md "Queues"): one event per request.
+    await queueForShard(deps.env, "AUDIT_QUEUES", "AUDIT_QUEUE", auditShard(shardMapOf(deps.env), row)).send(row, { contentType: "json" });
     return;
   } catch (e) {
     logAuditRow("audit.enqueue_failed", row, e);

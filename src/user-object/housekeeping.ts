@@ -3,6 +3,7 @@
 // a session or a rotated refresh token, and, while mail waits for relay, after the relay's backoff.
 import { and, eq, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import { activeCredential, readCredential } from "./credential-row";
+import type { EmailQueueEnv } from "../email/queue";
 import { relayPendingMail } from "./outbox-relay";
 import { refreshTokens, sessions } from "./schema";
 import type { UserStore } from "./store";
@@ -25,7 +26,7 @@ export function earliest(...times: (number | null | undefined)[]): number | null
 }
 
 /** Puts pending emails on the email queue, then sweeps rows that epochs and expiry made dead. */
-export async function runAlarm(store: UserStore, env: Pick<Env, "EMAIL_QUEUE">): Promise<void> {
+export async function runAlarm(store: UserStore, env: EmailQueueEnv): Promise<void> {
   if (!readCredential(store)) return;
   const relayRetryAt = await relayPendingMail(store, env);
   const more = sweepDeadRows(store);

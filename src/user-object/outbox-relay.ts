@@ -3,7 +3,7 @@
 // backing off while the queue refuses and never giving up.
 import { asc, eq } from "drizzle-orm";
 import type { PasswordUpdatedJob } from "../email/message";
-import { enqueueEmails } from "../email/queue";
+import { type EmailQueueEnv, enqueueEmails } from "../email/queue";
 import { pendingEmails } from "./schema";
 import type { UserStore } from "./store";
 
@@ -28,7 +28,7 @@ export function queueEmail(store: UserStore, message: PasswordUpdatedJob): void 
  * on a throwing alarm after a few tries, and the mail would wait for the next change.
  * Returns when to try again, or null when nothing is left.
  */
-export async function relayPendingMail(store: UserStore, env: Pick<Env, "EMAIL_QUEUE">): Promise<number | null> {
+export async function relayPendingMail(store: UserStore, env: EmailQueueEnv): Promise<number | null> {
   const pending = store.db.select().from(pendingEmails).orderBy(asc(pendingEmails.createdAt)).all();
   if (pending.length === 0) return null;
   try {

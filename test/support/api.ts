@@ -3,6 +3,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import worker from "../../src/index";
 import { TEST_SECRETS } from "../secrets";
+import { withEveryQueue } from "./every-queue";
 import { assertConforms } from "./openapi-contract";
 
 export const ADMIN = TEST_SECRETS.ADMIN_TOKEN;
@@ -39,7 +40,7 @@ export function call(method: string, path: string, opts: CallOptions = {}): Prom
 /** The same Worker, run with some configuration changed. */
 export async function fetchWithEnv(request: Request, overrides: Partial<Env>): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(request, { ...env, ...overrides }, ctx);
+  const res = await worker.fetch(request, { ...env, ...withEveryQueue(overrides) }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

@@ -5,6 +5,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
+import { queueNamesOf } from "../../src/shards/queue-set";
 import { countingD1 } from "./d1-round-trips";
 
 export type Binding = "DB" | "USERS" | "ADDRESSES" | "EMAIL_QUEUE" | "AUDIT_QUEUE";
@@ -58,7 +59,10 @@ export function recordingBindings(base: Env, log: BindingCall[], state: { answer
     USERS: objectNamespace(base.USERS, push("USERS")),
     ADDRESSES: objectNamespace(base.ADDRESSES, push("ADDRESSES")),
     EMAIL_QUEUE: queue(base.EMAIL_QUEUE, push("EMAIL_QUEUE")),
+    // Every other email (audit) queue records as EMAIL_QUEUE (AUDIT_QUEUE) too: which one a message's shard chooses is not the shape compared.
+    ...Object.fromEntries(queueNamesOf(base, "EMAIL_QUEUES", "EMAIL_QUEUE").map((name) => [name, queue(Reflect.get(base, name) as Queue, push("EMAIL_QUEUE"))])),
     AUDIT_QUEUE: queue(base.AUDIT_QUEUE, push("AUDIT_QUEUE")),
+    ...Object.fromEntries(queueNamesOf(base, "AUDIT_QUEUES", "AUDIT_QUEUE").map((name) => [name, queue(Reflect.get(base, name) as Queue, push("AUDIT_QUEUE"))])),
   };
 }
 

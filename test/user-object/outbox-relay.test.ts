@@ -5,6 +5,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { RELAY_RETRY_CEILING_MS, RELAY_RETRY_FIRST_MS, relayRetryDelayMs } from "../../src/user-object/outbox-relay";
+import { withEveryQueue } from "../support/every-queue";
 import { createUser, world } from "../support/fixtures";
 import { mailbox, waitForMail } from "../support/mailbox";
 import { adminLinkCode, reset } from "../support/reset";
@@ -24,11 +25,11 @@ describe("the mail relay in the alarm", () => {
     sendBatch: () => Promise.reject(new Error("queue unavailable")),
   } as unknown as Queue;
 
-  /** Points the live object's EMAIL_QUEUE at `queue`: the fault is the queue's, the object is real. */
+  /** Points the live object's email queues (EMAIL_QUEUES) at `queue`: the fault is the queue's, the object is real. */
   function objectQueue(userId: string, queue: Queue) {
     return runInDurableObject(stubOf(userId), (instance) => {
       const object = instance as unknown as { env: Env };
-      object.env = { ...object.env, EMAIL_QUEUE: queue };
+      object.env = { ...object.env, ...withEveryQueue({ EMAIL_QUEUE: queue }) };
     });
   }
 

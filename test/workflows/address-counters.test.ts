@@ -12,6 +12,7 @@ import { clockAt, createUserWithStatus, wrongCode } from "../support/codes";
 import { recordingQueue } from "../support/email-queue";
 import { type World, createUser, world } from "../support/fixtures";
 import { REPEATED_EMAILS, otp, reset, setStrategy } from "../support/reset";
+import { withEveryQueue } from "../support/every-queue";
 
 const GOOD = "a new good password";
 const T0 = Date.UTC(2031, 2, 1);
@@ -116,7 +117,7 @@ async function statementsOf(path: string, token: string, body: unknown, extra: P
   const state = { answered: false };
   const ctx = createExecutionContext();
   const request = new Request(`http://localhost${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  const res = await worker.fetch(request, { ...env, ...extra, DB: recordingD1(env.DB, log, state) }, ctx);
+  const res = await worker.fetch(request, { ...env, ...withEveryQueue(extra), DB: recordingD1(env.DB, log, state) }, ctx);
   state.answered = true;
   await res.text();
   await waitOnExecutionContext(ctx);
