@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 import { createD1Model } from "./shards/d1-queue.mjs";
+import { withShards } from "./shards/config.mjs";
+import { keptUp, limitsFor, modelServiceMs } from "./shards/ramp.mjs";
 
 test("an idle database holds a call for its statements × the service time, with no queue wait", () => {
   const m = createD1Model(2);
@@ -58,4 +60,66 @@ test("the service time can change between calls; a call keeps the time it was ad
   m.serviceMs = 10;
   assert.equal(m.hold("DB", 2, 0), 21);
   assert.equal(m.stats(0).serviceMs, 10);
+});
+
+test("the larger service time makes the most shards saturate at about 80 % of the CPU ceiling, rounded up to 10 ms", () => {
+  // 8 statements a request, a ceiling of 10 a second, 4 shards: 1000 × 8 / (4 × 0.8 × 10) = 250 ms.
+  assert.equal(modelServiceMs(8, 10, 4), 250);
+  // 5 statements, a ceiling of 80, 4 shards: 19.5 ms → 20; never above the route's 1,000 ms.
+  assert.equal(modelServiceMs(5, 80, 4), 20);
+  assert.equal(modelServiceMs(8, 1, 4), 1000);
+});
+
+test("a step keeps up only with every answer, ≥ 95 % of the rate answered, p95 and backlog under the limits", () => {
+  const limits = limitsFor(20); // p95 ≤ 2,500 ms, backlog ≤ 2,000 ms
+  assert.deepEqual(limits, { latencyLimitMs: 2500, backlogLimitMs: 2000 });
+  const step = (over) => ({ rate: 10, errors: 0, answeredPerSecond: 9.6, p95: 2400, atWindowEnd: { databases: { DB: { backlogMs: 1900 }, DB_SHARD_0: { backlogMs: 0 } } }, ...over });
+  assert.equal(keptUp(step({}), limits), true);
+  assert.equal(keptUp(step({ errors: 1 }), limits), false);
+  assert.equal(keptUp(step({ answeredPerSecond: 9.4 }), limits), false);
+  assert.equal(keptUp(step({ p95: 2600 }), limits), false);
+  assert.equal(keptUp(step({ atWindowEnd: { databases: { DB: { backlogMs: 0 }, DB_SHARD_0: { backlogMs: 2100 } } } }), limits), false);
+});
+
+test("the config for n shards declares DB_SHARD_0 … n-1, each its own database, and a shard map over all of them", () => {
+  const toml = [
+    `SHARD_MAP = '{"bindings":["DB_SHARD_0","DB_SHARD_1"],"versions":[{"version":1,"sets":{"default":[0,1]}}]}'`,
+    "",
+    "[[d1_databases]]",
+    'binding = "DB"',
+    'database_id = "00000000-0000-0000-0000-000000000000"',
+    "",
+    "# shards",
+    "[[d1_databases]]",
+    'binding = "DB_SHARD_0"',
+    'database_name = "edge-password-reset-shard-0"',
+    'database_id = "00000000-0000-0000-0000-000000000010"',
+    'migrations_dir = "migrations"',
+    "",
+    "[[d1_databases]]",
+    'binding = "DB_SHARD_1"',
+    'database_name = "edge-password-reset-shard-1"',
+    'database_id = "00000000-0000-0000-0000-000000000011"',
+    'migrations_dir = "migrations"',
+    "",
+    "[[durable_objects.bindings]]",
+    "",
+  ].join("\n");
+  const four = withShards(toml, 4);
+  assert.deepEqual(four.databases, ["DB", "DB_SHARD_0", "DB_SHARD_1", "DB_SHARD_2", "DB_SHARD_3"]);
+  assert.equal([...four.text.matchAll(/binding = "DB_SHARD_(\d)"/g)].map((m) => m[1]).join(","), "0,1,2,3");
+  const ids = [...four.text.matchAll(/database_id = "([^"]+)"/g)].map((m) => m[1]);
+  assert.equal(new Set(ids).size, 5);
+  assert.match(four.text, /database_name = "edge-password-reset-shard-3"/);
+  assert.match(four.text, /SHARD_MAP = '\{"bindings":\["DB_SHARD_0","DB_SHARD_1","DB_SHARD_2","DB_SHARD_3"\],"versions":\[\{"version":1,"sets":\{"default":\[0,1,2,3\]\}\}\]\}'/);
+  assert.ok(four.text.indexOf("DB_SHARD_3") < four.text.indexOf("[[durable_objects.bindings]]"));
+  const one = withShards(toml, 1);
+  assert.deepEqual(one.databases, ["DB", "DB_SHARD_0"]);
+  assert.doesNotMatch(one.text, /DB_SHARD_1/);
+});
+
+test("a config without shards keeps everything in DB: one shard runs, more are refused", () => {
+  const toml = '[[d1_databases]]\nbinding = "DB"\n';
+  assert.deepEqual(withShards(toml, 1), { text: toml, databases: ["DB"], shardsDeclared: false });
+  assert.throws(() => withShards(toml, 2), /declares no DB_SHARD_ databases/);
 });
