@@ -94,7 +94,7 @@ async function runShards(n, vars, plan) {
     const ms = serviceMs ?? (plan.modelMs = modelServiceMs(busiest, plan.cpuCeiling, COUNTS.at(-1)));
     // A model whose ceiling is well above the CPU's would only measure the CPU again: said, not run.
     if (ms > 0 && plan.cpuCeiling && 1000 / (ms * busiest) > 1.5 * plan.cpuCeiling) {
-      ramps.push({ serviceMs: ms, predictedPerSecond: round(1000 / (ms * busiest), 1), cpuBound: true });
+      ramps.push({ serviceMs: ms, predictedPerSecond: round(1000 / (ms * busiest), 2), cpuBound: true });
       console.error(`[shards ${n}] ${ms} ms: the model's ceiling, ${round(1000 / (ms * busiest), 1)}/s, is above 1.5 × the CPU ceiling (${plan.cpuCeiling}/s): CPU-bound, not run`);
       continue;
     }
@@ -115,7 +115,7 @@ async function runShards(n, vars, plan) {
     });
     const failed = r.steps.find((s) => !s.keptUp);
     const kept = [...r.steps].reverse().find((s) => s.keptUp) ?? null;
-    ramps.push({ serviceMs: ms, limits, predictedPerSecond: predicted && round(predicted, 1), ...r, atSustained: kept, firstSaturated: firstSaturated(failed), reachedTop: !failed });
+    ramps.push({ serviceMs: ms, limits, predictedPerSecond: predicted && round(predicted, 2), ...r, atSustained: kept, firstSaturated: firstSaturated(failed), reachedTop: !failed });
     if (ms === 0) plan.cpuCeiling = r.sustainedRate;
   }
   server.stop();
@@ -149,6 +149,7 @@ async function main() {
     cpuCeiling: plan.cpuCeiling,
     modelMs: plan.modelMs,
     modelMsChosen: MODEL_MS === null,
+    mostShards: COUNTS.at(-1),
     runs,
     skipped,
   };

@@ -74,6 +74,7 @@ export async function step(svc, emails, cursor, rate, seconds) {
   const n = Math.max(1, Math.round(rate * seconds));
   await svc.take();
   const latencies = [];
+  const answeredAt = [];
   let errors = 0;
   const start = performance.now();
   const calls = [];
@@ -84,7 +85,10 @@ export async function step(svc, emails, cursor, rate, seconds) {
     const sent = performance.now();
     calls.push(
       svc.requestReset(emails[cursor.next++ % emails.length]).then(
-        () => latencies.push(performance.now() - sent),
+        () => {
+          answeredAt.push(performance.now());
+          latencies.push(performance.now() - sent);
+        },
         () => errors++,
       ),
     );
@@ -92,12 +96,14 @@ export async function step(svc, emails, cursor, rate, seconds) {
   const atWindowEnd = await svc.stats();
   const windowMs = performance.now() - start;
   await Promise.all(calls);
-  const lastAnswerMs = performance.now() - start;
+  // The pace of the answers, first to last: steady, it is the arrival rate; overloaded, the rate
+  // the service can answer at (n / the whole time would count the last request's latency against it).
+  const span = answeredAt.length > 1 ? Math.max(...answeredAt) - Math.min(...answeredAt) : 0;
   return {
-    rate: round(rate, 1),
+    rate: round(rate, 2),
     n,
     errors,
-    answeredPerSecond: round((latencies.length / lastAnswerMs) * 1000, 1),
+    answeredPerSecond: span > 0 ? round(((answeredAt.length - 1) / span) * 1000, 2) : 0,
     p50: round(quantile(latencies, 0.5)),
     p95: round(quantile(latencies, 0.95)),
     windowMs: round(windowMs, 0),
@@ -124,10 +130,10 @@ export function limitsFor(serviceMs) {
   return { latencyLimitMs: 2000 + 25 * serviceMs, backlogLimitMs: 1000 + 50 * serviceMs };
 }
 
-/** Whether a step kept up: every answer a 200, answered at ≥ 95 % of the offered rate, p95 and each database's backlog under the limits. */
+/** Whether a step kept up: every answer a 200, answered at ≥ 90 % of the offered rate (answers first to last), p95 and each database's backlog under the limits. */
 export function keptUp(s, { latencyLimitMs, backlogLimitMs }) {
   const backlog = Math.max(0, ...Object.values(s.atWindowEnd.databases).map((d) => d.backlogMs));
-  return s.errors === 0 && s.answeredPerSecond >= 0.95 * s.rate && s.p95 <= latencyLimitMs && backlog <= backlogLimitMs;
+  return s.errors === 0 && s.answeredPerSecond >= 0.9 * s.rate && s.p95 <= latencyLimitMs && backlog <= backlogLimitMs;
 }
 
 /**
