@@ -130,10 +130,16 @@ export function limitsFor(serviceMs) {
   return { latencyLimitMs: 2000 + 25 * serviceMs, backlogLimitMs: 1000 + 50 * serviceMs };
 }
 
-/** Whether a step kept up: every answer a 200, answered at ≥ 90 % of the offered rate (answers first to last), p95 and each database's backlog under the limits. */
+/**
+ * Whether a step kept up: every answer a 200, answered at ≥ 90 % of the offered rate (answers first
+ * to last), p95 and each database's backlog under the limits, and no database offered more work in
+ * the step than the step's time (utilisation above 100 %: saturated, however short the step).
+ */
 export function keptUp(s, { latencyLimitMs, backlogLimitMs }) {
-  const backlog = Math.max(0, ...Object.values(s.atWindowEnd.databases).map((d) => d.backlogMs));
-  return s.errors === 0 && s.answeredPerSecond >= 0.9 * s.rate && s.p95 <= latencyLimitMs && backlog <= backlogLimitMs;
+  const dbs = Object.values(s.atWindowEnd.databases);
+  const backlog = Math.max(0, ...dbs.map((d) => d.backlogMs));
+  const busiest = Math.max(0, ...dbs.map((d) => d.utilisation));
+  return s.errors === 0 && s.answeredPerSecond >= 0.9 * s.rate && s.p95 <= latencyLimitMs && backlog <= backlogLimitMs && busiest <= 1;
 }
 
 /**
