@@ -70,13 +70,13 @@ test("the larger service time makes the most shards saturate at about 80 % of th
   assert.equal(modelServiceMs(8, 1, 4), 1000);
 });
 
-test("a step keeps up only with every answer, ≥ 90 % of the rate answered, p95 and backlog under the limits, no database above 100 %", () => {
+test("a step keeps up only with every answer, ≥ 85 % of the rate answered, p95 and backlog under the limits, no database above 100 %", () => {
   const limits = limitsFor(20); // p95 ≤ 2,500 ms, backlog ≤ 2,000 ms
   assert.deepEqual(limits, { latencyLimitMs: 2500, backlogLimitMs: 2000 });
-  const step = (over) => ({ rate: 10, errors: 0, answeredPerSecond: 9.1, p95: 2400, atWindowEnd: { databases: { DB: { backlogMs: 1900, utilisation: 1 }, DB_SHARD_0: { backlogMs: 0, utilisation: 0.2 } } }, ...over });
+  const step = (over) => ({ rate: 10, errors: 0, answeredPerSecond: 8.6, p95: 2400, atWindowEnd: { databases: { DB: { backlogMs: 1900, utilisation: 1 }, DB_SHARD_0: { backlogMs: 0, utilisation: 0.2 } } }, ...over });
   assert.equal(keptUp(step({}), limits), true);
   assert.equal(keptUp(step({ errors: 1 }), limits), false);
-  assert.equal(keptUp(step({ answeredPerSecond: 8.9 }), limits), false);
+  assert.equal(keptUp(step({ answeredPerSecond: 8.4 }), limits), false);
   assert.equal(keptUp(step({ p95: 2600 }), limits), false);
   assert.equal(keptUp(step({ atWindowEnd: { databases: { DB: { backlogMs: 0, utilisation: 0.5 }, DB_SHARD_0: { backlogMs: 2100, utilisation: 0.5 } } } }), limits), false);
   // Offered more work than the step's time, though its backlog is still short.
