@@ -41,7 +41,7 @@ function serviceTimes(n, modelMs) {
 async function startServer(n, vars, stateDir) {
   const { file, databases } = shardsConfig(root, stateDir, n);
   const persistTo = path.join(stateDir, "state");
-  for (const binding of databases) migrate({ cwd: root, persistTo, binding, config: file });
+  migrate({ cwd: stateDir, persistTo });
   const port = await freePort();
   const server = await startWrangler({
     cwd: root,

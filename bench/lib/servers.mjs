@@ -80,13 +80,9 @@ async function waitFor(url, handle, what, logFile, timeoutMs = 120_000) {
   throw new Error(`${what} did not answer on ${url} within ${timeoutMs / 1000} s; see ${logFile}`);
 }
 
-/**
- * `wrangler d1 migrations apply DB --local`, as `npm start` does, into the bench's own state folder;
- * `binding` and `config` for another database of another config (a shard of bench:shards).
- */
-export function migrate({ cwd, persistTo, binding = "DB", config }) {
-  const args = ["d1", "migrations", "apply", binding, "--local", "--persist-to", persistTo, ...(config ? ["--config", config] : [])];
-  const out = spawnSync("wrangler", args, {
+/** `wrangler d1 migrations apply DB --local`, as `npm start` does, into the bench's own state folder. */
+export function migrate({ cwd, persistTo, logFile }) {
+  const out = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
     cwd,
     env: { ...WRANGLER_ENV, CI: "true" },
     encoding: "utf8",

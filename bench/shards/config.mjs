@@ -39,13 +39,22 @@ export function withShards(text, n) {
   return { text: out, databases: ["DB", ...Array.from({ length: n }, (_, i) => `DB_SHARD_${i}`)], shardsDeclared: true };
 }
 
-/** Writes the config for `n` shards into `dir`; answers its path and the D1 bindings to migrate and watch. */
+/**
+ * Writes the config for `n` shards as `dir`/wrangler.toml (so that the bench's `migrate`, given
+ * `dir` as its cwd, applies the migrations to every database it declares); answers its path and
+ * the D1 bindings to watch.
+ */
 export function shardsConfig(root, dir, n) {
   let databases = [];
-  const file = geoConfig(root, dir, (text) => {
-    const out = withShards(text, n);
-    databases = out.databases;
-    return out.text;
-  });
+  const file = geoConfig(
+    root,
+    dir,
+    (text) => {
+      const out = withShards(text, n);
+      databases = out.databases;
+      return out.text;
+    },
+    "wrangler.toml",
+  );
   return { file, databases };
 }
