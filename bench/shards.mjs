@@ -98,11 +98,14 @@ async function runShards(n, vars, plan) {
       console.error(`[shards ${n}] ${ms} ms: the model's ceiling, ${round(1000 / (ms * busiest), 1)}/s, is above 1.5 × the CPU ceiling (${plan.cpuCeiling}/s): CPU-bound, not run`);
       continue;
     }
+    // The last ramp ended overloaded: its emails may still be queued. Each ramp starts from rest.
+    await svc.service(0);
+    if (!(await svc.quiet({ timeoutMs: 180_000 }))) throw new Error("the databases did not fall quiet within 180 s of the last ramp");
     await ours.refreshClientToken();
     await svc.service(ms);
     const predicted = ms > 0 ? 1000 / (ms * busiest) : null;
     const expected = Math.min(predicted ?? Infinity, plan.cpuCeiling ?? Infinity);
-    const startRate = Number.isFinite(expected) ? Math.max(0.3, round(expected * 0.7, 2)) : 4;
+    const startRate = Number.isFinite(expected) ? Math.max(0.3, round(expected * 0.7, 2)) : 8;
     const limits = limitsFor(ms);
     const r = await ramp(svc, emails, cursor, {
       startRate,
