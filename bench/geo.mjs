@@ -5,7 +5,6 @@
 // made before the answer (+ after it, through waitUntil) and the p50 under each profile, and writes
 // bench/geo.json. GEO_SAMPLES sets the samples per operation and profile (default 20). The two
 // servers run side by side.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +14,7 @@ import { geoConfig } from "./geo/config.mjs";
 import { runOperations } from "./geo/operations.mjs";
 import { formatTable } from "./geo/report.mjs";
 import { closeConnections } from "./lib/http.mjs";
+import { revision } from "./lib/revision.mjs";
 import { freePort, migrate, startWrangler, stopAll } from "./lib/servers.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -63,19 +63,10 @@ async function main() {
   // Kept above when something failed, for its log.
   for (const { stateDir } of servers) rmSync(stateDir, { recursive: true, force: true });
   closeConnections();
-  const git = (...args) => {
-    try {
-      return execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim() || null;
-    } catch {
-      return null;
-    }
-  };
   // The service measured is src/ as of its last commit (the bench's own commits leave it alone).
   const out = {
     generatedAt: new Date().toISOString(),
-    commit: git("rev-parse", "--short", "HEAD"),
-    srcCommit: git("log", "-1", "--format=%h", "--", "src"),
-    srcChanged: git("status", "--porcelain", "--", "src") !== null,
+    ...revision(root),
     samples: SAMPLES,
     seconds: Math.round((Date.now() - started) / 1000),
     profiles: results,

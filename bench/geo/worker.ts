@@ -7,11 +7,14 @@ import service, {
   PasswordResetService as ServicePasswordResetService,
   UserDurableObject as ServiceUserDurableObject,
 } from "../../src/index";
+import { consumer, modelEnv, modelled, modelRoute } from "../shards/model-env";
 import { type CallSite, knownProfile, profileDelays, reset, state } from "./tally";
 import { wrapNamespace, wrapQueue } from "./wrap-bindings";
 import { wrapD1 } from "./wrap-d1";
 
 function wrapEnv(env: Env, site: CallSite): Env {
+  // `npm run bench:shards` runs this Worker with each D1 database modelled as a queue instead.
+  if (modelled(env)) return modelEnv(env);
   const profile = (env as unknown as { GEO_PROFILE?: string }).GEO_PROFILE ?? "same";
   if (!knownProfile(profile)) throw new Error(`GEO_PROFILE: unknown profile ${profile}`);
   state.profile = profile;
@@ -72,6 +75,7 @@ export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith("/__geo/")) return geoRoute(request, env, pathname);
+    if (pathname.startsWith("/__d1model/") && modelled(env)) return modelRoute(request, pathname);
     const site: CallSite = { phase: "before" };
     try {
       return await service.fetch(request, wrapEnv(env, site), trackedContext(ctx));
@@ -96,6 +100,7 @@ export default {
       await service.queue(batch, wrapEnv(env, { phase: "consumer" }));
     } finally {
       state.pendingConsumer--;
+      consumer.messages += batch.messages.length;
       state.batches.push({ messages: batch.messages.length, ms: Date.now() - started });
     }
   },

@@ -4,15 +4,23 @@
 // outside a session, go to the primary.
 import { type CallSite, type DataKind, type Target, roundTrip } from "./tally";
 
-type Where = "primary" | "replica-for-reads";
+export type Where = "primary" | "replica-for-reads";
+
+/**
+ * What a wrapped D1 binding does before each call reaches the real one: the SQL of the call's
+ * statements (one for a statement or exec, all of a batch's) and where the call goes.
+ */
+export type BeforeCall = (sqls: string[], where: Where) => Promise<void>;
 
 const WRITE = /\b(insert|update|delete|replace|create|drop|alter)\b/i;
 const DEV_MAILBOX = /\bdev_mailbox\b/i;
 
+/** The dev mailbox is the dev stand-in for the email provider; it is not the service's data. */
+export const isMailbox = (sql: string): boolean => DEV_MAILBOX.test(sql);
+
 /** Where a statement's round trip goes. */
 function target(sql: string, where: Where): Target {
-  // The dev mailbox is the dev stand-in for the email provider; it is not the service's data.
-  if (DEV_MAILBOX.test(sql)) return "mail";
+  if (isMailbox(sql)) return "mail";
   const read = /^\s*(select|with)\b/i.test(sql) && !WRITE.test(sql);
   return where === "replica-for-reads" && read ? "d1Replica" : "d1Primary";
 }
@@ -22,7 +30,7 @@ const USER_TABLES = new Set(["users", "reset_codes", "email_deliveries", "audit_
 const DIRECTORY_TABLES = new Set(["applications", "tenants", "application_policies", "tenant_policies", "m2m_clients", "application_branding", "tenant_branding"]);
 
 /** The data a statement touches: user-scoped if any of its tables is, else directory, else the deny-list. */
-function dataOf(sqls: string[]): DataKind {
+export function dataOf(sqls: string[]): DataKind {
   const names = new Set(sqls.flatMap((sql) => [...sql.matchAll(/\b([a-z0-9_]+)\b/gi)].map((m) => m[1]!.toLowerCase())));
   if ([...names].some((n) => USER_TABLES.has(n))) return "d1User";
   if ([...names].some((n) => DIRECTORY_TABLES.has(n))) return "d1Directory";
@@ -33,18 +41,17 @@ function dataOf(sqls: string[]): DataKind {
 const REAL = Symbol("real statement");
 type Wrapped = D1PreparedStatement & { [REAL]: D1PreparedStatement; sql: string };
 
-function statement(real: D1PreparedStatement, sql: string, where: Where, site: CallSite): Wrapped {
+function statement(real: D1PreparedStatement, sql: string, where: Where, before: BeforeCall): Wrapped {
   const timed =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
-      const to = target(sql, where);
-      await roundTrip(site, to, to === "mail" ? undefined : dataOf([sql]));
+      await before([sql], where);
       return call(...args);
     };
   const wrapped = {
     [REAL]: real,
     sql,
-    bind: (...values: unknown[]) => statement(real.bind(...values), sql, where, site),
+    bind: (...values: unknown[]) => statement(real.bind(...values), sql, where, before),
     first: timed((column?: string) => (column === undefined ? real.first() : real.first(column))),
     all: timed(() => real.all()),
     run: timed(() => real.run()),
@@ -55,33 +62,45 @@ function statement(real: D1PreparedStatement, sql: string, where: Where, site: C
 
 type Preparer = { prepare(sql: string): D1PreparedStatement; batch<T>(s: D1PreparedStatement[]): Promise<D1Result<T>[]> };
 
-function preparer<T extends Preparer>(real: T, where: Where, site: CallSite) {
+function preparer<T extends Preparer>(real: T, where: Where, before: BeforeCall) {
   return {
-    prepare: (sql: string) => statement(real.prepare(sql), sql, where, site),
-    // One batch is one round trip; it reaches a replica only if every statement in it is a read.
+    prepare: (sql: string) => statement(real.prepare(sql), sql, where, before),
     async batch<R>(statements: D1PreparedStatement[]): Promise<D1Result<R>[]> {
       const wrapped = statements as Wrapped[];
-      const targets = wrapped.map((s) => target(s.sql, where));
-      const to: Target = targets.every((t) => t === "mail") ? "mail" : targets.every((t) => t === "d1Replica") ? "d1Replica" : "d1Primary";
-      await roundTrip(site, to, to === "mail" ? undefined : dataOf(wrapped.filter((_, i) => targets[i] !== "mail").map((s) => s.sql)));
+      await before(
+        wrapped.map((s) => s.sql),
+        where,
+      );
       return real.batch<R>(wrapped.map((s) => s[REAL] ?? s));
     },
   };
 }
 
-/** The DB binding, counted and delayed for one invocation's call site. */
-export function wrapD1(real: D1Database, site: CallSite): D1Database {
+/** A D1 binding whose every call (statement, batch, exec) awaits `before` first. */
+export function interceptD1(real: D1Database, before: BeforeCall): D1Database {
   return {
-    ...preparer(real, "primary", site),
+    ...preparer(real, "primary", before),
     async exec(sql: string) {
-      await roundTrip(site, "d1Primary", dataOf([sql]));
+      await before([sql], "primary");
       return real.exec(sql);
     },
     dump: () => real.dump(),
     withSession(constraintOrBookmark?: string) {
       const session = real.withSession(constraintOrBookmark as D1SessionConstraint);
       const where: Where = constraintOrBookmark === "first-primary" ? "primary" : "replica-for-reads";
-      return { ...preparer(session, where, site), getBookmark: () => session.getBookmark() };
+      return { ...preparer(session, where, before), getBookmark: () => session.getBookmark() };
     },
   } as unknown as D1Database;
+}
+
+/**
+ * The DB binding, counted and delayed for one invocation's call site: each call is one round trip.
+ * A batch reaches a replica only if every statement in it is a read.
+ */
+export function wrapD1(real: D1Database, site: CallSite): D1Database {
+  return interceptD1(real, async (sqls, where) => {
+    const targets = sqls.map((sql) => target(sql, where));
+    const to: Target = targets.every((t) => t === "mail") ? "mail" : targets.every((t) => t === "d1Replica") ? "d1Replica" : "d1Primary";
+    await roundTrip(site, to, to === "mail" ? undefined : dataOf(sqls.filter((_, i) => targets[i] !== "mail")));
+  });
 }

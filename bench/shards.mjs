@@ -1,0 +1,170 @@
+// `npm run bench:shards` (issue 19 item 6): does adding D1 shards add capacity? For 1, 2 and 4
+// shards, the service under `wrangler dev` with every D1 database modelled as one single-threaded
+// queue (bench/shards/d1-queue.mjs: a fixed service time per statement, FIFO), users seeded through
+// the service (which places them on shards), then request-password-reset driven open-loop at rising
+// rates until it stops keeping up; the email consumer and the audit writes run on the same
+// databases. Prints per shard count the highest rate kept up, per-database utilisation and which
+// database saturated first, the ratio 4 vs 1, and the CPU-bound ceiling (no model), and writes
+// bench/shards.json. SHARDS_COUNTS (default 1,2,4), SHARDS_SERVICE_MS (the larger service time;
+// default: chosen from the CPU ceiling, modelServiceMs) and SHARDS_STEP_SECONDS (default 8)
+// change the run.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadDevVars } from "../scripts/dev-vars.mjs";
+import { closeConnections } from "./lib/http.mjs";
+import { round } from "./lib/load.mjs";
+import { Ours } from "./lib/ours.mjs";
+import { revision } from "./lib/revision.mjs";
+import { freePort, migrate, startWrangler, stopAll } from "./lib/servers.mjs";
+import { shardsConfig, withShards } from "./shards/config.mjs";
+import { limitsFor, ModelService, modelServiceMs, ramp, step } from "./shards/ramp.mjs";
+import { formatTable } from "./shards/report.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const COUNTS = (process.env.SHARDS_COUNTS ?? "1,2,4").split(",").map(Number);
+/** The larger service time; unset, chosen from the CPU ceiling measured first (see modelServiceMs). */
+const MODEL_MS = process.env.SHARDS_SERVICE_MS ? Number(process.env.SHARDS_SERVICE_MS) : null;
+const STEP_SECONDS = Number(process.env.SHARDS_STEP_SECONDS ?? 8);
+const USERS = 300;
+const PASSWORD = "the shards bench password 0";
+/** Service times to ramp for `n` shards: the CPU ceiling (0, no model) once, 1 ms for the fewest and most shards, the model's for all. */
+function serviceTimes(n, modelMs) {
+  const out = [];
+  if (n === COUNTS[0]) out.push(0);
+  if (n === COUNTS[0] || n === COUNTS.at(-1)) out.push(1);
+  out.push(modelMs);
+  return out;
+}
+
+async function startServer(n, vars, stateDir) {
+  const { file, databases } = shardsConfig(root, stateDir, n);
+  const persistTo = path.join(stateDir, "state");
+  migrate({ cwd: stateDir, persistTo });
+  const port = await freePort();
+  const server = await startWrangler({
+    cwd: root,
+    config: file,
+    port,
+    persistTo,
+    logFile: path.join(stateDir, "service.log"),
+    probePath: "/.well-known/jwks.json",
+    name: `the service (${n} shard(s); state and log kept in ${stateDir})`,
+    vars: { D1_MODEL: "queue", ...(vars.PUBLIC_BASE_URL ? {} : { PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }) },
+    extraArgs: ["--inspector-port", String(await freePort())],
+  });
+  return { server, databases };
+}
+
+/** Statements per request-password-reset on each database, its consumer's and audit writes included (model off). */
+async function costPerRequest(svc, emails, cursor) {
+  await svc.service(0);
+  const warm = await step(svc, emails, cursor, 10, 4);
+  if (!(await svc.drain(warm.n, { settleMs: 6000 }))) throw new Error("the warm-up's emails were not all consumed within 30 s");
+  const s = await svc.take();
+  const perRequest = Object.fromEntries(Object.entries(s.databases).map(([name, d]) => [name, round(d.statements / warm.n, 2)]));
+  const kinds = Object.fromEntries(Object.entries(s.kinds).map(([name, k]) => [name, Object.fromEntries(Object.entries(k).map(([kind, v]) => [kind, round(v / warm.n, 2)]))]));
+  return { requests: warm.n, perRequest, kinds, messagesPerRequest: round(s.consumedMessages / warm.n, 2) };
+}
+
+/** The database that saturated first in the step that did not keep up: the busiest, if it was offered ≥ 95 % of its time. */
+function firstSaturated(failed) {
+  if (!failed) return null;
+  const [name, d] = Object.entries(failed.atWindowEnd.databases).sort(([, a], [, b]) => b.utilisation - a.utilisation)[0] ?? [];
+  return name && d.utilisation >= 0.95 ? name : "none (CPU or consumer)";
+}
+
+async function runShards(n, vars, plan) {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), `edge-password-reset-shards-${n}-`));
+  const { server, databases } = await startServer(n, vars, stateDir);
+  const ours = new Ours(server.base, vars.ADMIN_TOKEN);
+  await ours.provision(`shards-${n}`);
+  const svc = new ModelService(ours);
+  await svc.service(0);
+  const emails = [];
+  for (let i = 0; i < USERS; i += 150) emails.push(...(await ours.users(`load${i}`, 150, PASSWORD)).map((u) => u.email));
+  if (!(await svc.quiet())) throw new Error("the databases did not fall quiet within 90 s of seeding");
+  const cursor = { next: 0 };
+  const cost = await costPerRequest(svc, emails, cursor);
+  console.error(`[shards ${n}] statements per request: ${JSON.stringify(cost.perRequest)}, by kind ${JSON.stringify(cost.kinds)}, messages ${cost.messagesPerRequest}`);
+  const busiest = Math.max(...Object.values(cost.perRequest));
+  const ramps = [];
+  for (const serviceMs of serviceTimes(n, plan.modelMs)) {
+    const ms = serviceMs ?? (plan.modelMs = modelServiceMs(busiest, plan.cpuCeiling, COUNTS.at(-1)));
+    // A model whose ceiling is well above the CPU's would only measure the CPU again: said, not run.
+    if (ms > 0 && plan.cpuCeiling && 1000 / (ms * busiest) > 1.5 * plan.cpuCeiling) {
+      ramps.push({ serviceMs: ms, predictedPerSecond: round(1000 / (ms * busiest), 2), cpuBound: true });
+      console.error(`[shards ${n}] ${ms} ms: the model's ceiling, ${round(1000 / (ms * busiest), 1)}/s, is above 1.5 × the CPU ceiling (${plan.cpuCeiling}/s): CPU-bound, not run`);
+      continue;
+    }
+    // The last ramp ended overloaded: its emails may still be queued. Each ramp starts from rest.
+    await svc.service(0);
+    if (!(await svc.quiet({ timeoutMs: 180_000 }))) throw new Error("the databases did not fall quiet within 180 s of the last ramp");
+    await ours.refreshClientToken();
+    await svc.service(ms);
+    const predicted = ms > 0 ? 1000 / (ms * busiest) : null;
+    const expected = Math.min(predicted ?? Infinity, plan.cpuCeiling ?? Infinity);
+    const startRate = Number.isFinite(expected) ? Math.max(0.3, round(expected * 0.7, 2)) : 8;
+    const limits = limitsFor(ms);
+    const r = await ramp(svc, emails, cursor, {
+      startRate,
+      factor: ms === 0 ? 1.4 : 1.12,
+      seconds: STEP_SECONDS,
+      minRequests: 16,
+      maxSteps: 10,
+      limits,
+      label: `${n} shard(s), ${ms} ms`,
+    });
+    const failed = r.steps.find((s) => !s.keptUp);
+    const kept = [...r.steps].reverse().find((s) => s.keptUp) ?? null;
+    ramps.push({ serviceMs: ms, limits, predictedPerSecond: predicted && round(predicted, 2), ...r, atSustained: kept, firstSaturated: firstSaturated(failed), reachedTop: !failed });
+    if (ms === 0) plan.cpuCeiling = r.sustainedRate;
+  }
+  server.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+  return { shards: n, databases, cost, ramps };
+}
+
+async function main() {
+  const vars = loadDevVars(root);
+  if (vars.ENVIRONMENT !== "development") throw new Error(".dev.vars must set ENVIRONMENT=development: the bench provisions through the /dev routes");
+  const started = Date.now();
+  const runs = [];
+  const skipped = [];
+  const plan = { modelMs: MODEL_MS, cpuCeiling: null };
+  for (const n of COUNTS) {
+    try {
+      withShards(readFileSync(path.join(root, "wrangler.toml"), "utf8"), n);
+    } catch (e) {
+      skipped.push({ shards: n, why: e.message });
+      console.error(`[shards] ${n} shards: skipped: ${e.message}`);
+      continue;
+    }
+    runs.push(await runShards(n, vars, plan));
+  }
+  closeConnections();
+  const out = {
+    generatedAt: new Date().toISOString(),
+    ...revision(root),
+    seconds: Math.round((Date.now() - started) / 1000),
+    stepSeconds: STEP_SECONDS,
+    cpuCeiling: plan.cpuCeiling,
+    modelMs: plan.modelMs,
+    modelMsChosen: MODEL_MS === null,
+    mostShards: COUNTS.at(-1),
+    runs,
+    skipped,
+  };
+  writeFileSync(path.join(root, "bench", "shards.json"), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(formatTable(out));
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`bench:shards failed: ${e.stack ?? e}`);
+  process.exitCode = 1;
+} finally {
+  stopAll();
+}

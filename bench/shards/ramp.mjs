@@ -1,0 +1,171 @@
+// Open-loop load for bench:shards: request-password-reset arrivals at a fixed rate, whatever the
+// answers' pace, in steps of rising rate until the service stops keeping up.
+import { expectStatus, postJson, request } from "../lib/http.mjs";
+import { quantile, round } from "../lib/load.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The bench Worker's model routes (bench/shards/model-env.ts). */
+export class ModelService {
+  constructor(ours) {
+    this.ours = ours;
+    this.base = ours.base;
+  }
+
+  async service(ms) {
+    expectStatus(await request(`${this.base}/__d1model/service?ms=${ms}`, { method: "POST" }), 200, "model service time");
+  }
+
+  async stats() {
+    return expectStatus(await request(`${this.base}/__d1model/stats`), 200, "model stats").json();
+  }
+
+  /** The stats since the last reset, then zero. */
+  async take() {
+    return expectStatus(await request(`${this.base}/__d1model/reset`, { method: "POST" }), 200, "model reset").json();
+  }
+
+  async requestReset(email) {
+    const res = await postJson(`${this.base}/api/v1/password-reset/request-password-reset`, { tenantId: this.ours.tenantId, email }, this.ours.bearer);
+    expectStatus(res, 200, "request-password-reset");
+  }
+
+  /** Until no statement has reached any database for `quietMs` (the seeding's audit batches flushed); false on timeout. */
+  async quiet({ quietMs = 6000, timeoutMs = 90_000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    const total = (s) => Object.values(s.databases).reduce((n, d) => n + d.statements, 0);
+    let last = -1;
+    let since = Date.now();
+    while (Date.now() < deadline) {
+      const now = total(await this.stats());
+      if (now !== last) [last, since] = [now, Date.now()];
+      else if (Date.now() - since >= quietMs) return true;
+      await sleep(500);
+    }
+    return false;
+  }
+
+  /**
+   * Until the consumer has handled `messages` since the last reset and no database has work
+   * queued, then `settleMs` more (audit batches wait up to 5 s for company); false on timeout.
+   */
+  async drain(messages, { timeoutMs = 30_000, settleMs = 0 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const s = await this.stats();
+      const backlog = Math.max(0, ...Object.values(s.databases).map((d) => d.backlogMs));
+      if (s.consumedMessages >= messages && backlog === 0) {
+        await sleep(settleMs);
+        return true;
+      }
+      await sleep(250);
+    }
+    return false;
+  }
+}
+
+/**
+ * One step: `rate` arrivals a second for `seconds`, emails round-robin from `emails` (the
+ * cursor carries on across steps, so that each address is asked for as rarely as possible). The
+ * model's stats are read the moment the last arrival is sent, so that a backlog then shows work
+ * piling up faster than the databases serve it.
+ */
+export async function step(svc, emails, cursor, rate, seconds) {
+  const n = Math.max(1, Math.round(rate * seconds));
+  await svc.take();
+  const latencies = [];
+  const answeredAt = [];
+  let errors = 0;
+  const start = performance.now();
+  const calls = [];
+  for (let i = 0; i < n; i++) {
+    const due = start + (i * 1000) / rate;
+    const now = performance.now();
+    if (due > now) await sleep(due - now);
+    const sent = performance.now();
+    calls.push(
+      svc.requestReset(emails[cursor.next++ % emails.length]).then(
+        () => {
+          answeredAt.push(performance.now());
+          latencies.push(performance.now() - sent);
+        },
+        () => errors++,
+      ),
+    );
+  }
+  const atWindowEnd = await svc.stats();
+  const windowMs = performance.now() - start;
+  await Promise.all(calls);
+  // The pace of the answers, first to last: steady, it is the arrival rate; overloaded, the rate
+  // the service can answer at (n / the whole time would count the last request's latency against it).
+  const span = answeredAt.length > 1 ? Math.max(...answeredAt) - Math.min(...answeredAt) : 0;
+  return {
+    rate: round(rate, 2),
+    n,
+    errors,
+    answeredPerSecond: span > 0 ? round(((answeredAt.length - 1) / span) * 1000, 2) : 0,
+    p50: round(quantile(latencies, 0.5)),
+    p95: round(quantile(latencies, 0.95)),
+    windowMs: round(windowMs, 0),
+    atWindowEnd,
+  };
+}
+
+/**
+ * A service time at which the most shards, if they scaled linearly from one, would saturate at 80 %
+ * of the CPU ceiling: so that the model, not workerd's one thread, is what saturates, at rates as
+ * high as that allows (low rates need long steps). From the busiest database's statements per
+ * request with one shard; rounded up to 10 ms.
+ */
+export function modelServiceMs(statementsPerRequest, cpuCeiling, mostShards) {
+  const ms = (1000 * statementsPerRequest) / (mostShards * 0.8 * cpuCeiling);
+  return Math.min(1000, Math.ceil(ms / 10) * 10);
+}
+
+/**
+ * The limits a step must stay under at service time `serviceMs`: they grow with it, as a request's
+ * own statements (and an audit batch of 40, queued at once) take longer to serve.
+ */
+export function limitsFor(serviceMs) {
+  return { latencyLimitMs: 2000 + 25 * serviceMs, backlogLimitMs: 1000 + 50 * serviceMs };
+}
+
+/**
+ * Whether a step kept up: every answer a 200, answered at ≥ 85 % of the offered rate (answers first
+ * to last), p95 and each database's backlog under the limits, and no database offered more work in
+ * the step than the step's time (utilisation above 100 %: saturated, however short the step).
+ */
+export function keptUp(s, { latencyLimitMs, backlogLimitMs }) {
+  const dbs = Object.values(s.atWindowEnd.databases);
+  const backlog = Math.max(0, ...dbs.map((d) => d.backlogMs));
+  const busiest = Math.max(0, ...dbs.map((d) => d.utilisation));
+  return s.errors === 0 && s.answeredPerSecond >= 0.85 * s.rate && s.p95 <= latencyLimitMs && backlog <= backlogLimitMs && busiest <= 1;
+}
+
+/**
+ * Steps from `startRate`, each `factor` × the last, until one does not keep up (or `maxSteps`); the
+ * databases drained between steps. A first step that does not keep up is retried at half the rate.
+ * Answers every step and the highest rate kept up.
+ */
+export async function ramp(svc, emails, cursor, { startRate, factor, seconds, minRequests, maxSteps, limits, label }) {
+  const steps = [];
+  let rate = startRate;
+  let sustained = null;
+  for (let i = 0; i < maxSteps; i++) {
+    // At least minRequests, but no step longer than 5 × `seconds`: a slow model runs fewer.
+    const s = await step(svc, emails, cursor, rate, Math.min(5 * seconds, Math.max(seconds, minRequests / rate)));
+    s.keptUp = keptUp(s, limits);
+    s.drained = await svc.drain(s.n);
+    steps.push(s);
+    const util = Object.entries(s.atWindowEnd.databases).map(([name, d]) => `${name} ${Math.round(d.utilisation * 100)} % (backlog ${Math.round(d.backlogMs)} ms)`);
+    console.error(`[shards ${label}] ${s.rate}/s offered: ${s.answeredPerSecond}/s answered, p50 ${s.p50} p95 ${s.p95} ms, errors ${s.errors}; ${util.join(", ")}; ${s.keptUp ? "kept up" : "DID NOT keep up"}${s.drained ? "" : " (not drained in 30 s)"}`);
+    if (!s.keptUp && sustained === null && rate / 2 >= 1) {
+      rate /= 2;
+      continue;
+    }
+    if (!s.keptUp) break;
+    sustained = s;
+    rate *= factor;
+  }
+  return { steps, sustainedRate: sustained?.rate ?? 0, peakAnswered: Math.max(0, ...steps.map((s) => s.answeredPerSecond)) };
+}

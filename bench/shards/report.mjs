@@ -1,0 +1,59 @@
+// bench:shards' printed summary: one row per shard count and service time, then the ratios of the
+// most shards to the fewest.
+
+const pct = (x) => `${Math.round(x * 100)} %`;
+
+function utilisation(step) {
+  if (!step) return "–";
+  return Object.entries(step.atWindowEnd.databases)
+    .map(([name, d]) => `${name} ${pct(d.utilisation)}`)
+    .join(", ");
+}
+
+export function formatTable(out) {
+  const lines = [];
+  lines.push(
+    `bench:shards at ${out.commit} (service code: src/ of ${out.srcCommit}), ${out.generatedAt}, ${out.seconds} s in all; steps of ${out.stepSeconds} s (at least 16 requests, at most ${5 * out.stepSeconds} s), open-loop request-password-reset for known users, the email consumer (dev mailbox) and audit writes on the same databases.`,
+  );
+  lines.push(
+    "A step keeps up when every answer is a 200, answers come at ≥ 85 % of the offered rate (counted from the first answer to the last), p95 ≤ 2,000 ms + 25 × the service time and no database has more than 1,000 ms + 50 × the service time of work queued when the last arrival is sent, nor was offered more work than the step's time (utilisation above 100 %)."
+  );
+  lines.push("");
+  lines.push("Statements per request-password-reset (consumer and audit included), per database, model off:");
+  lines.push("");
+  lines.push("| shards | per database | by data (user / directory / deny-list / other) | emails per request |");
+  lines.push("|---|---|---|---|");
+  for (const r of out.runs) {
+    const per = Object.entries(r.cost.perRequest).map(([db, q]) => `${db} ${q}`).join(", ");
+    const kinds = Object.entries(r.cost.kinds).map(([db, k]) => `${db} ${k.d1User} / ${k.d1Directory} / ${k.d1DenyList} / ${k.d1Other}`).join("; ");
+    lines.push(`| ${r.shards} | ${per} | ${kinds} | ${r.cost.messagesPerRequest} |`);
+  }
+  lines.push("");
+  lines.push("| shards | service time per statement | model's ceiling (busiest database) | highest rate kept up (/s) | peak answered (/s) | p95 there (ms) | offered utilisation there | saturated first |");
+  lines.push("|---|---|---|---|---|---|---|---|");
+  for (const r of out.runs) {
+    for (const x of r.ramps) {
+      if (x.cpuBound) {
+        lines.push(`| ${r.shards} | ${x.serviceMs} ms | ${x.predictedPerSecond} | not run: above 1.5 × the CPU ceiling, so CPU-bound (the ceiling below) | | | | CPU |`);
+        continue;
+      }
+      const ms = x.serviceMs === 0 ? "0 (no model: the CPU ceiling)" : `${x.serviceMs} ms`;
+      const sustained = `${x.sustainedRate}${x.reachedTop ? " (last step; not saturated)" : ""}`;
+      lines.push(`| ${r.shards} | ${ms} | ${x.predictedPerSecond ?? "–"} | ${sustained} | ${x.peakAnswered} | ${x.atSustained?.p95 ?? "–"} | ${utilisation(x.atSustained)} | ${x.firstSaturated ?? "–"} |`);
+    }
+  }
+  const fewest = out.runs[0];
+  const most = out.runs.at(-1);
+  lines.push("");
+  if (fewest && most && fewest !== most) {
+    for (const x of most.ramps) {
+      const base = fewest.ramps.find((y) => y.serviceMs === x.serviceMs);
+      if (!base || x.serviceMs === 0 || x.cpuBound || base.cpuBound || !base.sustainedRate) continue;
+      lines.push(`${most.shards} shards vs ${fewest.shards} at ${x.serviceMs} ms: ${(x.sustainedRate / base.sustainedRate).toFixed(2)} × (${x.sustainedRate} / ${base.sustainedRate} per second; target ≥ 3.5 × for 4 vs 1).`);
+    }
+  }
+  if (out.modelMsChosen) lines.push(`The larger service time, ${out.modelMs} ms, was chosen so that ${out.mostShards} shards scaling linearly from 1 would saturate at 80 % of the CPU ceiling (SHARDS_SERVICE_MS sets it).`);
+  if (out.cpuCeiling !== null) lines.push(`CPU-bound ceiling (model off, ${fewest?.shards} shard(s)): ${out.cpuCeiling} request-password-reset per second kept up on this machine.`);
+  for (const s of out.skipped) lines.push(`${s.shards} shards: not run: ${s.why}`);
+  return lines.join("\n");
+}
