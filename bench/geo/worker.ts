@@ -18,14 +18,14 @@ function wrapEnv(env: Env, site: CallSite): Env {
   const profile = (env as unknown as { GEO_PROFILE?: string }).GEO_PROFILE ?? "same";
   if (!knownProfile(profile)) throw new Error(`GEO_PROFILE: unknown profile ${profile}`);
   state.profile = profile;
-  return {
-    ...env,
-    DB: wrapD1(env.DB, site),
-    USERS: wrapNamespace(env.USERS, site),
-    ADDRESSES: wrapNamespace(env.ADDRESSES, site),
-    EMAIL_QUEUE: wrapQueue(env.EMAIL_QUEUE, site),
-    AUDIT_QUEUE: wrapQueue(env.AUDIT_QUEUE, site),
-  } as unknown as Env;
+  const wrapped: Record<string, unknown> = { ...env, USERS: wrapNamespace(env.USERS, site), ADDRESSES: wrapNamespace(env.ADDRESSES, site) };
+  // Every D1 database (the directory and each shard) is as far as the profile puts D1, and every
+  // queue (the email and audit queues, several of each when EMAIL_QUEUES / AUDIT_QUEUES list them).
+  for (const [name, value] of Object.entries(env)) {
+    if (name === "DB" || name.startsWith("DB_SHARD_")) wrapped[name] = wrapD1(value as D1Database, site);
+    else if (/^(EMAIL|AUDIT)_QUEUE(_\d+)?$/.test(name)) wrapped[name] = wrapQueue(value as Queue<unknown>, site);
+  }
+  return wrapped as unknown as Env;
 }
 
 /** Work after the answer is tracked, so that the counts are read only once it has finished. */
