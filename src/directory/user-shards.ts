@@ -34,10 +34,11 @@ function homed(user: User | null, shard: number | null): User | null {
   return user;
 }
 
-/** The shards a user with this email may be on, newest version first, then null (the directory database). */
+/** The shards a user with this email may be on, newest version first, then null (the directory database, unless the map says it holds no users). */
 function emailHomes(env: ShardEnv, tenantId: string, key: string): (number | null)[] {
   const map = shardMapOf(env);
-  return [...(map ? candidates(map, shardSetOf(map, tenantId), emailPlacementKey(tenantId, key)) : []), null];
+  if (!map) return [null];
+  return [...candidates(map, shardSetOf(map, tenantId), emailPlacementKey(tenantId, key)), ...(map.usersInDirectory ? [null] : [])];
 }
 
 /**

@@ -182,7 +182,6 @@ describe("growing the shard map under traffic", () => {
     });
     return (await fetchWithEnv(request, overrides)).status;
   };
-  const loginUnder = (w: World, email: string, password: string, overrides: Partial<Env>) => callJson("POST", "/api/v1/login", { token: w.token, body: { tenantId: w.tenantId, email, password }, env: overrides });
 
   it("users, codes and sessions from version 1 all still work under version 2, and no address gets a second user", async () => {
     const w = await world("shard-users-growth");
@@ -257,3 +256,23 @@ describe("retention of codes on shards", () => {
     for (const db of SHARDS()) expect((await db.prepare("SELECT count(*) AS n FROM reset_codes WHERE application_id = 'retapp'").first<{ n: number }>())!.n).toBe(0);
   });
 });
+
+describe("users from before sharding", () => {
+  it("a user row in the directory database is found by email and by id, and its address gets no second user", async () => {
+    const w = await world("shard-legacy");
+    const LEGACY = { SHARD_MAP: JSON.stringify({ ...JSON.parse(env.SHARD_MAP), usersInDirectory: true }) };
+    // Made by the API without shards, as before sharding, then served with the map.
+    const old = await callJson("POST", "/api/v1/users", { token: w.token, body: { tenantId: w.tenantId, email: "legacy@example.com", password: PASSWORD }, env: { SHARD_MAP: "" } });
+    expect(old.status).toBe(201);
+    expect((await userRowsIn(env.DB, w.tenantId)).map((u) => u.id)).toEqual([old.body.id]);
+    expect((await loginUnder(w, "legacy@example.com", PASSWORD, LEGACY)).body).toMatchObject({ result: "SUCCESS", userId: old.body.id });
+    expect((await callJson("GET", `/api/v1/users/${old.body.id}`, { token: w.token, env: LEGACY })).status).toBe(200);
+    expect((await createUserUnder(w, "LEGACY@example.com", LEGACY)).status).toBe(409);
+    // A map that says DB holds no users does not read it.
+    expect((await loginUnder(w, "legacy@example.com", PASSWORD, {})).body.result).toBe("INVALID_CREDENTIALS");
+  });
+});
+
+function loginUnder(w: World, email: string, password: string, overrides: Partial<Env>) {
+  return callJson("POST", "/api/v1/login", { token: w.token, body: { tenantId: w.tenantId, email, password }, env: overrides });
+}
