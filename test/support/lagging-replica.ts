@@ -2,7 +2,7 @@
 // real database; any other session reads from a second, real D1 database (REPLICA_DB, vitest.config.ts)
 // that holds a copy of the first taken when the test says (`snapshot`). Writes in such a session
 // go to the primary, as D1 routes them. Nothing of the service is replaced: the Worker runs as in
-// production, only its DB binding is this one.
+// production, only its DB and shard bindings are these ones (each shard with its own copy).
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
