@@ -99,6 +99,14 @@ export async function insertUserRouted(env: ShardEnv, u: NewUser): Promise<User>
   return homed(await insertUser(sessionsOf(env, map, shard).db, { ...u, id: newShardedId(shard) }), shard)!;
 }
 
+/** Every database that may hold the tenant's users: its set's shards in any version, and DB unless the map says it holds none. */
+export function tenantUserDatabases(env: ShardEnv, tenantId: string): Database[] {
+  const map = shardMapOf(env);
+  if (!map) return fanOutDatabases(env, map, []);
+  const shards = shardsOfSet(map, shardSetOf(map, tenantId)).map((s) => sessionsOf(env, map, s).db);
+  return map.usersInDirectory ? [sessionsOf(env, map, null).db, ...shards] : shards;
+}
+
 /** A page of the tenant's users, newest first, from every database its set has used; by email, the one user. */
 export async function listUsersRouted(env: ShardEnv, tenantId: string, q: { email?: string; limit: number; cursor?: PageCursor }) {
   if (q.email) {
@@ -106,7 +114,5 @@ export async function listUsersRouted(env: ShardEnv, tenantId: string, q: { emai
     const after = (u: User, c: PageCursor) => u.createdAt < c.at || (u.createdAt === c.at && u.id < c.id);
     return { rows: user && (!q.cursor || after(user, q.cursor)) ? [user] : [], next: null };
   }
-  const map = shardMapOf(env);
-  const databases = fanOutDatabases(env, map, map ? shardsOfSet(map, shardSetOf(map, tenantId)) : []);
-  return fanOutPage<User>(databases, q.limit, (u) => u.createdAt, (db) => listUsers(db, tenantId, { limit: q.limit + 1, ...(q.cursor ? { cursor: q.cursor } : {}) }));
+  return fanOutPage<User>(tenantUserDatabases(env, tenantId), q.limit, (u) => u.createdAt, (db) => listUsers(db, tenantId, { limit: q.limit + 1, ...(q.cursor ? { cursor: q.cursor } : {}) }));
 }
