@@ -29,7 +29,8 @@ function read(s: Sessions, at: ReadAt, q: (db: Database) => Promise<User | null>
   return at === "primary" ? q(s.db) : at === "replica" ? q(s.replica) : replicaFirst(s, q);
 }
 
-function homed(user: User | null, shard: number | null): User | null {
+/** Records where a user row was read (a caller that read it itself, joined with a code). */
+export function homed(user: User | null, shard: number | null): User | null {
   if (user) (user as Homed)[HOME] = shard;
   return user;
 }

@@ -3,7 +3,7 @@
 // one batch (src/workflows/email-delivery); an admin link's on its user's shard. A code from before
 // sharding carries none and is in the directory database. So a lookup by code reads one database.
 import { replicaFirst } from "../../db/client";
-import { getUserRouted, userCodeShards, userShard } from "../../directory/user-shards";
+import { getUserRouted, homed, userCodeShards, userShard } from "../../directory/user-shards";
 import type { User } from "../../directory/users";
 import { sessionsOf } from "../../shards/databases";
 import { shardMapOf } from "../../shards/shard-map";
@@ -18,7 +18,10 @@ import { type FoundCode, codeHashes, deleteUserCodes, findCode, retireCodes, ret
  */
 export async function findCodeOnItsShard(deps: Pick<WorkflowDeps, "env" | "config">, code: string): Promise<FoundCode | null> {
   const hashes = await codeHashes(deps.config.secretHashKeys, code);
-  const found = await replicaFirst(sessionsOf(deps.env, shardMapOf(deps.env), shardOfCode(shardMapOf(deps.env), code)), (db) => findCode(db, hashes));
+  const map = shardMapOf(deps.env);
+  const shard = shardOfCode(map, code);
+  const found = await replicaFirst(sessionsOf(deps.env, map, shard), (db) => findCode(db, hashes));
+  if (found?.user) homed(found.user, shard);
   if (!found?.code.userId || found.user) return found;
   const user = await getUserRouted(deps.env, found.code.userId, "replica-first");
   return { code: found.code, user: user && user.tenantId === found.code.tenantId ? user : null };
