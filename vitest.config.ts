@@ -28,7 +28,7 @@ export default defineConfig(async () => {
           serviceBindings: { HOST_APP: "host-app" },
           // A second database that a test fills with a copy of DB to serve stale replica reads
           // (test/support/lagging-replica.ts); wrangler.toml's DB stays as configured.
-          d1Databases: { REPLICA_DB: "test-replica-db" },
+          d1Databases: { REPLICA_DB: "test-replica-db", REPLICA_DB_SHARD_0: "test-replica-db-shard-0", REPLICA_DB_SHARD_1: "test-replica-db-shard-1" },
           // wrangler.toml's queues, with a shorter wait for a batch to fill: tests send one job at a time.
           queueConsumers: {
             "edge-password-reset-email": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 5, deadLetterQueue: "edge-password-reset-email-dlq" },

@@ -10,6 +10,9 @@ declare global {
       TEST_RATE_LIMIT_TWO: RateLimit;
       /** A second, empty D1 database: the lagging replica of test/support/lagging-replica.ts. */
       REPLICA_DB: D1Database;
+      /** The lagging replicas of the two shards. */
+      REPLICA_DB_SHARD_0: D1Database;
+      REPLICA_DB_SHARD_1: D1Database;
     }
   }
 }

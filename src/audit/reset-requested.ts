@@ -5,7 +5,8 @@
 // per-address email limit held has no job (`limit_held`, deliveryId null).
 import { newId } from "../crypto/random";
 import type { Tenant } from "../directory/tenants";
-import { type User, findUserByEmail } from "../directory/users";
+import type { User } from "../directory/users";
+import { findUserByEmailRouted } from "../directory/user-shards";
 import type { WorkflowDeps } from "../workflows/deps";
 import { reportAuditLost, sendAuditRow } from "./audit-producer";
 import { auditRow } from "./record";
@@ -18,7 +19,7 @@ export function recordResetRequested(deps: WorkflowDeps, tenant: Tenant, email: 
   const record = async () => {
     let user: User | null;
     try {
-      user = await findUserByEmail(deps.replica, tenant.id, email);
+      user = await findUserByEmailRouted(deps.env, tenant.id, email, "replica");
     } catch (e) {
       reportAuditLost(deps, { ...subject, id }, e);
       return;

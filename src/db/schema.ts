@@ -25,12 +25,13 @@ export const tenants = sqliteTable(
   (t) => [uniqueIndex("tenants_application_name").on(t.applicationId, t.name)],
 );
 
+// No foreign keys: users live on the shards (src/shards), which hold no applications or tenants.
 export const users = sqliteTable(
   "users",
   {
     id: text("id").primaryKey(),
-    applicationId: text("application_id").notNull().references(() => applications.id),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    applicationId: text("application_id").notNull(),
+    tenantId: text("tenant_id").notNull(),
     email: text("email").notNull(),
     /** The email folded to lower case: uniqueness and lookup are case-insensitive. */
     emailKey: text("email_key").notNull(),
@@ -51,7 +52,8 @@ export const users = sqliteTable(
     /** When the object made the report stored above (its clock); null: never reported (a user older than these columns). */
     keyIdsReportedAt: integer("key_ids_reported_at"),
   },
-  (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.emailKey)],
+  // The listing pages newest first with a (time, id) cursor, on every shard (src/directory/user-shards.ts).
+  (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.emailKey), index("users_tenant_created").on(t.tenantId, t.createdAt, t.id)],
 );
 
 export const m2mClients = sqliteTable("m2m_clients", {

@@ -107,9 +107,15 @@ export async function benchSessions(env: Env, user: User, tenant: Tenant, count:
 
 /**
  * Directory rows with no Durable Object behind them (users nobody can log in as) and open reset
- * codes nobody holds, each written by one INSERT … SELECT over a recursive count.
+ * codes nobody holds, spread evenly over `databases` (the tenant's shards), each share written by
+ * one INSERT … SELECT over a recursive count.
  */
-export async function benchFiller(db: Database, tenant: Tenant, rows: { users: number; openCodes: number }, now = Date.now()): Promise<void> {
+export async function benchFiller(databases: readonly Database[], tenant: Tenant, rows: { users: number; openCodes: number }, now = Date.now()): Promise<void> {
+  const share = (n: number, i: number) => Math.floor(n / databases.length) + (i < n % databases.length ? 1 : 0);
+  await Promise.all(databases.map((db, i) => fillerIn(db, tenant, { users: share(rows.users, i), openCodes: share(rows.openCodes, i) }, now)));
+}
+
+async function fillerIn(db: Database, tenant: Tenant, rows: { users: number; openCodes: number }, now: number): Promise<void> {
   const tag = crypto.randomUUID().slice(0, 8);
   if (rows.users > 0) {
     await db.run(sql`

@@ -5,7 +5,7 @@ import { PERMISSIONS } from "../config/permissions";
 import { createApplication, getApplication } from "../directory/applications";
 import { clientOfApplication, createClient, resetClientSecret } from "../directory/clients";
 import { createTenant, getTenant } from "../directory/tenants";
-import { findUserByEmail } from "../directory/users";
+import { findUserByEmailRouted } from "../directory/user-shards";
 import type { WorkflowDeps } from "../workflows/deps";
 import { createUser } from "../workflows/users";
 
@@ -19,7 +19,7 @@ export async function seedDemo(deps: WorkflowDeps) {
   const { env, config, db } = deps;
   if (!(await getApplication(db, DEMO.applicationId))) await createApplication(db, "demo", DEMO.applicationId);
   if (!(await getTenant(db, DEMO.tenantId))) await createTenant(db, DEMO.applicationId, "demo", DEMO.tenantId);
-  if (!(await findUserByEmail(db, DEMO.tenantId, DEMO.aliceEmail))) {
+  if (!(await findUserByEmailRouted(env, DEMO.tenantId, DEMO.aliceEmail, "primary"))) {
     await createUser(deps, { applicationId: DEMO.applicationId, tenantId: DEMO.tenantId, email: DEMO.aliceEmail, password: null });
   }
   if (!(await clientOfApplication(db, env.DEV_CLIENT_ID, DEMO.applicationId))) {

@@ -49,8 +49,24 @@ export interface KeyUsageCounts {
 
 const byKid = (rows: { kid: string; n: number }[]) => new Map(rows.map((r) => [r.kid, r.n]));
 
-/** Reads every client, open code and user row once: an operator's question, not a hot path. */
-export async function countKeyUsage(db: Database, now: number): Promise<KeyUsageCounts> {
+/** Reads every client, open code and user row once, in every database (shards too): an operator's question, not a hot path. */
+export async function countKeyUsage(databases: readonly Database[], now: number): Promise<KeyUsageCounts> {
+  const all = await Promise.all(databases.map((db) => countIn(db, now)));
+  const sum = (pick: (c: KeyUsageCounts) => Map<string, number>) => {
+    const out = new Map<string, number>();
+    for (const c of all) for (const [kid, n] of pick(c)) out.set(kid, (out.get(kid) ?? 0) + n);
+    return out;
+  };
+  return {
+    clientSecrets: sum((c) => c.clientSecrets),
+    openResetCodes: sum((c) => c.openResetCodes),
+    refreshTokenUsers: sum((c) => c.refreshTokenUsers),
+    passwordHashes: sum((c) => c.passwordHashes),
+    usersNotReported: all.reduce((n, c) => n + c.usersNotReported, 0),
+  };
+}
+
+async function countIn(db: Database, now: number): Promise<KeyUsageCounts> {
   const kidOf = (column: string) => sql.raw(`substr(${column}, 1, instr(${column}, ':') - 1)`);
   const [clients, codes, refresh, passwords, unreported] = await Promise.all([
     db.all<{ kid: string; n: number }>(sql`SELECT ${kidOf("secret_hash")} AS kid, count(*) AS n FROM m2m_clients GROUP BY kid`),

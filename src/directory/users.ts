@@ -1,4 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
+import { type PageCursor, afterCursor } from "../db/page-cursor";
 import { newId } from "../crypto/random";
 import type { Database, Statement } from "../db/client";
 import { DuplicateError, isUniqueViolation } from "../db/errors";
@@ -12,12 +13,19 @@ export function emailKey(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export async function insertUser(
-  db: Database,
-  u: { applicationId: string; tenantId: string; email: string; status?: User["status"]; objectJurisdiction: ObjectJurisdiction | null },
-): Promise<User> {
+export interface NewUser {
+  applicationId: string;
+  tenantId: string;
+  email: string;
+  status?: User["status"];
+  objectJurisdiction: ObjectJurisdiction | null;
+  /** Default: a plain new id (src/directory/user-shards.ts gives one that carries the shard). */
+  id?: string;
+}
+
+export async function insertUser(db: Database, u: NewUser): Promise<User> {
   const row: User = {
-    id: newId(),
+    id: u.id ?? newId(),
     applicationId: u.applicationId,
     tenantId: u.tenantId,
     email: u.email.trim(),
@@ -47,10 +55,10 @@ export async function findUserByEmail(db: Database, tenantId: string, email: str
   return (await db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.emailKey, emailKey(email)))).get()) ?? null;
 }
 
-/** A tenant's users, newest first, optionally only the one with this email. */
-export async function listUsers(db: Database, tenantId: string, q: { email?: string; limit: number }): Promise<User[]> {
-  const where = q.email ? and(eq(users.tenantId, tenantId), eq(users.emailKey, emailKey(q.email))) : eq(users.tenantId, tenantId);
-  return db.select().from(users).where(where).orderBy(desc(users.createdAt)).limit(q.limit);
+/** A tenant's users in one database, newest first, after the cursor. */
+export async function listUsers(db: Database, tenantId: string, q: { limit: number; cursor?: PageCursor }): Promise<User[]> {
+  const where = and(eq(users.tenantId, tenantId), q.cursor ? afterCursor(q.cursor, users.createdAt, users.id) : undefined);
+  return db.select().from(users).where(where).orderBy(desc(users.createdAt), desc(users.id)).limit(q.limit);
 }
 
 /** `also`: statements that commit with the change, or not at all. */

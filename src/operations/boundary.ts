@@ -2,16 +2,18 @@
 import { type Access, applicationAccess, tenantAccess, userAccess } from "../auth/boundary";
 import { getApplication } from "../directory/applications";
 import { getTenant } from "../directory/tenants";
-import { getUser } from "../directory/users";
+import { getUserRouted } from "../directory/user-shards";
 import type { Caller } from "../auth/caller";
 import { type Database, replicaFirst } from "../db/client";
 import { Forbidden, NotFound } from "../auth/refusals";
 
 /**
  * A request's context (Hono's shape), or the RPC entrypoint's own: who calls, and the database's
- * sessions. Resources are read from the replica, and from the primary when the replica has none yet.
+ * sessions (`env`: the shards, for users). Resources are read from the replica, and from the primary
+ * when the replica has none yet.
  */
 export interface BoundaryScope {
+  env: Env;
   var: { db: Database; replica: Database; caller: Caller };
 }
 
@@ -33,7 +35,7 @@ export async function tenantInBoundary(c: BoundaryScope, id: string) {
 }
 
 export async function userInBoundary(c: BoundaryScope, id: string) {
-  const user = await replicaFirst(c.var, (db) => getUser(db, id));
+  const user = await getUserRouted(c.env, id, "replica-first");
   enforce(user ? userAccess(c.var.caller, user) : "not_found", "User");
   return user!;
 }

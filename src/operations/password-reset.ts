@@ -56,6 +56,6 @@ export async function createPasswordResetLink(s: OperationScope, userId: string,
 
 /** Self boundary: `caller` is the end user whose own token the edge has checked. */
 export async function changePassword(deps: WorkflowDeps, caller: Caller, body: z.output<typeof ChangePasswordBody>) {
-  const user = await userInBoundary({ var: { db: deps.db, replica: deps.replica, caller } }, body.userId);
+  const user = await userInBoundary({ env: deps.env, var: { db: deps.db, replica: deps.replica, caller } }, body.userId);
   return changePasswordWorkflow(deps, user, body);
 }

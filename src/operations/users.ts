@@ -1,7 +1,8 @@
 // A tenant's users, as both edges call them after authenticating the caller.
 import type { z } from "@hono/zod-openapi";
 import { policyForTenant } from "../directory/policies";
-import { listUsers as listDirectoryUsers } from "../directory/users";
+import { listUsersRouted } from "../directory/user-shards";
+import { decodeCursor, encodeCursor } from "../db/page-cursor";
 import { ConstraintViolationsError } from "../policy/violations";
 import { newUserPasswordViolations } from "../workflows/breached-password";
 import { createUser as createUserWorkflow, deleteUser as deleteUserWorkflow } from "../workflows/users";
@@ -35,9 +36,10 @@ export async function getUser(s: OperationScope, userId: string) {
  */
 export async function listUsers(s: OperationScope, tenantId: string, readQuery: () => z.output<typeof ListUsersQuery>) {
   const tenant = await tenantInBoundary(s, tenantId);
-  const { email, limit } = readQuery();
-  const rows = await listDirectoryUsers(s.var.db, tenant.id, { ...(email ? { email } : {}), limit });
-  return { items: rows.map(presentUser) };
+  const { email, limit, cursor } = readQuery();
+  // Every shard of the tenant's set, merged newest first (src/shards/fan-out.ts).
+  const page = await listUsersRouted(s.env, tenant.id, { ...(email ? { email } : {}), limit, ...(cursor ? { cursor: decodeCursor(cursor)! } : {}) });
+  return { items: page.rows.map(presentUser), nextCursor: page.next ? encodeCursor(page.next) : null };
 }
 
 export async function deleteUser(s: OperationScope, userId: string): Promise<void> {

@@ -160,7 +160,7 @@ export interface PasswordResetRpc {
   revokeRefreshTokens(input: { userId: string }): Promise<RpcResult<void>>;
   createUser(input: { tenantId: string; email: string; password?: string; status?: "ACTIVE" | "INACTIVE" }): Promise<RpcResult<User>>;
   getUser(input: { userId: string }): Promise<RpcResult<User>>;
-  listUsers(input: { tenantId: string; email?: string; limit?: number }): Promise<RpcResult<{ items: User[] }>>;
+  listUsers(input: { tenantId: string; email?: string; limit?: number; cursor?: string }): Promise<RpcResult<{ items: User[]; nextCursor: string | null }>>;
   deleteUser(input: { userId: string }): Promise<RpcResult<void>>;
 }
 

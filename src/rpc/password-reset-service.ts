@@ -139,8 +139,8 @@ export class PasswordResetService extends WorkerEntrypoint<Env, Rpc.PasswordRese
     return this.run("user:read", null, (s): Promise<Rpc.User> => users.getUser(s, parse(UserRef, input).userId));
   }
 
-  listUsers(input: { tenantId: string; email?: string; limit?: number }) {
-    return this.run("user:read", null, async (s): Promise<{ items: Rpc.User[] }> => {
+  listUsers(input: { tenantId: string; email?: string; limit?: number; cursor?: string }) {
+    return this.run("user:read", null, async (s): Promise<{ items: Rpc.User[]; nextCursor: string | null }> => {
       const { tenantId, ...query } = input ?? {};
       const id = parse(TenantRef, { tenantId }).tenantId;
       return users.listUsers(s, id, () => parse(ListUsersQuery, query));

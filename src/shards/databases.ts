@@ -1,6 +1,6 @@
 // The D1 databases behind the shard map: a shard's binding by its number, the database for a
 // row's shard (null: the directory database DB), and every database a fan-out read must visit.
-import { type Database, database } from "../db/client";
+import { type Database, type Sessions, database, replicaDatabase } from "../db/client";
 import { Misconfigured } from "../config/misconfigured";
 import type { ShardMap } from "./shard-map";
 
@@ -11,6 +11,12 @@ export type ShardEnv = Pick<Env, "DB"> & Partial<Pick<Env, "SHARD_MAP">>;
 export function databaseOf(env: ShardEnv, map: ShardMap | null, shard: number | null): Database {
   if (shard === null || !map) return database(env);
   return database({ DB: shardBinding(env, map, shard) });
+}
+
+/** Both sessions of the directory database or of shard `shard` (a replica read, then the primary). */
+export function sessionsOf(env: ShardEnv, map: ShardMap | null, shard: number | null): Sessions {
+  const binding = { DB: shard === null || !map ? env.DB : shardBinding(env, map, shard) };
+  return { db: database(binding), replica: replicaDatabase(binding) };
 }
 
 /**

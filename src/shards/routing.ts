@@ -6,10 +6,15 @@ import { emailPlacementKey, placeNew, shardSetOf, shardsOfSet } from "./placemen
 import { shardMapOf } from "./shard-map";
 import { newShardedId, shardOfId } from "./sharded-id";
 
+/** The shard of (tenant, normalised email) under the newest map version; null without shards. */
+export function shardForEmail(env: ShardEnv, tenantId: string, normalisedEmail: string): number | null {
+  const map = shardMapOf(env);
+  return map ? placeNew(map, shardSetOf(map, tenantId), emailPlacementKey(tenantId, normalisedEmail)) : null;
+}
+
 /** A new id on the shard of (tenant, normalised email) under the newest map version; a plain id without shards. */
 export function newIdForEmail(env: ShardEnv, tenantId: string, normalisedEmail: string): string {
-  const map = shardMapOf(env);
-  return newShardedId(map ? placeNew(map, shardSetOf(map, tenantId), emailPlacementKey(tenantId, normalisedEmail)) : null);
+  return newShardedId(shardForEmail(env, tenantId, normalisedEmail));
 }
 
 /** The database of the shard an id carries; the directory database for an id that carries none. */

@@ -22,6 +22,11 @@ export interface ShardMap {
   versions: readonly ShardMapVersion[];
   /** Tenants pinned to a residency set other than "default" (a tenant-policy field will replace this list). */
   tenants: ReadonlyMap<string, ShardSet>;
+  /**
+   * Whether DB may still hold users from before sharding (default true): a lookup by email then
+   * reads it too. False for a deployment born sharded, or once the move (docs/shards.md) emptied it.
+   */
+  usersInDirectory: boolean;
 }
 
 /** Two base-36 characters carry the shard in an id (src/shards/sharded-id.ts). */
@@ -85,7 +90,8 @@ export function parseShardMap(raw: string): ShardMap {
       tenants.set(tenantId, set);
     }
   }
-  return { bindings, versions: versions.reverse(), tenants };
+  if (value.usersInDirectory !== undefined && typeof value.usersInDirectory !== "boolean") throw bad("usersInDirectory must be true or false");
+  return { bindings, versions: versions.reverse(), tenants, usersInDirectory: value.usersInDirectory ?? true };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -7,7 +7,7 @@ import { TooManyPasswordAttempts } from "./too-many-password-attempts";
 import type { PasswordViolation } from "../policy/password-rules";
 import { logBackgroundFailure } from "../audit/background-failure";
 import type { WorkflowDeps } from "./deps";
-import { retireOpenCodes } from "./password-reset/code-store";
+import { retireUserCodes } from "./password-reset/code-shards";
 import { commitPasswordChange, passwordUpdated } from "./password-change";
 
 export type ChangePasswordAnswer =
@@ -20,7 +20,6 @@ export async function changePassword(
   user: User,
   input: { currentPassword: string; newPassword: string; suppressPasswordUpdatedEmail?: boolean },
 ): Promise<ChangePasswordAnswer> {
-  const { db } = deps;
   const { outcome, policy } = await commitPasswordChange(deps, user, {
     newPassword: input.newPassword,
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail ?? false,
@@ -32,7 +31,7 @@ export async function changePassword(
   }
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CURRENT_PASSWORD" };
-  deps.waitUntil(retireOpenCodes(db, user.id).catch((e) => logBackgroundFailure("change_password.retire_failed", e)));
+  deps.waitUntil(retireUserCodes(deps.env, user).catch((e) => logBackgroundFailure("change_password.retire_failed", e)));
   recordAuditEventAfter(deps, { type: "password.changed", applicationId: user.applicationId, tenantId: user.tenantId, userId: user.id, detail: {} });
   return passwordUpdated(user, policy);
 }

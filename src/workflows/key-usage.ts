@@ -25,8 +25,9 @@ function kidsOf(configured: readonly string[], ...found: Map<string, number>[]):
   return [...configured.map((keyId, i) => ({ keyId, current: i === 0, configured: true })), ...extra.map((keyId) => ({ keyId, current: false, configured: false }))];
 }
 
-export async function keyUsage(config: ServiceConfig, db: Database, now = Date.now()): Promise<KeyUsageReport> {
-  const c = await countKeyUsage(db, now);
+/** `databases`: the directory database and every shard. */
+export async function keyUsage(config: ServiceConfig, databases: readonly Database[], now = Date.now()): Promise<KeyUsageReport> {
+  const c = await countKeyUsage(databases, now);
   return {
     secretHashKeys: kidsOf(config.secretHashKeys.kids, c.clientSecrets, c.openResetCodes, c.refreshTokenUsers).map((k) => ({
       ...k,

@@ -3,6 +3,7 @@
 // password and revokes everything. The check runs before the object call, outside its
 // transaction; its answer is one more fact for the object's rules.
 import { recordUserKeyIds } from "../directory/key-usage";
+import { userDatabase } from "../directory/user-shards";
 import { policyForTenant } from "../directory/policies";
 import { logBackgroundFailure } from "../audit/background-failure";
 import type { User } from "../directory/users";
@@ -31,7 +32,7 @@ export async function commitPasswordChange(
   user: User,
   change: PasswordChange,
 ): Promise<{ outcome: ChangePasswordOutcome; policy: PasswordResetPolicy }> {
-  const { env, db } = deps;
+  const { env } = deps;
   const policy = await policyForTenant(deps.replica, { id: user.tenantId, applicationId: user.applicationId });
   const breached = await breachedUnderPolicy(env, policy, change.newPassword);
   const notification = passwordUpdatedNotice(user, policy, change.suppressPasswordUpdatedEmail, newIdForEmail(env, user.tenantId, user.emailKey));
@@ -47,7 +48,7 @@ export async function commitPasswordChange(
     ...(notification ? { notification } : {}),
   });
   // Inline, after the commit: a failure here must not turn a committed change into an error.
-  if (outcome.outcome === "UPDATED") await recordUserKeyIds(db, user, outcome.keyIds).catch((e) => logBackgroundFailure("password_change.key_ids_failed", e));
+  if (outcome.outcome === "UPDATED") await recordUserKeyIds(userDatabase(env, user), user, outcome.keyIds).catch((e) => logBackgroundFailure("password_change.key_ids_failed", e));
   return { outcome, policy };
 }
 

@@ -1,7 +1,9 @@
 // Creating and deleting users: the D1 directory row and the user's Durable Object move together.
 import { auditInsert, recordAuditEventAfter } from "../audit/record";
 import { DuplicateError } from "../db/errors";
-import { type User, deleteUserRows, insertUser, updateUserStatus } from "../directory/users";
+import { type User, deleteUserRows, updateUserStatus } from "../directory/users";
+import { insertUserRouted, userDatabase } from "../directory/user-shards";
+import { deleteCodesElsewhere } from "./password-reset/code-shards";
 import { recordUserKeyIds } from "../directory/key-usage";
 import { logBackgroundFailure } from "../audit/background-failure";
 import { policyForTenant } from "../directory/policies";
@@ -27,9 +29,10 @@ export async function createUser(
   deps: Pick<WorkflowDeps, "env" | "db" | "audit" | "waitUntil" | "userObjectTime">,
   u: { applicationId: string; tenantId: string; email: string; password: string | null; status?: User["status"] },
 ): Promise<User> {
-  const { db } = deps;
-  const placement = placementOf((await policyForTenant(db, { id: u.tenantId, applicationId: u.applicationId })).userObjectLocation);
-  const user = await insertUser(db, { ...u, objectJurisdiction: placement.jurisdiction });
+  const placement = placementOf((await policyForTenant(deps.db, { id: u.tenantId, applicationId: u.applicationId })).userObjectLocation);
+  // On its shard (src/directory/user-shards.ts), unique across every place a lookup by email looks.
+  const user = await insertUserRouted(deps.env, { ...u, objectJurisdiction: placement.jurisdiction });
+  const db = userDatabase(deps.env, user);
   try {
     const initialized = await callUserObject(deps, { ...user, ...(placement.locationHint ? { locationHint: placement.locationHint } : {}) }, "initialize", u.password, user.status);
     // Ids are fresh, so this never meets a live user or a tombstone; if it did, refuse to overwrite.
@@ -50,9 +53,11 @@ export async function createUser(
  * retrying completes it.
  */
 export async function deleteUser(deps: Deps, user: User): Promise<void> {
-  const { db, audit } = deps;
+  const db = userDatabase(deps.env, user);
   await callUserObject(deps, user, "destroy");
-  await deleteUserRows(db, user.id, [auditInsert(db, audit, { ...subjectOf(user), type: "user.deleted", detail: {} })]);
+  await deleteUserRows(db, user.id, [auditInsert(db, deps.audit, { ...subjectOf(user), type: "user.deleted", detail: {} })]);
+  // Codes on other shards (email codes placed by a newer map version) are dead with the object; removing them is tidying.
+  await deleteCodesElsewhere(deps.env, user).catch((e) => logBackgroundFailure("delete_user.codes_failed", e));
 }
 
 /**
@@ -61,7 +66,8 @@ export async function deleteUser(deps: Deps, user: User): Promise<void> {
  * repaired by retrying. Null when the object no longer holds the user (deleted).
  */
 export async function setUserStatus(deps: Deps, user: User, status: User["status"]): Promise<User | null> {
-  const { db, audit } = deps;
+  const db = userDatabase(deps.env, user);
+  const { audit } = deps;
   const { outcome } = await callUserObject(deps, user, "setStatus", status);
   if (outcome !== "UPDATED") return null;
   // Setting the status a user already has changes nothing, and records nothing.

@@ -164,12 +164,14 @@ describe("link flow", () => {
     await api.user(tenant.id, email, "old password 1");
     await api.call("POST", "/password-reset/request-password-reset", { tenantId: tenant.id, email });
     const link = linkIn(await api.mail(email, "PASSWORD_RESET_LINK"));
-    // Time travel in storage: local wrangler dev has no clock to move.
-    const sql = spawnSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", service.state, "--command", `UPDATE reset_codes SET expires_at = 1 WHERE tenant_id = '${tenant.id}'`], {
-      encoding: "utf8",
-      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
-    });
-    assert.equal(sql.status, 0, sql.stderr);
+    // Time travel in storage: local wrangler dev has no clock to move. Codes are on shards (docs/shards.md).
+    for (const binding of ["DB", "DB_SHARD_0", "DB_SHARD_1"]) {
+      const sql = spawnSync("npx", ["wrangler", "d1", "execute", binding, "--local", "--persist-to", service.state, "--command", `UPDATE reset_codes SET expires_at = 1 WHERE tenant_id = '${tenant.id}'`], {
+        encoding: "utf8",
+        env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+      });
+      assert.equal(sql.status, 0, sql.stderr);
+    }
     const page = await newPage();
     await page.goto(link);
     await page.getByRole("heading", { name: "This link has expired" }).waitFor();

@@ -7,6 +7,7 @@ import { UserDurableObject } from "../../src/user-object/user-durable-object";
 import { BenchUserDurableObject, userObjectClass } from "../../src/dev/bench-rows";
 import { ADMIN, callJson } from "../support/api";
 import { world } from "../support/fixtures";
+import { ALL_DATABASES } from "../support/codes";
 import { adminLinkCode, reset } from "../support/reset";
 import { login, loginOk } from "../support/sessions";
 
@@ -68,7 +69,12 @@ describe("bench provisioning routes", () => {
 
   it("write filler users and open codes in bulk", async () => {
     const w = await world("bench-filler");
-    const count = (sql: string) => env.DB.prepare(sql).bind(w.tenantId).first<{ n: number }>().then((r) => r!.n);
+    // Over every database: the filler is spread over the tenant's shards.
+    const count = async (sql: string) => {
+      let n = 0;
+      for (const db of ALL_DATABASES()) n += (await db.prepare(sql).bind(w.tenantId).first<{ n: number }>())!.n;
+      return n;
+    };
     const before = { users: await count("SELECT count(*) AS n FROM users WHERE tenant_id = ?"), codes: await count("SELECT count(*) AS n FROM reset_codes WHERE tenant_id = ?") };
     const res = await callJson("POST", `/dev/bench/${w.tenantId}/filler`, { token: ADMIN, body: { users: 1500, openCodes: 700 } });
     expect(res.status).toBe(204);

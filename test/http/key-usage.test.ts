@@ -11,6 +11,7 @@ import { queueConsumedWith } from "../support/email-queue";
 import { emailAuthCodeOf, waitForMail } from "../support/mailbox";
 import { loginOk } from "../support/sessions";
 import { TEST_SECRETS } from "../secrets";
+import { databaseOfId } from "../support/shards";
 
 const NEW_HASH_KEY = "h2:rotated-secret-hash-key-0123456789abcdefgh";
 const NEW_PEPPER = "p2:rotated-password-pepper-0123456789abcdefgh";
@@ -120,7 +121,7 @@ describe("GET /api/v1/key-usage", () => {
     // As if the report after a re-hash under p2 was lost: the row still says p1.
     await redeployUserObject(user.id, ROTATED);
     await loginUnder(w, "stale@example.com", "old sea breeze 1", ROTATED);
-    await env.DB.prepare("UPDATE users SET password_key_id = 'p1', key_ids_reported_at = 0 WHERE id = ?").bind(user.id).run();
+    await databaseOfId(user.id).prepare("UPDATE users SET password_key_id = 'p1', key_ids_reported_at = 0 WHERE id = ?").bind(user.id).run();
     const stale = await usage();
     expect((await loginUnder(w, "stale@example.com", "old sea breeze 1", ROTATED)).body.result).toBe("SUCCESS");
     const fixed = await usage();
@@ -178,7 +179,7 @@ describe("GET /api/v1/key-usage", () => {
     const w = await world();
     const user = await createUser(w, "unreported@example.com", "quiet harbour 9");
     // A user created before the columns existed.
-    await env.DB.prepare("UPDATE users SET password_key_id = NULL, refresh_key_ids = NULL, key_ids_reported_at = NULL WHERE id = ?").bind(user.id).run();
+    await databaseOfId(user.id).prepare("UPDATE users SET password_key_id = NULL, refresh_key_ids = NULL, key_ids_reported_at = NULL WHERE id = ?").bind(user.id).run();
     const before = await usage();
     expect(before.usersNotReported).toBeGreaterThanOrEqual(1);
     await loginUnder(w, "unreported@example.com", "quiet harbour 9", {});

@@ -10,26 +10,15 @@ import { auditShard } from "../../src/audit/audit-shards";
 import { type AuditRow, auditRow } from "../../src/audit/record";
 import type { EmailJob } from "../../src/email/message";
 import { pruneRetainedRows } from "../../src/workflows/retention";
-import { emailPlacementKey, placeNew, shardSetOf } from "../../src/shards/placement";
+import { placeNew } from "../../src/shards/placement";
 import { parseShardMap, shardMapOf } from "../../src/shards/shard-map";
 import { callJson } from "../support/api";
 import { HTTP_PROVIDER } from "../support/email-provider";
 import { consume, recordingQueue } from "../support/email-queue";
 import { type World, createUser, world } from "../support/fixtures";
+import { SHARDS, emailsOn } from "../support/shards";
 
-const SHARDS = () => [env.DB_SHARD_0, env.DB_SHARD_1];
 const AUDIT_QUEUE = "edge-password-reset-audit";
-
-/** `count` addresses of the tenant whose rows the map places on `shard`. */
-function emailsOn(map: string | undefined, tenantId: string, shard: number, count: number, prefix: string): string[] {
-  const m = shardMapOf({ SHARD_MAP: map ?? env.SHARD_MAP })!;
-  const out: string[] = [];
-  for (let i = 0; out.length < count; i++) {
-    const email = `${prefix}-${i}@example.com`;
-    if (placeNew(m, shardSetOf(m, tenantId), emailPlacementKey(tenantId, email)) === shard) out.push(email);
-  }
-  return out;
-}
 
 /** Requests a reset under `overrides` and hands its job to the consumer under the same ones. */
 async function requestAndDeliver(w: World, email: string, overrides: Partial<Env> = {}): Promise<EmailJob> {

@@ -1,5 +1,5 @@
 // Records, in order, every call one request makes to the bindings that cost a round trip: D1
-// (DB), the user and address Durable Objects (USERS, ADDRESSES) and the queues. Each binding is
+// (DB, and the shards DB_SHARD_0 and DB_SHARD_1, recorded as "DB": one D1 call is like another to an observer), the user and address Durable Objects (USERS, ADDRESSES) and the queues. Each binding is
 // the real one; the recorder only watches what passes through it. A D1 statement run is one call,
 // a db.batch one however many statements it carries (as test/support/d1-round-trips.ts counts).
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
@@ -52,10 +52,13 @@ function queue<T>(real: Queue<T>, record: (kind: "send", detail: string) => void
 }
 
 /** The bindings of `base`, each recording into `log`; `state.answered` marks calls made after the answer. */
-export function recordingBindings(base: Env, log: BindingCall[], state: { answered: boolean }): Pick<Env, Binding> {
+export function recordingBindings(base: Env, log: BindingCall[], state: { answered: boolean }): Pick<Env, Binding | "DB_SHARD_0" | "DB_SHARD_1"> {
   const push = (binding: Binding) => (kind: BindingCall["kind"], detail: string) => log.push({ binding, kind, detail, answered: state.answered });
+  const d1 = (db: D1Database) => countingD1(db, (sql) => push("DB")(sql.some((q) => WRITE.test(q)) ? "write" : "read", sql.join("; ")));
   return {
-    DB: countingD1(base.DB, (sql) => push("DB")(sql.some((q) => WRITE.test(q)) ? "write" : "read", sql.join("; "))),
+    DB: d1(base.DB),
+    DB_SHARD_0: d1(base.DB_SHARD_0),
+    DB_SHARD_1: d1(base.DB_SHARD_1),
     USERS: objectNamespace(base.USERS, push("USERS")),
     ADDRESSES: objectNamespace(base.ADDRESSES, push("ADDRESSES")),
     EMAIL_QUEUE: queue(base.EMAIL_QUEUE, push("EMAIL_QUEUE")),

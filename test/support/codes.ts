@@ -50,15 +50,22 @@ export interface CodeRowView {
 
 const COLUMNS = "id, user_id, tenant_id, kind, attempts, max_attempts, expires_at, created_at, consumed_at, superseded_at";
 
-export async function codeRowsOfTenant(tenantId: string): Promise<CodeRowView[]> {
-  const rows = await env.DB.prepare(`SELECT ${COLUMNS} FROM reset_codes WHERE tenant_id = ? ORDER BY created_at, rowid`).bind(tenantId).all<CodeRowView>();
-  return rows.results;
+/** The directory database and every shard: codes are on their shard since users and codes were sharded. */
+export const ALL_DATABASES = () => [env.DB, env.DB_SHARD_0, env.DB_SHARD_1];
+
+/** Rows from every database, in the order one database would give them (created_at, then insertion). */
+async function codeRowsWhere(column: "tenant_id" | "user_id", value: string): Promise<CodeRowView[]> {
+  const all = await Promise.all(
+    ALL_DATABASES().map(async (db) => (await db.prepare(`SELECT ${COLUMNS}, rowid AS r FROM reset_codes WHERE ${column} = ? ORDER BY created_at, rowid`).bind(value).all<CodeRowView & { r: number }>()).results),
+  );
+  return all
+    .flat()
+    .sort((a, b) => a.created_at - b.created_at || a.r - b.r)
+    .map(({ r: _, ...row }) => row);
 }
 
-export async function codeRowsOfUser(userId: string): Promise<CodeRowView[]> {
-  const rows = await env.DB.prepare(`SELECT ${COLUMNS} FROM reset_codes WHERE user_id = ? ORDER BY created_at, rowid`).bind(userId).all<CodeRowView>();
-  return rows.results;
-}
+export const codeRowsOfTenant = (tenantId: string) => codeRowsWhere("tenant_id", tenantId);
+export const codeRowsOfUser = (userId: string) => codeRowsWhere("user_id", userId);
 
 /**
  * Waits until the tenant holds `count` code rows (of `kind`, if given). Codes of request-password-reset

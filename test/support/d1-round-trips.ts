@@ -57,7 +57,9 @@ export async function roundTripsOf(request: Request, extra: Partial<Env> = {}) {
   const log: RoundTrip[] = [];
   const state = { answered: false };
   const ctx = createExecutionContext();
-  const res = await worker.fetch(request, { ...env, ...extra, DB: countingD1(env.DB, (sql) => log.push({ sql, answered: state.answered })) }, ctx);
+  // The directory database and every shard (users and codes are on shards).
+  const counted = (db: D1Database) => countingD1(db, (sql) => log.push({ sql, answered: state.answered }));
+  const res = await worker.fetch(request, { ...env, ...extra, DB: counted(env.DB), DB_SHARD_0: counted(env.DB_SHARD_0), DB_SHARD_1: counted(env.DB_SHARD_1) }, ctx);
   state.answered = true;
   const body = await res.text();
   await waitOnExecutionContext(ctx);

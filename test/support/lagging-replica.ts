@@ -2,15 +2,22 @@
 // real database; any other session reads from a second, real D1 database (REPLICA_DB, vitest.config.ts)
 // that holds a copy of the first taken when the test says (`snapshot`). Writes in such a session
 // go to the primary, as D1 routes them. Nothing of the service is replaced: the Worker runs as in
-// production, only its DB binding is this one.
+// production, only its DB and shard bindings are these ones (each shard with its own copy).
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
 const READ = /^\s*(select|with)\b/i;
 
+/** The databases that lag: the directory database and each shard (users and codes are on shards), each with its own copy. */
+const LAGGING = [
+  ["DB", "REPLICA_DB"],
+  ["DB_SHARD_0", "REPLICA_DB_SHARD_0"],
+  ["DB_SHARD_1", "REPLICA_DB_SHARD_1"],
+] as const;
+
 export interface LaggingReplica {
-  /** The binding to hand the Worker. */
-  DB: D1Database;
+  /** The bindings to hand the Worker. */
+  bindings: Pick<Env, "DB" | "DB_SHARD_0" | "DB_SHARD_1">;
   /** Copies the primary's rows to the replica now: what it shows until the next snapshot. */
   snapshot(): Promise<void>;
   /** Every statement the Worker prepared at the primary, in order: its writes and its primary reads. */
@@ -18,27 +25,34 @@ export interface LaggingReplica {
 }
 
 export async function laggingReplica(): Promise<LaggingReplica> {
-  await applyD1Migrations(env.REPLICA_DB, env.TEST_MIGRATIONS);
   const atPrimary: string[] = [];
+  const bindings = {} as LaggingReplica["bindings"];
+  for (const [name, copy] of LAGGING) {
+    await applyD1Migrations(env[copy], env.TEST_MIGRATIONS);
+    bindings[name] = lagging(env[name], env[copy], atPrimary);
+  }
+  return { bindings, snapshot: async () => void (await Promise.all(LAGGING.map(([name, copy]) => copyRows(env[name], env[copy])))), atPrimary };
+}
+
+function lagging(real: D1Database, stale: D1Database, atPrimary: string[]): D1Database {
   const session = (primarySession: D1DatabaseSession, staleSession: D1DatabaseSession) => ({
     prepare: (query: string) => (READ.test(query) ? staleSession.prepare(query) : primarySession.prepare(query)),
     // The service batches only at the primary; a replica batch would need routing this copy lacks.
     batch: () => Promise.reject(new Error("lagging-replica: no batches in a replica session")),
     getBookmark: () => null,
   });
-  const DB = new Proxy(env.DB, {
+  return new Proxy(real, {
     get(t, key) {
       if (key === "withSession") {
         return (constraint?: string) => {
           const primary = watch(t.withSession("first-primary"), atPrimary);
-          return constraint === "first-primary" ? primary : session(primary, env.REPLICA_DB.withSession("first-unconstrained"));
+          return constraint === "first-primary" ? primary : session(primary, stale.withSession("first-unconstrained"));
         };
       }
       const value = Reflect.get(t, key);
       return typeof value === "function" ? value.bind(t) : value;
     },
   });
-  return { DB, snapshot: () => copyRows(env.DB, env.REPLICA_DB), atPrimary };
 }
 
 /** Records the statements a session prepares. */

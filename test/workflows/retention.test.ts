@@ -5,6 +5,7 @@ import worker from "../../src/index";
 import { DECOY_FAILURE_RETENTION_MS, EXPIRED_CODE_RETENTION_MS, RETENTION_DEFAULTS, pruneRetainedRows } from "../../src/workflows/retention";
 import { createUser, world } from "../support/fixtures";
 import { adminLinkCode } from "../support/reset";
+import { databaseOfId } from "../support/shards";
 import { OTP_GUESS_WINDOW_MS } from "../../src/policy/otp-guessing";
 
 async function count(table: string): Promise<number> {
@@ -18,7 +19,9 @@ describe("the daily retention run", () => {
     await adminLinkCode(w, user.id);
     await adminLinkCode(w, user.id);
     const now = Date.now();
-    await env.DB.prepare("UPDATE reset_codes SET expires_at = ? WHERE rowid = (SELECT min(rowid) FROM reset_codes)").bind(now - EXPIRED_CODE_RETENTION_MS - 1).run();
+    // The admin links are on the user's shard (docs/shards.md).
+    const codes = databaseOfId(user.id);
+    await codes.prepare("UPDATE reset_codes SET expires_at = ? WHERE rowid = (SELECT min(rowid) FROM reset_codes)").bind(now - EXPIRED_CODE_RETENTION_MS - 1).run();
     await env.DB.prepare("INSERT INTO code_failures (subject_key, failed_at) VALUES ('old', ?), ('recent', ?)").bind(now - OTP_GUESS_WINDOW_MS - 1, now - OTP_GUESS_WINDOW_MS + 60_000).run();
     await env.DB.prepare("INSERT INTO decoy_password_failures (subject_key, failures, last_failed_at) VALUES ('old', 100, ?), ('recent', 3, ?)")
       .bind(now - DECOY_FAILURE_RETENTION_MS - 1, now - 60_000)
@@ -28,7 +31,7 @@ describe("the daily retention run", () => {
     await worker.scheduled(createScheduledController({ scheduledTime: now }), env, ctx);
     await waitOnExecutionContext(ctx);
 
-    expect(await count("reset_codes")).toBe(1);
+    expect((await codes.prepare("SELECT count(*) AS n FROM reset_codes").first<{ n: number }>())!.n).toBe(1);
     expect(await count("code_failures")).toBe(1);
     expect(await count("decoy_password_failures")).toBe(1);
   });

@@ -8,7 +8,7 @@ import { applicationInBoundary, userInBoundary } from "../../operations/boundary
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { Id, bearerSecurity, errorResponses, iso, jsonResponse } from "../schemas/common";
-import { CursorParam, NextCursor } from "../schemas/page-cursor";
+import { CursorParam, NextCursor } from "../../operations/schemas/page-cursor";
 
 const PERMISSION = "audit-event:read";
 

@@ -9,7 +9,7 @@ import { Forbidden, NotFound } from "../../auth/refusals";
 import { bearerToken } from "../middleware/authenticate";
 import { workflowDeps } from "../workflow-deps";
 import { getTenant } from "../../directory/tenants";
-import { getUser } from "../../directory/users";
+import { getUserRouted, tenantUserDatabases } from "../../directory/user-shards";
 import { BENCH_MAX_FILLER_ROWS, BENCH_MAX_SESSIONS, BENCH_MAX_USERS, benchFiller, benchSessions, benchUsers } from "../../dev/bench-rows";
 import { seedDemo } from "../../dev/seed";
 
@@ -89,12 +89,12 @@ export const devRoutes = new Hono<AppEnv>()
     const tenant = await getTenant(c.var.db, c.req.param("tenantId"));
     if (!tenant) throw new NotFound("Tenant");
     const body = await c.req.json<{ users?: unknown; openCodes?: unknown }>();
-    await benchFiller(c.var.db, tenant, { users: count(body.users ?? 0, BENCH_MAX_FILLER_ROWS), openCodes: count(body.openCodes ?? 0, BENCH_MAX_FILLER_ROWS) });
+    await benchFiller(tenantUserDatabases(c.env, tenant.id), tenant, { users: count(body.users ?? 0, BENCH_MAX_FILLER_ROWS), openCodes: count(body.openCodes ?? 0, BENCH_MAX_FILLER_ROWS) });
     return c.body(null, 204);
   })
   .post("/bench/users/:userId/sessions", async (c) => {
     requireAdmin(c);
-    const user = await getUser(c.var.db, c.req.param("userId"));
+    const user = await getUserRouted(c.env, c.req.param("userId"), "primary");
     const tenant = user && (await getTenant(c.var.db, user.tenantId));
     if (!user || !tenant) throw new NotFound("User");
     const body = await c.req.json<{ count?: unknown }>();

@@ -9,7 +9,7 @@ import { applicationInBoundary } from "../../operations/boundary";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { ErrorBody, Id, bearerSecurity, errorResponses, iso, jsonResponse } from "../schemas/common";
-import { CursorParam, NextCursor } from "../schemas/page-cursor";
+import { CursorParam, NextCursor } from "../../operations/schemas/page-cursor";
 import { workflowDeps } from "../workflow-deps";
 
 const Status = z.enum(DELIVERY_STATUSES).openapi({

@@ -1,3 +1,4 @@
+import { everyDatabase } from "../../shards/routing";
 import { z } from "@hono/zod-openapi";
 import { keyUsage } from "../../workflows/key-usage";
 import { apiRoute } from "../api-route";
@@ -51,7 +52,7 @@ export const keyUsageRoutes = router().openapi(
     responses: { 200: jsonResponse(KeyUsage, "Counts per key id, configured keys first (current first).") },
   }),
   async (c) => {
-    const report = await keyUsage(c.var.config, c.var.db);
+    const report = await keyUsage(c.var.config, everyDatabase(c.env));
     return c.json({ ...report, countedAt: iso(report.countedAt) }, 200);
   },
 );

@@ -8,6 +8,7 @@ import { setUserStatus } from "../../workflows/users";
 import { requireCaller } from "../middleware/authenticate";
 import { router } from "../router";
 import { operationScope, workflowDeps } from "../workflow-deps";
+import { NextCursor } from "../../operations/schemas/page-cursor";
 import { Id, bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../schemas/common";
 
 
@@ -102,7 +103,7 @@ export const userRoutes = router()
         params: z.object({ tenantId: Id }),
         query: ListUsersQuery,
       },
-      responses: { 200: jsonResponse(z.object({ items: z.array(User) }), "Matching users, newest first."), ...errorResponses(404) },
+      responses: { 200: jsonResponse(z.object({ items: z.array(User), nextCursor: NextCursor }), "Matching users, newest first."), ...errorResponses(404) },
     }),
     async (c) => c.json(await listUsers(operationScope(c), c.req.valid("param").tenantId, () => c.req.valid("query")), 200),
   );

@@ -1,6 +1,7 @@
 // The users of a tenant, as both edges take and answer them.
 import { z } from "@hono/zod-openapi";
 import { Id, iso } from "./id";
+import { CursorParam } from "./page-cursor";
 
 const Email = z.email().max(320).openapi({ example: "alice@example.com" });
 
@@ -15,7 +16,7 @@ export const CreateUserBody = z
   })
   .strict();
 
-export const ListUsersQuery = z.object({ email: Email.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+export const ListUsersQuery = z.object({ email: Email.optional(), limit: z.coerce.number().int().min(1).max(200).default(50), cursor: CursorParam.optional() });
 
 export const presentUser = (u: { id: string; applicationId: string; tenantId: string; email: string; status: "ACTIVE" | "INACTIVE"; createdAt: number }) => ({
   id: u.id,

@@ -1,13 +1,13 @@
 // Delivers a batch of email jobs together, so that a batch of ten costs about what one does where
 // D1's primary is far away: (1) each job's reads run concurrently, at a read replica; (2) every
-// job's attempt is recorded in ONE D1 batch per shard (a delivery row lives on the shard its id
-// names, src/shards), and every job's codes in ONE batch of the directory database, in message
-// order, so each job's guards see the jobs before it exactly as if they had run one after another;
-// (3) the sends run concurrently; (4) every outcome is recorded in one D1 batch per shard. Each
-// message is then acked or retried on its own: one job's failure never decides another's, except a
-// failed D1 batch, which retries the jobs it carried (safe: a job's codes and rows are the job's,
-// rewritten by a retry). Without shards (or for a job queued before them) the attempt and its codes
-// share the directory database's one batch, the attempt's guard included.
+// job's attempt and its codes are written in ONE D1 batch per database (a job's delivery row and
+// codes live on the shard its id names, src/shards; the directory database for a job queued before
+// sharding), in message order, so each job's guards see the jobs before it exactly as if they had
+// run one after another, and a job's codes are written only if its attempt began; (3) the sends run
+// concurrently; (4) every outcome is recorded in one D1 batch per database. Each message is then
+// acked or retried on its own: one job's failure never decides another's, except a failed D1
+// batch, which retries the jobs it carried (safe: a job's codes and rows are the job's, rewritten
+// by a retry).
 import type { Database, Sessions, Statement } from "../../db/client";
 import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backoff";
 import { attemptBegun, attemptUnderWay, beginAttemptStatement, recordFailureStatement, recordSentStatement } from "../../email/delivery/delivery-status";
@@ -45,8 +45,7 @@ export async function deliverBatch(env: Env, { db, replica }: Sessions, messages
   const stores = new DeliveryStores(env, db);
   const deliveries = firstOfEachJob(stores, messages);
   await Promise.all(deliveries.map((d) => prepare(env, replica, d)));
-  await beginOnShards(stores, deliveries);
-  await beginAndIssue(db, deliveries);
+  await stores.each(deliveries.filter((d) => !d.outcome), beginAndIssue);
   await send(env, db, deliveries);
   await recordOutcomes(env, stores, deliveries);
   for (const d of deliveries) settle(env, d, metrics);
@@ -81,28 +80,8 @@ async function prepare(env: Env, db: Database, d: Delivery): Promise<void> {
   }
 }
 
-/** Phase 2a: the attempts of jobs whose rows live on shards, one D1 batch per shard, concurrently. */
-async function beginOnShards(stores: DeliveryStores, deliveries: Delivery[]): Promise<void> {
-  const onShards = deliveries.filter((d) => !d.outcome && d.email && d.shard !== null);
-  await stores.eachShard(onShards, async (db, group) => {
-    const [first, ...more] = group.map((d) => beginAttemptStatement(db, d.message.body, d.email!.to, d.message.attempts));
-    try {
-      const results = await db.batch([first!, ...more]);
-      group.forEach((d, i) => {
-        if (!attemptBegun(results[i])) d.outcome = { kind: "done" };
-      });
-    } catch (e) {
-      for (const d of group) d.outcome = failure(e);
-    }
-  });
-}
-
-/**
- * Phase 2b: in one batch of the directory database, each job's codes (an unknown email's decoy),
- * and the attempt of each job whose row is in the directory database, guarding its codes.
- */
-async function beginAndIssue(db: Database, deliveries: Delivery[]): Promise<void> {
-  const pending = deliveries.filter((d) => !d.outcome);
+/** Phase 2, in one batch of one database: each job's attempt guarding its codes, and each unknown email's decoy. */
+async function beginAndIssue(db: Database, pending: Delivery[]): Promise<void> {
   const statements: Statement[] = [];
   const reads: ((results: unknown[]) => void)[] = [];
   for (const d of pending) {
@@ -110,17 +89,6 @@ async function beginAndIssue(db: Database, deliveries: Delivery[]): Promise<void
     if (!email) {
       statements.push(...emailCodeStatements(db, d.decoy!));
       reads.push(() => (d.outcome = { kind: "done" }));
-      continue;
-    }
-    if (d.shard !== null) {
-      // Its attempt began on its shard (phase 2a); only its codes are written here.
-      if (!email.codes) {
-        rendered(d, email, true);
-        continue;
-      }
-      const firstInsert = statements.length + 1;
-      statements.push(...emailCodeStatements(db, email.codes));
-      reads.push((results) => rendered(d, email, emailCodeIssued(results[firstInsert])));
       continue;
     }
     const begin = statements.push(beginAttemptStatement(db, d.message.body, email.to, d.message.attempts)) - 1;

@@ -29,12 +29,4 @@ export class DeliveryStores {
     for (const item of items) groups.set(item.shard, [...(groups.get(item.shard) ?? []), item]);
     await Promise.all([...groups].map(([shard, group]) => work(this.databaseOf(shard), group)));
   }
-
-  /** As `each`, for the items on shards only. */
-  eachShard<T extends { shard: number | null }>(items: readonly T[], work: (db: Database, group: T[]) => Promise<void>): Promise<void> {
-    return this.each(
-      items.filter((i) => i.shard !== null),
-      work,
-    );
-  }
 }

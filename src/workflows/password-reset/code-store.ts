@@ -147,7 +147,7 @@ export async function findCode(db: Database, hashes: string[]): Promise<FoundCod
   const found = await db
     .select({ code: resetCodes, user: users })
     .from(resetCodes)
-    .leftJoin(users, eq(users.id, resetCodes.userId))
+    .leftJoin(users, and(eq(users.id, resetCodes.userId), eq(users.tenantId, resetCodes.tenantId)))
     .where(inArray(resetCodes.codeHash, hashes))
     .get();
   return found ?? null;
@@ -161,6 +161,10 @@ export async function retireCodes(db: Database, codeId: string, userId: string):
 
 export async function retireOpenCodes(db: Database, userId: string): Promise<void> {
   await supersedeOpen(db, userId, Date.now());
+}
+
+export async function deleteUserCodes(db: Database, userId: string): Promise<void> {
+  await db.delete(resetCodes).where(eq(resetCodes.userId, userId));
 }
 
 function supersedeOpen(db: Database, userId: string, now: number) {

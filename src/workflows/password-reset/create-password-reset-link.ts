@@ -4,15 +4,19 @@ import { auditInsert } from "../../audit/record";
 import { newId, randomToken } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import { type User, emailKey } from "../../directory/users";
+import { userDatabase, userShard } from "../../directory/user-shards";
+import { shardedCode } from "../../shards/sharded-id";
 import { callUserObject } from "../../user-object/stub";
 import type { WorkflowDeps } from "../deps";
 import { resetLink } from "../reset-link";
 import { codeHashes, issueAdminLinkCode, subjectKeys } from "./code-store";
 
 export async function createPasswordResetLink(deps: WorkflowDeps, user: User, baseUrl: string) {
-  const { config, db, audit } = deps;
+  const { config, env, audit } = deps;
+  // On the user's shard, with the user's row: the code carries the shard, and its event commits with it.
+  const db = userDatabase(env, user);
   const policy = await policyForTenant(deps.replica, { id: user.tenantId, applicationId: user.applicationId });
-  const code = randomToken();
+  const code = shardedCode(userShard(env, user), randomToken());
   // The user's object records this link as the newest before anyone holds it, and refuses every
   // older link at the commit, whatever a lagging replica says of it.
   const createdAt = Date.now();

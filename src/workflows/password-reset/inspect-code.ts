@@ -1,10 +1,10 @@
 // What the hosted pages show before anyone types a password: whether a code could still be
 // used. It only reads: loading a link any number of times spends, attempts and counts nothing.
 import { callAddressObject } from "../../address-object/stub";
-import { replicaFirst } from "../../db/client";
 import { policyForTenant } from "../../directory/policies";
 import type { WorkflowDeps } from "../deps";
-import { type FoundCode, type ResetCodeRow, codeHashes, findCode } from "./code-store";
+import type { FoundCode, ResetCodeRow } from "./code-store";
+import { findCodeOnItsShard } from "./code-shards";
 import { type CodeKind, judgeCode, otpAttemptBudget } from "./decide";
 
 /** Where the code belongs, when it is known at all: the page then wears its tenant's branding. */
@@ -24,9 +24,8 @@ export type CodeStanding =
 
 /** The same judgement Reset Password makes, for the code's own application, without acting on it. */
 export async function inspectCode(deps: WorkflowDeps, kind: CodeKind, code: string): Promise<CodeStanding> {
-  const hashes = await codeHashes(deps.config.secretHashKeys, code);
   // A replica may still show a code open that has died: Reset Password's commit in the user's object refuses it.
-  const found = await replicaFirst(deps, (r) => findCode(r, hashes));
+  const found = await findCodeOnItsShard(deps, code);
   if (!found) return { state: "INVALID_CODE", owner: null };
   const row = found.code;
   const where = { applicationId: row.applicationId, tenantId: row.tenantId };

@@ -7,7 +7,10 @@ import type { Keyring } from "../../crypto/keyring";
 import { ID_LENGTH, randomDigits } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import { type Tenant, getTenant } from "../../directory/tenants";
-import { type User, emailKey, findUserByEmail } from "../../directory/users";
+import { type User, emailKey } from "../../directory/users";
+import { findUserByEmailRouted } from "../../directory/user-shards";
+import { shardMapOf } from "../../shards/shard-map";
+import { shardOfId, shardedCode } from "../../shards/sharded-id";
 import type { Language } from "../../copy/catalog";
 import type { PasswordResetJob } from "../../email/message";
 import type { Database } from "../../db/client";
@@ -56,7 +59,7 @@ export type RecipientLookup = { recipient: ResetRecipient; decoy: null } | { rec
 export async function findResetRecipient(env: Env, db: Database, job: PasswordResetJob): Promise<RecipientLookup> {
   const tenant = await getTenant(db, job.tenantId);
   if (!tenant) return { recipient: null, decoy: null };
-  const [policy, user] = await Promise.all([policyForTenant(db, tenant), findUserByEmail(db, tenant.id, job.to)]);
+  const [policy, user] = await Promise.all([policyForTenant(db, tenant), findUserByEmailRouted(env, tenant.id, job.to, "replica")]);
   // Recorded as the user's newest email request before its codes are stored or sent: the object then
   // refuses any code of an older request, even one a lagging replica still shows open.
   const issuing = { family: "EMAIL", at: job.createdAt } as const;
@@ -84,7 +87,8 @@ export async function findResetRecipient(env: Env, db: Database, job: PasswordRe
  */
 export async function resetEmailCodes(env: Env, r: ResetRecipient, job: PasswordResetJob): Promise<{ issue: EmailCodeIssue; emailed: () => EmailedCode }> {
   const issue = await issueFor(env, r.tenant, r.policy, job, { userId: r.user.id, credentialVersion: r.credentialVersion });
-  const emailAuthCode = base64url.encode(await issue.keys.mac("email-code", `${job.id}/emailAuthCode`));
+  // On the job's shard, where its codes are written with its delivery row (deliver-batch.ts).
+  const emailAuthCode = shardedCode(shardOfId(shardMapOf(env), job.id), base64url.encode(await issue.keys.mac("email-code", `${job.id}/emailAuthCode`)));
   const stored = (codes: EmailCodeIssue["codes"]): EmailCodeIssue => ({ codes, requestedAt: job.createdAt, subjects: issue.subjects });
   // Built once the attempt is recorded: a deployment without a public origin then shows `retrying`.
   const link = () => emailedLink(env, r.policy, emailAuthCode, job.language);

@@ -15,7 +15,8 @@ import { enqueueEmail } from "../../email/queue";
 import { recordResetRequested } from "../../audit/reset-requested";
 import { callAddressObject } from "../../address-object/stub";
 import { measured } from "../../metrics/measure";
-import { newIdForEmail } from "../../shards/routing";
+import { shardForEmail } from "../../shards/routing";
+import { newShardedId, shardedCode } from "../../shards/sharded-id";
 import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { codeHashes, subjectKeys } from "./code-store";
 
@@ -34,7 +35,10 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
   checkEmailSettings(env);
   const policy = await policyForTenant(replica, tenant);
   const otp = policy.emailVerificationStrategy === "OTP";
-  const requestCode = randomToken();
+  // The job, its delivery row and its codes go to the shard of this tenant and address (src/shards);
+  // the requestCode carries it, so the reset reads that shard alone.
+  const shard = shardForEmail(env, tenant.id, emailKey(email));
+  const requestCode = shardedCode(shard, randomToken());
   const answer = otp ? ({ emailVerificationStrategy: "OTP", requestCode } as const) : ({ emailVerificationStrategy: "LINK" } as const);
   // Keyed by the tenant-and-email subject, so unknown and inactive addresses count alike.
   const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
@@ -44,8 +48,7 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
     recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId: null });
     return answer;
   }
-  // On the shard of this tenant and address: the delivery row is written there (src/shards).
-  const deliveryId = newIdForEmail(env, tenant.id, emailKey(email));
+  const deliveryId = newShardedId(shard);
   const requestCodeHash = otp ? (await codeHashes(config.secretHashKeys, requestCode))[0]! : null;
   try {
     await enqueueEmail(env, {

@@ -4,7 +4,6 @@
 // check is the single-use guarantee: N concurrent requests see exactly one version match, a
 // failure before the commit burns nothing, and every older code dies with the change.
 import { callAddressObject } from "../../address-object/stub";
-import { replicaFirst } from "../../db/client";
 import { recordAuditEventAfter } from "../../audit/record";
 import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
 import { policyForTenant } from "../../directory/policies";
@@ -14,7 +13,8 @@ import { logBackgroundFailure } from "../../audit/background-failure";
 import { measured } from "../../metrics/measure";
 import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
-import { type FoundCode, type ResetCodeRow, codeHashes, findCode, retireCodes, verificationCodeMatches } from "./code-store";
+import { type FoundCode, type ResetCodeRow, verificationCodeMatches } from "./code-store";
+import { findCodeOnItsShard, retireUserCodes } from "./code-shards";
 import { type ResetMode, judgeCode, otpAttemptBudget } from "./decide";
 
 export type ResetPasswordAnswer =
@@ -68,19 +68,17 @@ export async function resetPassword(deps: WorkflowDeps, applicationId: string | 
 }
 
 /**
- * The code and its user, in one read, unless the hosted page read them earlier in the request. The
+ * The code and its user, in one read of the code's shard, unless the hosted page read them earlier in the request. The
  * code is read from the replica, and once from the primary when the replica has not seen it yet; the
  * user's object refuses it at the commit if the replica missed its retirement, and an OTP's attempts
  * are counted in the address's object, so a stale row can never add guesses.
  */
 async function readCode(deps: WorkflowDeps, input: ResetPasswordInput): Promise<FoundCode | null> {
   if (input.found) return input.found;
-  const hashes = await codeHashes(deps.config.secretHashKeys, input.mode.code);
-  return replicaFirst(deps, (db) => findCode(db, hashes));
+  return findCodeOnItsShard(deps, input.mode.code);
 }
 
 async function attemptReset(deps: WorkflowDeps, applicationId: string | null, input: ResetPasswordInput, attempt: ResetAttempt): Promise<ResetPasswordAnswer> {
-  const { db } = deps;
   const now = Date.now();
   const found = await readCode(deps, input);
   const row = found?.code ?? null;
@@ -106,6 +104,6 @@ async function attemptReset(deps: WorkflowDeps, applicationId: string | null, in
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CODE" };
 
-  deps.waitUntil(retireCodes(db, code.id, user.id).catch((e) => logBackgroundFailure("reset_password.retire_failed", e)));
+  deps.waitUntil(retireUserCodes(deps.env, user, { code: input.mode.code, id: code.id }).catch((e) => logBackgroundFailure("reset_password.retire_failed", e)));
   return passwordUpdated(user, policy);
 }

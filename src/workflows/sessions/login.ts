@@ -12,7 +12,8 @@ import { TooManyPasswordAttempts } from "../too-many-password-attempts";
 import { DECOY_PASSWORD_HASH, verifyPassword } from "../../crypto/password-hash";
 import { policyForTenant } from "../../directory/policies";
 import type { Tenant } from "../../directory/tenants";
-import { emailKey, findUserByEmail } from "../../directory/users";
+import { emailKey } from "../../directory/users";
+import { findUserByEmailRouted, userDatabase } from "../../directory/user-shards";
 import { recordUserKeyIds } from "../../directory/key-usage";
 import { logBackgroundFailure } from "../../audit/background-failure";
 import { callUserObject } from "../../user-object/stub";
@@ -35,8 +36,8 @@ export function login(deps: WorkflowDeps, clientId: string, tenant: Tenant, emai
 }
 
 async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenant, email: string, password: string): Promise<LoginAnswer> {
-  const { env, config, db } = deps;
-  const [user, policy] = await Promise.all([findUserByEmail(deps.replica, tenant.id, email), policyForTenant(deps.replica, tenant)]);
+  const { env, config } = deps;
+  const [user, policy] = await Promise.all([findUserByEmailRouted(env, tenant.id, email, "replica"), policyForTenant(deps.replica, tenant)]);
   if (!user || user.status !== "ACTIVE") {
     const [subject] = await subjectKeys(config.secretHashKeys, tenant.id, emailKey(email));
     const verdict = await countDecoyAttempt(env, subject!, policy);
@@ -64,7 +65,7 @@ async function passwordLogin(deps: WorkflowDeps, clientId: string, tenant: Tenan
     return { result: "INVALID_CREDENTIALS" };
   }
   recordLoginSucceeded(deps, user, outcome.sessionId);
-  deps.waitUntil(recordUserKeyIds(db, user, outcome.keyIds).catch((e) => logBackgroundFailure("login.key_ids_failed", e)));
+  deps.waitUntil(recordUserKeyIds(userDatabase(env, user), user, outcome.keyIds).catch((e) => logBackgroundFailure("login.key_ids_failed", e)));
   const accessToken = await userAccessToken(config, {
     userId: user.id,
     objectJurisdiction: user.objectJurisdiction,

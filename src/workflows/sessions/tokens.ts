@@ -9,7 +9,7 @@ import { END_USER_PERMISSIONS } from "../../config/permissions";
 import { userObjectOfToken, verifyLiveAccessToken } from "../../auth/live-access-token";
 import type { M2mClient } from "../../directory/clients";
 import { denyAccessToken } from "../../directory/revoked-access-tokens";
-import { getUser } from "../../directory/users";
+import { getUserRouted, userDatabase } from "../../directory/user-shards";
 import { recordUserKeyIds } from "../../directory/key-usage";
 import { logBackgroundFailure } from "../../audit/background-failure";
 import { callUserObject } from "../../user-object/stub";
@@ -22,9 +22,9 @@ function clientMayAct(client: M2mClient, applicationId: string, tenantId: string
   return client.applicationId === applicationId && (client.tenantId === null || client.tenantId === tenantId);
 }
 
-async function refreshOwner({ replica }: WorkflowDeps, client: M2mClient, token: string) {
+async function refreshOwner({ env }: WorkflowDeps, client: M2mClient, token: string) {
   const parsed = parseRefreshToken(token);
-  const user = parsed ? await getUser(replica, parsed.userId) : null;
+  const user = parsed ? await getUserRouted(env, parsed.userId, "replica") : null;
   if (!parsed || !user || !clientMayAct(client, user.applicationId, user.tenantId)) return null;
   return { user, secret: parsed.secret };
 }
@@ -78,7 +78,7 @@ async function rotate(deps: WorkflowDeps, client: M2mClient, refreshToken: strin
   if (!owner) return null;
   const rotated = await callUserObject(deps, owner.user, "refresh", owner.secret, client.id);
   if (rotated.outcome !== "ROTATED") return null;
-  deps.waitUntil(recordUserKeyIds(deps.db, owner.user, rotated.keyIds).catch((e) => logBackgroundFailure("refresh.key_ids_failed", e)));
+  deps.waitUntil(recordUserKeyIds(userDatabase(deps.env, owner.user), owner.user, rotated.keyIds).catch((e) => logBackgroundFailure("refresh.key_ids_failed", e)));
   return {
     access_token: await userAccessToken(deps.config, {
       userId: owner.user.id,

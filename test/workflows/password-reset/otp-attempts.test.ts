@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addressObject, addressRows, otpAttemptsOf, subjectOf } from "../../support/address-object";
-import { codeRowsOfTenant, otpRequestCode, waitForCodeRows, wrongCode } from "../../support/codes";
+import { ALL_DATABASES, codeRowsOfTenant, otpRequestCode, waitForCodeRows, wrongCode } from "../../support/codes";
 import { roundTripsOf } from "../../support/d1-round-trips";
 import { PageClient } from "../../support/page-client";
 import { type World, createUser, world } from "../../support/fixtures";
@@ -18,12 +18,14 @@ function resetRequest(w: World, body: Record<string, unknown>) {
   return new Request(`http://localhost${RESET}`, { method: "POST", headers: { Authorization: `Bearer ${w.token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
 }
 
-/** The tenant's stored OTP requests, newest first, with the subject that names their address object. */
+/** The tenant's stored OTP requests, newest first, with the subject that names their address object (from every database: codes are on shards). */
 async function otpRows(w: World) {
-  const rows = await env.DB.prepare("SELECT id, subject_key, attempts FROM reset_codes WHERE kind = 'EMAIL_OTP' AND tenant_id = ? ORDER BY created_at DESC, rowid DESC")
-    .bind(w.tenantId)
-    .all<{ id: string; subject_key: string; attempts: number }>();
-  return rows.results;
+  const rows = [];
+  for (const db of ALL_DATABASES()) {
+    const found = await db.prepare("SELECT id, subject_key, attempts, created_at FROM reset_codes WHERE kind = 'EMAIL_OTP' AND tenant_id = ?").bind(w.tenantId).all<{ id: string; subject_key: string; attempts: number; created_at: number }>();
+    rows.push(...found.results);
+  }
+  return rows.sort((a, b) => b.created_at - a.created_at).map(({ created_at: _, ...r }) => r);
 }
 
 async function attemptsOf(codeId: string, subject: string) {

@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { addressObject, addressRows, otpAttemptsOf } from "../../support/address-object";
 import { HOUR, MINUTE, clockAt, codeRowsOfUser, wrongCode } from "../../support/codes";
+import { databaseOfId } from "../../support/shards";
 import { type World, createUser, world } from "../../support/fixtures";
 import { emailAuthCodeOf, verificationCodeOf, waitForMail } from "../../support/mailbox";
 import { REPEATED_EMAILS, otp, reset, setStrategy } from "../../support/reset";
@@ -164,7 +165,7 @@ describe("parallel guesses", () => {
     const [row] = (await codeRowsOfUser(user.id)).filter((r) => r.kind === "EMAIL_OTP");
     // The request's attempts and the address's allowance are both taken in the address's object,
     // named by the subject the code was issued under.
-    const subject = await env.DB.prepare("SELECT subject_key FROM reset_codes WHERE id = ?").bind(row!.id).first<string>("subject_key");
+    const subject = await databaseOfId(row!.id).prepare("SELECT subject_key FROM reset_codes WHERE id = ?").bind(row!.id).first<string>("subject_key");
     const attempts = await otpAttemptsOf(addressObject(subject!), row!.id);
     expect(attempts).toBeLessThanOrEqual(5);
     // Each INVALID_CODE was one reserved attempt; the rest were turned away.

@@ -9,6 +9,7 @@ import { addressObject, otpAttemptsOf, subjectOf } from "../../support/address-o
 import { HTTP_PROVIDER, providerInbox } from "../../support/email-provider";
 import { consume, recordingQueue } from "../../support/email-queue";
 import { clientToken, createUser, world } from "../../support/fixtures";
+import { databaseOfId } from "../../support/shards";
 import { RESET, setStrategy } from "../../support/reset";
 import { callJson } from "../../support/api";
 
@@ -22,7 +23,7 @@ afterEach(() => {
 });
 
 async function codeExpiry(codeId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT expires_at FROM reset_codes WHERE id = ?").bind(codeId).first<{ expires_at: number }>();
+  const row = await databaseOfId(codeId).prepare("SELECT expires_at FROM reset_codes WHERE id = ?").bind(codeId).first<{ expires_at: number }>();
   return row!.expires_at;
 }
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 /** Reset Password through the Worker whose replica reads see the last snapshot. */
 function resetViaReplica(token: string, body: Record<string, unknown>) {
-  return callJson("POST", RESET, { token, body, env: { DB: replica.DB } });
+  return callJson("POST", RESET, { token, body, env: replica.bindings });
 }
 
 /** Reads of a code at the primary so far (findCode's join). */
@@ -48,7 +48,7 @@ describe("a lagging replica never lets a dead code through", () => {
 
   it("a superseded email link on the hosted page: the replica shows the form, the POST changes nothing", async () => {
     const { w, first } = await supersededEmailLink("lag-page@example.com");
-    const browser = new PageClient({}, { DB: replica.DB });
+    const browser = new PageClient({}, replica.bindings);
     const form = await browser.follow(await browser.get(`/reset-password?emailAuthCode=${first}`));
     expect(form.html).toContain('name="formToken"'); // the stale replica still shows the code open
     const post = await browser.post("/reset-password", { formToken: formTokenOf(form.html), newPassword: GOOD, confirmPassword: GOOD });

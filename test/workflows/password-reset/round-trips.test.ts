@@ -4,7 +4,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addressObject, otpAttemptsOf } from "../../support/address-object";
-import { wrongCode } from "../../support/codes";
+import { codeRowsOfUser, wrongCode } from "../../support/codes";
+import { databaseOfId } from "../../support/shards";
 import { type RoundTrip, roundTripsOf } from "../../support/d1-round-trips";
 import { type World, createUser, world } from "../../support/fixtures";
 import { ORIGIN, PageClient, formTokenOf } from "../../support/page-client";
@@ -78,7 +79,7 @@ describe("an OTP reset reads its code once and takes its attempt in the address'
   it("right and wrong verificationCode: one round trip reads the code, none writes before the answer; the answers are unchanged", async () => {
     const w = await world("rt-otp-reserve");
     await setStrategy(w, "OTP", REPEATED_EMAILS);
-    await createUser(w, "rt-reserve@example.com", "old password 1");
+    const user = await createUser(w, "rt-reserve@example.com", "old password 1");
     const code = await otp(w, "rt-reserve@example.com");
     const wrong = await roundTripsOf(resetRequest(w, { ...code, verificationCode: wrongCode(code.verificationCode), newPassword: GOOD }));
     show("reset-password otp, wrong code", wrong);
@@ -93,9 +94,10 @@ describe("an OTP reset reads its code once and takes its attempt in the address'
     }
     expect(wrong.before.filter(writes)).toEqual([]);
     // The wrong guess spent one attempt, in the address's object; the right one gave back its own.
-    const row = (await env.DB.prepare("SELECT id, subject_key, attempts FROM reset_codes WHERE kind = 'EMAIL_OTP' AND user_id = (SELECT id FROM users WHERE email = ?)").bind("rt-reserve@example.com").first<{ id: string; subject_key: string; attempts: number }>())!;
+    const row = (await codeRowsOfUser(user.id)).find((r) => r.kind === "EMAIL_OTP")!;
+    const subject = (await databaseOfId(row.id).prepare("SELECT subject_key FROM reset_codes WHERE id = ?").bind(row.id).first<string>("subject_key"))!;
     expect(row.attempts).toBe(0);
-    expect(await otpAttemptsOf(addressObject(row.subject_key), row.id)).toBe(1);
+    expect(await otpAttemptsOf(addressObject(subject), row.id)).toBe(1);
   });
 });
 

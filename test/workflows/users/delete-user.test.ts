@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { POLICY_DEFAULTS } from "../../../src/policy/password-reset-policy";
 import { callJson } from "../../support/api";
+import { ALL_DATABASES } from "../../support/codes";
 import { createUser, world, type World } from "../../support/fixtures";
 import { adminLinkCode, emailAuthCode, otp, reset, setStrategy } from "../../support/reset";
 import { introspect, login, loginOk, refresh } from "../../support/sessions";
@@ -22,12 +23,13 @@ function storedCredential(userId: string) {
 }
 
 /** Makes D1 refuse to delete user rows, so that DELETE /users fails after the object's step. */
+/** In every database: users are on shards. */
 async function blockD1UserDelete(): Promise<void> {
-  await env.DB.exec("CREATE TRIGGER IF NOT EXISTS block_user_delete BEFORE DELETE ON users BEGIN SELECT RAISE(ABORT, 'injected'); END");
+  for (const db of ALL_DATABASES()) await db.exec("CREATE TRIGGER IF NOT EXISTS block_user_delete BEFORE DELETE ON users BEGIN SELECT RAISE(ABORT, 'injected'); END");
 }
 
 afterEach(async () => {
-  await env.DB.exec("DROP TRIGGER IF EXISTS block_user_delete");
+  for (const db of ALL_DATABASES()) await db.exec("DROP TRIGGER IF EXISTS block_user_delete");
 });
 
 const deleteUser = (w: World, userId: string) => callJson("DELETE", `/api/v1/users/${userId}`, { token: w.token });
@@ -79,7 +81,7 @@ describe("deleting a user", () => {
       expect((await storedCredential(user.id))?.password_hash).toBeNull();
 
       // A retry of the delete completes it.
-      await env.DB.exec("DROP TRIGGER block_user_delete");
+      for (const db of ALL_DATABASES()) await db.exec("DROP TRIGGER block_user_delete");
       expect((await deleteUser(w, user.id)).status).toBe(204);
       expect((await callJson("GET", `/api/v1/users/${user.id}`, { token: w.token })).status).toBe(404);
     });

@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson } from "../../support/api";
+import { databaseOfId } from "../../support/shards";
 import { type World, world } from "../../support/fixtures";
 import { emulatedId, placedObjects } from "../../support/jurisdictions";
 import { emailAuthCodeOf, waitForMail } from "../../support/mailbox";
@@ -45,7 +46,7 @@ function credentialVersionIn(userId: string, jurisdiction: string | null) {
 }
 
 const objectJurisdictionOf = async (userId: string) =>
-  (await env.DB.prepare("SELECT object_jurisdiction AS j FROM users WHERE id = ?").bind(userId).first<{ j: string | null }>())!.j;
+  (await databaseOfId(userId).prepare("SELECT object_jurisdiction AS j FROM users WHERE id = ?").bind(userId).first<{ j: string | null }>())!.j;
 
 describe("userObjectLocation", () => {
   it("eu: the user's object is made in the eu jurisdiction, and login, refresh, introspection, revocation, both resets and Change Password reach that same object", async () => {
