@@ -28,7 +28,7 @@ export interface PasswordChange {
 }
 
 export async function commitPasswordChange(
-  deps: Pick<WorkflowDeps, "env" | "db" | "replica" | "userObjectTime">,
+  deps: Pick<WorkflowDeps, "env" | "db" | "replica" | "userObjectTime" | "waitUntil">,
   user: User,
   change: PasswordChange,
 ): Promise<{ outcome: ChangePasswordOutcome; policy: PasswordResetPolicy }> {
@@ -47,8 +47,9 @@ export async function commitPasswordChange(
     ...(change.currentPassword !== undefined ? { currentPassword: change.currentPassword } : {}),
     ...(notification ? { notification } : {}),
   });
-  // Inline, after the commit: a failure here must not turn a committed change into an error.
-  if (outcome.outcome === "UPDATED") await recordUserKeyIds(userDatabase(env, user), user, outcome.keyIds).catch((e) => logBackgroundFailure("password_change.key_ids_failed", e));
+  // After the answer, as login and refresh do: the D1 primary may be far, and a failure here must
+  // not turn a committed change into an error (the next login or refresh reports again).
+  if (outcome.outcome === "UPDATED") deps.waitUntil(recordUserKeyIds(userDatabase(env, user), user, outcome.keyIds).catch((e) => logBackgroundFailure("password_change.key_ids_failed", e)));
   return { outcome, policy };
 }
 

@@ -12,10 +12,11 @@ export interface RoundTrip {
 }
 
 /**
- * D1 that reports each round trip to `record`. Statements are wrapped to see them run; a batch is
- * handed the real statements, as workerd accepts only its own.
+ * D1 whose every round trip (a statement run, or a batch) goes through `around`, given its SQL and
+ * the call to make. Statements are wrapped to see them run; a batch is handed the real
+ * statements, as workerd accepts only its own.
  */
-export function countingD1(db: D1Database, record: (sql: string[]) => void): D1Database {
+export function watchedD1(db: D1Database, around: (sql: string[], run: () => Promise<unknown>) => Promise<unknown>): D1Database {
   const real = new WeakMap<object, D1PreparedStatement>();
   const sqlOf = new WeakMap<object, string>();
   const statement = (s: D1PreparedStatement, sql: string): D1PreparedStatement => {
@@ -23,7 +24,7 @@ export function countingD1(db: D1Database, record: (sql: string[]) => void): D1D
       get(t, key) {
         if (key === "bind") return (...values: unknown[]) => statement(t.bind(...values), sql);
         if (key === "all" || key === "run" || key === "raw" || key === "first") {
-          return (...a: unknown[]) => (record([sql]), (t[key] as (...a: unknown[]) => unknown).apply(t, a));
+          return (...a: unknown[]) => around([sql], async () => (t[key] as (...a: unknown[]) => unknown).apply(t, a));
         }
         const value = Reflect.get(t, key);
         return typeof value === "function" ? value.bind(t) : value;
@@ -39,10 +40,7 @@ export function countingD1(db: D1Database, record: (sql: string[]) => void): D1D
         const d = t as unknown as D1Database;
         if (key === "prepare") return (query: string) => statement(d.prepare(query), query);
         if (key === "batch") {
-          return (list: D1PreparedStatement[]) => {
-            record(list.map((s) => sqlOf.get(s) ?? "?"));
-            return d.batch(list.map((s) => real.get(s) ?? s));
-          };
+          return (list: D1PreparedStatement[]) => around(list.map((s) => sqlOf.get(s) ?? "?"), () => d.batch(list.map((s) => real.get(s) ?? s)));
         }
         if (key === "withSession") return (...a: unknown[]) => wrap(d.withSession(...(a as [])) as unknown as object);
         const value = Reflect.get(t, key);
@@ -50,6 +48,11 @@ export function countingD1(db: D1Database, record: (sql: string[]) => void): D1D
       },
     });
   return wrap(db);
+}
+
+/** D1 that reports each round trip to `record` as it starts. */
+export function countingD1(db: D1Database, record: (sql: string[]) => void): D1Database {
+  return watchedD1(db, (sql, run) => (record(sql), run()));
 }
 
 /** Sends one request through the Worker with a recording D1; answers its round trips before and after the answer. */
