@@ -124,7 +124,8 @@ function newerRequest(subjects: string[], requestedAt: number): SQL {
  * still holds the job (backoff up to MAX_RETRY_DELAY_SECONDS, but also a backlog, bounded only by
  * the queue's retention, days), so an extended expiry could outlive the count and give a guesser
  * otpMaxAttempts more tries. A code id's expiry fixed at its first issue needs no bound on retry
- * timing and no longer-kept rows. The cost: a retried email's code lives less than its TTL.
+ * timing and no longer-kept rows. The cost: a retried email's code lives less than its TTL (the
+ * email states the time left; with too little left it is not sent: prepare.ts MIN_CODE_LIFETIME_SECONDS).
  */
 export function emailCodeInsert(db: Database, code: NewCode, requestedAt: number, subjects: string[], guard?: SQL) {
   return db
