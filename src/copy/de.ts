@@ -70,14 +70,14 @@ export const de: Copy = {
       subject: (app) => `Setzen Sie Ihr ${app}-Passwort zurück`,
       intro: (app) => `Jemand hat angefordert, das Passwort Ihres ${app}-Kontos zurückzusetzen.`,
       action: "Neues Passwort wählen",
-      validity: (minutes) => `Der Link funktioniert einmal, ${minutes} Minuten lang.`,
+      validity: (minutes) => `Der Link funktioniert einmal, ${minutes === 1 ? "1 Minute" : `${minutes} Minuten`} lang.`,
     },
     resetOtp: {
       subject: (app) => `Ihr ${app}-Code zum Zurücksetzen des Passworts`,
       intro: (app) => `Jemand hat angefordert, das Passwort Ihres ${app}-Kontos zurückzusetzen.`,
       codeLabel: "Ihr Bestätigungscode lautet:",
       orLink: "Oder wählen Sie ein neues Passwort über diesen Link:",
-      validity: (minutes) => `Code und Link funktionieren einmal, ${minutes} Minuten lang.`,
+      validity: (minutes) => `Code und Link funktionieren einmal, ${minutes === 1 ? "1 Minute" : `${minutes} Minuten`} lang.`,
     },
     passwordUpdated: {
       subject: (app) => `Ihr ${app}-Passwort wurde geändert`,

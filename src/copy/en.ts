@@ -70,7 +70,7 @@ export const en = {
       subject: (app: string) => `Reset your ${app} password`,
       intro: (app: string) => `Someone asked to reset the password of your ${app} account.`,
       action: "Choose a new password",
-      validity: (minutes: number) => `The link works once, for ${minutes} minutes.`,
+      validity: (minutes: number) => `The link works once, for ${minutes === 1 ? "1 minute" : `${minutes} minutes`}.`,
     },
     resetOtp: {
       subject: (app: string) => `Your ${app} password reset code`,
@@ -78,7 +78,7 @@ export const en = {
       /** Tests and the demo read the code after this label. */
       codeLabel: "Your verification code is:",
       orLink: "Or choose a new password with this link:",
-      validity: (minutes: number) => `The code and the link work once, for ${minutes} minutes.`,
+      validity: (minutes: number) => `The code and the link work once, for ${minutes === 1 ? "1 minute" : `${minutes} minutes`}.`,
     },
     passwordUpdated: {
       subject: (app: string) => `Your ${app} password was changed`,

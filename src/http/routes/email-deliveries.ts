@@ -14,7 +14,7 @@ import { workflowDeps } from "../workflow-deps";
 
 const Status = z.enum(DELIVERY_STATUSES).openapi({
   description:
-    "`sending`: an attempt is under way. `retrying`: the last attempt failed and a retry is scheduled with exponential backoff. `sent`: the provider accepted it. `failed`: a permanent provider error (such as a suppressed recipient); not retried. `dead`: every retry failed and the dead-letter queue took it. `retried`: an admin sent it again as the delivery `retriedAs`.",
+    "`sending`: an attempt is under way. `retrying`: the last attempt failed and a retry is scheduled with exponential backoff. `sent`: the provider accepted it. `failed`: a permanent error (such as a suppressed recipient, or `code_expired`); not retried. `dead`: every retry failed and the dead-letter queue took it. `retried`: an admin sent it again as the delivery `retriedAs`.",
 });
 
 const EmailDelivery = z
@@ -25,7 +25,7 @@ const EmailDelivery = z
     to: z.string(),
     status: Status,
     attempts: z.number().int().openapi({ description: "Delivery attempts so far." }),
-    lastError: z.string().nullable().openapi({ description: "The last failure's code (a provider error code such as `E_RECIPIENT_SUPPRESSED` or `http_503`); null after success." }),
+    lastError: z.string().nullable().openapi({ description: "The last failure's code (a provider error code such as `E_RECIPIENT_SUPPRESSED` or `http_503`; `code_expired`: a retry came when the reset codes it would carry had less than a minute left, so it was not sent and the user must ask again; `superseded_by_newer_request`: a newer reset request made it moot); null after success." }),
     nextAttemptAt: z.string().nullable().openapi({ description: "While `retrying`: when the next attempt is due." }),
     provider: z.string().nullable().openapi({ description: "`cloudflare`, `http` or `dev-mailbox`, once known." }),
     retryOf: Id.optional().openapi({ description: "Present on an admin retry: the delivery it sends again." }),

@@ -16,9 +16,9 @@ import { DeliveryError } from "../../email/providers/provider";
 import { emailProvider } from "../../email/providers/select";
 import { type Metrics, recordEmailOutcome } from "../../metrics/metrics";
 import { DeliveryStores } from "./delivery-stores";
-import { type EmailCodeIssue, emailCodeIssued, emailCodeStatements } from "../password-reset/code-store";
+import { type EmailCodeIssue, emailCodeStatements, emailCodesStored } from "../password-reset/code-store";
 import { failureCode, logDelivery } from "./delivery-log";
-import { type PreparedEmail, prepareEmail } from "./prepare";
+import { type PreparedEmail, type StoredCodes, prepareEmail } from "./prepare";
 
 /** Sends in flight at once: the queue's max_batch_size (wrangler.toml), so a full batch sends in one wave. */
 const SEND_CONCURRENCY = 10;
@@ -94,9 +94,10 @@ async function beginAndIssue(db: Database, pending: Delivery[]): Promise<void> {
     const begin = statements.push(beginAttemptStatement(db, d.message.body, email.to, d.message.attempts)) - 1;
     const firstInsert = statements.length + 1;
     if (email.codes) statements.push(...emailCodeStatements(db, email.codes, attemptUnderWay(d.message.body.id)));
+    const inserts = statements.length;
     reads.push((results) => {
       if (!attemptBegun(results[begin])) d.outcome = { kind: "done" };
-      else rendered(d, email, !email.codes || emailCodeIssued(results[firstInsert]));
+      else rendered(d, email, email.codes ? emailCodesStored(results.slice(firstInsert, inserts)) : null);
     });
   }
   const [first, ...more] = statements;
@@ -111,9 +112,9 @@ async function beginAndIssue(db: Database, pending: Delivery[]): Promise<void> {
   for (const read of reads) read(results);
 }
 
-function rendered(d: Delivery, email: PreparedEmail, issued: boolean): void {
+function rendered(d: Delivery, email: PreparedEmail, stored: StoredCodes | null): void {
   try {
-    d.rendered = email.render(issued);
+    d.rendered = email.render(stored);
     if (!d.rendered) d.outcome = failure(new DeliveryError("superseded_by_newer_request", true));
   } catch (e) {
     d.outcome = failure(e);

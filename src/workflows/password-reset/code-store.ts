@@ -73,7 +73,7 @@ export interface EmailCodeIssue {
  * therefore never supersedes a newer request: it supersedes the family's older open codes, and a
  * job that a newer request overtook issues nothing. A job's rows keep their ids across attempts
  * (issue-email-code.ts derives them, and the codes, from the job), so a retry rewrites its own rows.
- * emailCodeIssued tells from the second statement's result whether anything was issued.
+ * emailCodesStored tells from the inserts' results whether anything was issued, and until when.
  * `subjects`: the subject under every configured key, so that codes issued before a key rotation
  * are superseded too.
  *
@@ -94,9 +94,16 @@ export function emailCodeStatements(db: Database, issue: EmailCodeIssue, guard?:
   return [supersede, insert(first), ...more.map(insert)];
 }
 
-/** Whether the first insert of emailCodeStatements wrote its row. */
-export function emailCodeIssued(insertResult: unknown): boolean {
-  return Array.isArray(insertResult) && insertResult.length === 1;
+/**
+ * What the inserts of emailCodeStatements (its results from the second on) stored: null when the
+ * first wrote nothing (nothing was issued); else the earliest expiry of the rows written, which a
+ * retry's rows keep from their first issue.
+ */
+export function emailCodesStored(insertResults: unknown[]): { expiresAt: number } | null {
+  const [first] = insertResults;
+  if (!Array.isArray(first) || first.length !== 1) return null;
+  const expiries = insertResults.flatMap((r) => (Array.isArray(r) ? (r as { expiresAt: number }[]).map((row) => row.expiresAt) : []));
+  return { expiresAt: Math.min(...expiries) };
 }
 
 const emailFamily = (subjects: string[]) => and(inArray(resetCodes.subjectKey, subjects), inArray(resetCodes.kind, EMAIL_KINDS));
@@ -117,7 +124,8 @@ function newerRequest(subjects: string[], requestedAt: number): SQL {
  * still holds the job (backoff up to MAX_RETRY_DELAY_SECONDS, but also a backlog, bounded only by
  * the queue's retention, days), so an extended expiry could outlive the count and give a guesser
  * otpMaxAttempts more tries. A code id's expiry fixed at its first issue needs no bound on retry
- * timing and no longer-kept rows. The cost: a retried email's code lives less than its TTL.
+ * timing and no longer-kept rows. The cost: a retried email's code lives less than its TTL (the
+ * email states the time left; with too little left it is not sent: prepare.ts MIN_CODE_LIFETIME_SECONDS).
  */
 export function emailCodeInsert(db: Database, code: NewCode, requestedAt: number, subjects: string[], guard?: SQL) {
   return db
@@ -133,7 +141,7 @@ export function emailCodeInsert(db: Database, code: NewCode, requestedAt: number
       set: { codeHash: sql`excluded.code_hash`, verificationHash: sql`excluded.verification_hash`, credentialVersion: sql`excluded.credential_version` },
       setWhere: open(),
     })
-    .returning({ id: resetCodes.id });
+    .returning({ id: resetCodes.id, expiresAt: resetCodes.expiresAt });
 }
 
 /** A stored code with the user it was issued to (null: an OTP decoy's, or a user since deleted). */

@@ -27,10 +27,15 @@ export interface ResetRecipient {
   credentialVersion: number;
 }
 
-/** An OTP email carries a one-time link as well: a locked OTP never keeps the owner from resetting. */
-export type EmailedCode =
-  | { template: "PASSWORD_RESET_LINK"; link: string; expiresInMinutes: number }
-  | { template: "PASSWORD_RESET_OTP"; verificationCode: string; link: string; expiresInMinutes: number };
+/**
+ * An OTP email carries a one-time link as well: a locked OTP never keeps the owner from resetting.
+ * `secondsLeft`: the codes' time left when the attempt began; `expiresInMinutes`: that, in whole
+ * minutes rounded down, never more than the TTL (a retry's codes keep their first expiry).
+ */
+export type EmailedCode = { secondsLeft: number; expiresInMinutes: number } & (
+  | { template: "PASSWORD_RESET_LINK"; link: string }
+  | { template: "PASSWORD_RESET_OTP"; verificationCode: string; link: string }
+);
 
 /** Who a job's codes are for: the user, or nobody (a decoy), with the subject under every key. */
 interface Issue {
@@ -40,11 +45,13 @@ interface Issue {
   job: PasswordResetJob;
   user: { userId: string; credentialVersion: number } | null;
   subjects: string[];
+  /** The attempt's clock: fresh codes expire a TTL after it, and the email's time left counts from it. */
+  now: number;
 }
 
 async function issueFor(env: Env, tenant: Tenant, policy: PasswordResetPolicy, job: PasswordResetJob, user: Issue["user"]): Promise<Issue> {
   const keys = (await serviceConfig(env)).secretHashKeys;
-  return { keys, tenant, policy, job, user, subjects: await subjectKeys(keys, tenant.id, emailKey(job.to)) };
+  return { keys, tenant, policy, job, user, subjects: await subjectKeys(keys, tenant.id, emailKey(job.to)), now: Date.now() };
 }
 
 /** The job's recipient, or none: then maybe a decoy to store (see findResetRecipient). */
@@ -85,8 +92,13 @@ export async function findResetRecipient(env: Env, db: Database, job: PasswordRe
  * key is secret; someone who holds SECRET_HASH_KEY is outside the threat model (SECURITY.md).
  * Only a key rotation between two attempts of a job gives the retry new codes.
  */
-export async function resetEmailCodes(env: Env, r: ResetRecipient, job: PasswordResetJob): Promise<{ issue: EmailCodeIssue; emailed: () => EmailedCode }> {
+export async function resetEmailCodes(env: Env, r: ResetRecipient, job: PasswordResetJob): Promise<{ issue: EmailCodeIssue; emailed: (expiresAt: number) => EmailedCode }> {
   const issue = await issueFor(env, r.tenant, r.policy, job, { userId: r.user.id, credentialVersion: r.credentialVersion });
+  const now = issue.now;
+  const left = (expiresAt: number, ttlSeconds: number) => {
+    const secondsLeft = Math.floor((expiresAt - now) / 1000);
+    return { secondsLeft, expiresInMinutes: Math.max(0, Math.min(Math.floor(secondsLeft / 60), Math.floor(ttlSeconds / 60))) };
+  };
   // On the job's shard, where its codes are written with its delivery row (deliver-batch.ts).
   const emailAuthCode = shardedCode(shardOfId(shardMapOf(env), job.id), base64url.encode(await issue.keys.mac("email-code", `${job.id}/emailAuthCode`)));
   const stored = (codes: EmailCodeIssue["codes"]): EmailCodeIssue => ({ codes, requestedAt: job.createdAt, subjects: issue.subjects });
@@ -97,11 +109,11 @@ export async function resetEmailCodes(env: Env, r: ResetRecipient, job: Password
     const ttlSeconds = r.policy.otpTtlSeconds;
     return {
       issue: stored([await otpRow(issue, verificationCode), await linkRow(issue, emailAuthCode, ttlSeconds)]),
-      emailed: () => ({ template: "PASSWORD_RESET_OTP", verificationCode, link: link(), expiresInMinutes: Math.round(ttlSeconds / 60) }),
+      emailed: (expiresAt) => ({ template: "PASSWORD_RESET_OTP", verificationCode, link: link(), ...left(expiresAt, ttlSeconds) }),
     };
   }
   const ttlSeconds = r.policy.emailLinkTtlSeconds;
-  return { issue: stored([await linkRow(issue, emailAuthCode, ttlSeconds)]), emailed: () => ({ template: "PASSWORD_RESET_LINK", link: link(), expiresInMinutes: Math.round(ttlSeconds / 60) }) };
+  return { issue: stored([await linkRow(issue, emailAuthCode, ttlSeconds)]), emailed: (expiresAt) => ({ template: "PASSWORD_RESET_LINK", link: link(), ...left(expiresAt, ttlSeconds) }) };
 }
 
 /**
@@ -143,7 +155,7 @@ async function linkRow(i: Issue, emailAuthCode: string, ttlSeconds: number): Pro
     verificationHash: null,
     credentialVersion: i.user?.credentialVersion ?? null,
     maxAttempts: i.policy.otpMaxAttempts,
-    expiresAt: Date.now() + ttlSeconds * 1000,
+    expiresAt: i.now + ttlSeconds * 1000,
   };
 }
 
@@ -161,6 +173,6 @@ async function otpRow(i: Issue, verificationCode: string): Promise<NewCode> {
     verificationHash: await verificationHash(i.keys, i.job.id, verificationCode),
     credentialVersion: i.user?.credentialVersion ?? null,
     maxAttempts: i.policy.otpMaxAttempts,
-    expiresAt: Date.now() + i.policy.otpTtlSeconds * 1000,
+    expiresAt: i.now + i.policy.otpTtlSeconds * 1000,
   };
 }
