@@ -113,7 +113,7 @@ test("the config for n shards declares DB_SHARD_0 … n-1, each its own database
   const ids = [...four.text.matchAll(/database_id = "([^"]+)"/g)].map((m) => m[1]);
   assert.equal(new Set(ids).size, 5);
   assert.match(four.text, /database_name = "edge-password-reset-shard-3"/);
-  assert.match(four.text, /SHARD_MAP = '\{"bindings":\["DB_SHARD_0","DB_SHARD_1","DB_SHARD_2","DB_SHARD_3"\],"versions":\[\{"version":1,"sets":\{"default":\[0,1,2,3\]\}\}\]\}'/);
+  assert.match(four.text, /SHARD_MAP = '\{"bindings":\["DB_SHARD_0","DB_SHARD_1","DB_SHARD_2","DB_SHARD_3"\],"versions":\[\{"version":1,"sets":\{"default":\[0,1,2,3\]\}\}\],"usersInDirectory":false\}'/);
   assert.ok(four.text.indexOf("DB_SHARD_3") < four.text.indexOf("[[durable_objects.bindings]]"));
   const one = withShards(toml, 1);
   assert.deepEqual(one.databases, ["DB", "DB_SHARD_0"]);

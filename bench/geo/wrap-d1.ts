@@ -18,6 +18,9 @@ const DEV_MAILBOX = /\bdev_mailbox\b/i;
 /** The dev mailbox is the dev stand-in for the email provider; it is not the service's data. */
 export const isMailbox = (sql: string): boolean => DEV_MAILBOX.test(sql);
 
+/** Whether a call can be answered by a replica: a read, in a session that lets a replica answer. */
+export const servedByReplica = (sqls: string[], where: Where): boolean => sqls.every((sql) => target(sql, where) === "d1Replica");
+
 /** Where a statement's round trip goes. */
 function target(sql: string, where: Where): Target {
   if (isMailbox(sql)) return "mail";

@@ -10,7 +10,8 @@ const SHARD_MAP = /^SHARD_MAP = '[^'\n]*'$/m;
 /** The service's shard map (SHARD_MAP, docs/shards.md) placing every user on `n` shards, one version, every tenant in the default set. */
 export function shardMap(n) {
   const shards = Array.from({ length: n }, (_, i) => i);
-  return { bindings: shards.map((i) => `DB_SHARD_${i}`), versions: [{ version: 1, sets: { default: shards } }] };
+  // Born sharded, like the local wrangler.toml: DB holds no users, so a lookup by email reads only the shards.
+  return { bindings: shards.map((i) => `DB_SHARD_${i}`), versions: [{ version: 1, sets: { default: shards } }], usersInDirectory: false };
 }
 
 /**

@@ -1,8 +1,9 @@
 // The shard-scaling load test's view of the service's env (issue 19 item 6, `npm run bench:shards`):
 // every D1 binding (the directory DB and each DB_SHARD_i, found by shape, so the number of shards
-// is whatever the config declares) is one single-threaded database of bench/shards/d1-queue.mjs.
+// is whatever the config declares) is one single-threaded database of bench/shards/d1-queue.mjs,
+// and its read replica another.
 // Durable Objects, queues and rate limiters are the real ones, undelayed.
-import { dataOf, interceptD1, isMailbox } from "../geo/wrap-d1";
+import { dataOf, interceptD1, isMailbox, servedByReplica } from "../geo/wrap-d1";
 import type { DataKind } from "../geo/tally";
 import { createD1Model } from "./d1-queue.mjs";
 
@@ -18,11 +19,14 @@ function isD1(value: unknown): value is D1Database {
   return typeof v === "object" && v !== null && typeof v.prepare === "function" && typeof v.batch === "function" && typeof v.withSession === "function";
 }
 
-function queued(name: string, real: D1Database): D1Database {
-  return interceptD1(real, async (sqls) => {
+function queued(primary: string, real: D1Database): D1Database {
+  return interceptD1(real, async (sqls, where) => {
     // The dev mailbox stands in for the email provider: not a query on the service's databases.
     const own = sqls.filter((sql) => !isMailbox(sql));
     if (own.length === 0) return;
+    // A read a replica may answer goes to the database's read replica, itself one single-threaded
+    // D1 instance (one replica per database: the nearest one, as from one location).
+    const name = servedByReplica(own, where) ? `${primary} replica` : primary;
     const row = kinds.get(name) ?? { d1User: 0, d1Directory: 0, d1DenyList: 0, d1Other: 0 };
     kinds.set(name, row);
     row[dataOf(own)] += own.length;
