@@ -2,7 +2,6 @@
 // the day's allowance, not in D1: an OTP reset reads its code and writes nothing to D1 before it
 // answers, and the count stays exact under 50 parallel guesses. Both budgets are taken in one step
 // of the object, so a guess the allowance turns away costs the request nothing.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addressObject, addressRows, otpAttemptsOf, subjectOf } from "../../support/address-object";
 import { ALL_DATABASES, codeRowsOfTenant, otpRequestCode, waitForCodeRows, wrongCode } from "../../support/codes";

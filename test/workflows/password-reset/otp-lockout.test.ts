@@ -2,7 +2,6 @@
 // user may enter 10^(otpLength - 5) wrong codes a day across all their requests (10 at 6 digits),
 // so that guessing succeeds at most 1 in 100,000 per account per day. Parallel guesses cannot
 // exceed either budget. Whoever locks the OTP, the link in the same email still resets once.
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { addressObject, addressRows, otpAttemptsOf } from "../../support/address-object";
 import { HOUR, MINUTE, clockAt, codeRowsOfUser, wrongCode } from "../../support/codes";

@@ -3,7 +3,6 @@
 // never leave the code verifiable past that expiry, or the count would be forgotten while the code
 // still works and a wrong guesser would get otpMaxAttempts more tries on it.
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { addressObject, otpAttemptsOf, subjectOf } from "../../support/address-object";
 import { HTTP_PROVIDER, providerInbox } from "../../support/email-provider";

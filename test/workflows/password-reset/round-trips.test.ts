@@ -1,7 +1,6 @@
 // Fewer D1 round trips on the reset path (issue 17, item 4): a code is read with its user in one
 // query, and the hosted pages read their code once per request.
 // Each executed statement counts as one round trip, a db.batch as one.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addressObject, otpAttemptsOf } from "../../support/address-object";
 import { codeRowsOfUser, wrongCode } from "../../support/codes";
