@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { answerWithWritesHeld } from "../../support/held-writes";
 import { createUser, world } from "../../support/fixtures";
-import { RESET, REPEATED_EMAILS, adminLinkCode, emailAuthCode, otp, setStrategy } from "../../support/reset";
+import { REPEATED_EMAILS, adminLinkCode, emailAuthCode, otp, resetRequest, setStrategy } from "../../support/reset";
 import { databaseOfId } from "../../support/shards";
 
 /** The user's row as if the object had never reported its key ids, so a change reports them. */
@@ -13,10 +13,6 @@ async function forgetKeyIds(userId: string) {
 }
 
 const keyIdsReportedAt = (userId: string) => databaseOfId(userId).prepare("SELECT key_ids_reported_at FROM users WHERE id = ?").bind(userId).first<number | null>("key_ids_reported_at");
-
-function resetRequest(token: string, body: Record<string, unknown>) {
-  return new Request(`http://localhost${RESET}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
-}
 
 describe("Reset Password answers without waiting for a D1 write", () => {
   it("link, admin link and OTP: PASSWORD_UPDATED with every D1 write held until after the answer; the key-id report and the codes' retirement still land", async () => {

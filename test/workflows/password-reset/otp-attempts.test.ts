@@ -8,14 +8,10 @@ import { ALL_DATABASES, codeRowsOfTenant, otpRequestCode, waitForCodeRows, wrong
 import { roundTripsOf } from "../../support/d1-round-trips";
 import { PageClient } from "../../support/page-client";
 import { type World, createUser, world } from "../../support/fixtures";
-import { REPEATED_EMAILS, RESET, otp, reset, setStrategy } from "../../support/reset";
+import { REPEATED_EMAILS, otp, reset, resetRequest, setStrategy } from "../../support/reset";
 
 const GOOD = "a new good password";
 const WRITE = /^\s*(insert|update|delete|replace)\b/i;
-
-function resetRequest(w: World, body: Record<string, unknown>) {
-  return new Request(`http://localhost${RESET}`, { method: "POST", headers: { Authorization: `Bearer ${w.token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
-}
 
 /** The tenant's stored OTP requests, newest first, with the subject that names their address object (from every database: codes are on shards). */
 async function otpRows(w: World) {
@@ -37,9 +33,9 @@ describe("an OTP reset makes no D1 write", () => {
     await setStrategy(w, "OTP", REPEATED_EMAILS);
     const user = await createUser(w, "nowrite@example.com", "old password 1");
     const code = await otp(w, "nowrite@example.com");
-    const wrong = await roundTripsOf(resetRequest(w, { ...code, verificationCode: wrongCode(code.verificationCode), newPassword: GOOD }));
+    const wrong = await roundTripsOf(resetRequest(w.token, { ...code, verificationCode: wrongCode(code.verificationCode), newPassword: GOOD }));
     expect(JSON.parse(wrong.body)).toEqual({ result: "INVALID_CODE" });
-    const right = await roundTripsOf(resetRequest(w, { ...code, newPassword: GOOD }));
+    const right = await roundTripsOf(resetRequest(w.token, { ...code, newPassword: GOOD }));
     expect(JSON.parse(right.body)).toEqual({ result: "PASSWORD_UPDATED", userId: user.id, tenantId: w.tenantId });
     const writes = (s: typeof wrong) => [...s.before, ...s.after].filter((t) => t.sql.some((q) => WRITE.test(q))).map((t) => t.sql);
     for (const s of [wrong, right]) expect(s.before.length).toBeGreaterThan(0); // the recorder saw the code's read

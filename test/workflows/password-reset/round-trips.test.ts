@@ -6,9 +6,9 @@ import { addressObject, otpAttemptsOf } from "../../support/address-object";
 import { codeRowsOfUser, wrongCode } from "../../support/codes";
 import { databaseOfId } from "../../support/shards";
 import { type RoundTrip, roundTripsOf } from "../../support/d1-round-trips";
-import { type World, createUser, world } from "../../support/fixtures";
+import { createUser, world } from "../../support/fixtures";
 import { ORIGIN, PageClient, formTokenOf } from "../../support/page-client";
-import { RESET, REPEATED_EMAILS, adminLinkCode, emailAuthCode, otp, setStrategy } from "../../support/reset";
+import { REPEATED_EMAILS, adminLinkCode, emailAuthCode, otp, resetRequest, setStrategy } from "../../support/reset";
 
 const GOOD = "a new good password";
 
@@ -16,10 +16,6 @@ const readsCodes = (t: RoundTrip) => t.sql.some((q) => /^\s*select\b[\s\S]*\bfro
 const writes = (t: RoundTrip) => t.sql.some((q) => /^\s*(insert|update|delete|replace)\b/i.test(q));
 const writesAttempts = (t: RoundTrip) => t.sql.some((q) => /^\s*update "reset_codes" set "attempts"/i.test(q));
 const readsUserAlone = (t: RoundTrip) => t.sql.some((q) => /^\s*select\b[\s\S]*\bfrom "users"/i.test(q)) && !readsCodes(t);
-
-function resetRequest(w: World, body: Record<string, unknown>) {
-  return new Request(`http://localhost${RESET}`, { method: "POST", headers: { Authorization: `Bearer ${w.token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
-}
 
 /** Round trips per operation, for the report (the figures the bench shows as D1 calls). */
 function show(operation: string, s: { before: RoundTrip[]; after: RoundTrip[] }) {
@@ -37,7 +33,7 @@ describe("Reset Password reads a code and its user in one query", () => {
       ["admin", async () => ({ passwordResetCode: await adminLinkCode(w, user.id) })],
     ] as const;
     for (const [name, code] of cases) {
-      const s = await roundTripsOf(resetRequest(w, { ...(await code()), newPassword: `${GOOD} ${name}` }));
+      const s = await roundTripsOf(resetRequest(w.token, { ...(await code()), newPassword: `${GOOD} ${name}` }));
       show(`reset-password ${name}`, s);
       expect([s.res.status, JSON.parse(s.body)]).toEqual([200, { result: "PASSWORD_UPDATED", userId: user.id, tenantId: w.tenantId }]);
       expect(s.before.filter(readsCodes)).toHaveLength(1);
@@ -50,7 +46,7 @@ describe("Reset Password reads a code and its user in one query", () => {
     await setStrategy(w, "OTP", REPEATED_EMAILS);
     await createUser(w, "rt-otp@example.com", "old password 1");
     const code = await otp(w, "rt-otp@example.com");
-    const s = await roundTripsOf(resetRequest(w, { ...code, newPassword: GOOD }));
+    const s = await roundTripsOf(resetRequest(w.token, { ...code, newPassword: GOOD }));
     show("reset-password otp", s);
     expect(JSON.parse(s.body).result).toBe("PASSWORD_UPDATED");
     expect(s.before.filter(readsCodes)).toHaveLength(1);
@@ -80,10 +76,10 @@ describe("an OTP reset reads its code once and takes its attempt in the address'
     await setStrategy(w, "OTP", REPEATED_EMAILS);
     const user = await createUser(w, "rt-reserve@example.com", "old password 1");
     const code = await otp(w, "rt-reserve@example.com");
-    const wrong = await roundTripsOf(resetRequest(w, { ...code, verificationCode: wrongCode(code.verificationCode), newPassword: GOOD }));
+    const wrong = await roundTripsOf(resetRequest(w.token, { ...code, verificationCode: wrongCode(code.verificationCode), newPassword: GOOD }));
     show("reset-password otp, wrong code", wrong);
     expect(JSON.parse(wrong.body)).toEqual({ result: "INVALID_CODE" });
-    const right = await roundTripsOf(resetRequest(w, { ...code, newPassword: GOOD }));
+    const right = await roundTripsOf(resetRequest(w.token, { ...code, newPassword: GOOD }));
     show("reset-password otp, right code", right);
     expect(JSON.parse(right.body).result).toBe("PASSWORD_UPDATED");
     for (const s of [wrong, right]) {
