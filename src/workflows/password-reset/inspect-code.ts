@@ -1,8 +1,8 @@
 // What the hosted pages show before anyone types a password: whether a code could still be
 // used. It only reads: loading a link any number of times spends, attempts and counts nothing.
 import { callAddressObject } from "../../address-object/stub";
-import { policyForTenant } from "../../directory/policies";
 import type { WorkflowDeps } from "../deps";
+import { addressOfCode } from "./code-address";
 import type { FoundCode, ResetCodeRow } from "./code-store";
 import { findCodeOnItsShard } from "./code-shards";
 import { type CodeKind, judgeCode, otpAttemptBudget } from "./decide";
@@ -37,7 +37,6 @@ export async function inspectCode(deps: WorkflowDeps, kind: CodeKind, code: stri
 
 /** Whether the OTP request has no attempt left: its count is in the address's object, not in the row. */
 async function otpLocked(deps: WorkflowDeps, row: ResetCodeRow): Promise<boolean> {
-  const policy = await policyForTenant(deps.replica, { id: row.tenantId, applicationId: row.applicationId });
-  const address = { subject: row.subjectKey, location: policy.userObjectLocation };
+  const { address } = await addressOfCode(deps, row);
   return (await callAddressObject(deps.env, address, "otpAttemptsTaken", row.id)) >= otpAttemptBudget(row);
 }

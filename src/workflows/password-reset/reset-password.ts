@@ -6,7 +6,6 @@
 import { callAddressObject } from "../../address-object/stub";
 import { recordAuditEventAfter } from "../../audit/record";
 import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
-import { policyForTenant } from "../../directory/policies";
 import { otpWrongGuessesPerDay } from "../../policy/otp-guessing";
 import type { PasswordViolation } from "../../policy/password-rules";
 import { logBackgroundFailure } from "../../audit/background-failure";
@@ -14,6 +13,7 @@ import { measured } from "../../metrics/measure";
 import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
 import { type FoundCode, type ResetCodeRow, verificationCodeMatches } from "./code-store";
+import { addressOfCode } from "./code-address";
 import { findCodeOnItsShard, retireUserCodes } from "./code-shards";
 import { type ResetMode, judgeCode, otpAttemptBudget } from "./decide";
 
@@ -40,8 +40,7 @@ export interface ResetPasswordInput {
  * issued under, decoys too), so parallel guesses cannot exceed either and D1 is not written.
  */
 async function verifyOtp(deps: WorkflowDeps, row: ResetCodeRow, verificationCode: string, attempt: ResetAttempt) {
-  const policy = await policyForTenant(deps.replica, { id: row.tenantId, applicationId: row.applicationId });
-  const address = { subject: row.subjectKey, location: policy.userObjectLocation };
+  const { policy, address } = await addressOfCode(deps, row);
   const maxAttempts = otpAttemptBudget(row);
   const budget = { codeId: row.id, maxAttempts, expiresAt: row.expiresAt, allowance: otpWrongGuessesPerDay(policy.otpLength) };
   const guess = await callAddressObject(deps.env, address, "reserveOtpGuess", budget);
