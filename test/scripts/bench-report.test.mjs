@@ -64,3 +64,24 @@ describe("npm run bench's table with OpenAuth", () => {
     assert.equal(row(table, "| one derivation, p50 sequential"), "| one derivation, p50 sequential (ms) | 20 | – | – |");
   });
 });
+
+describe("npm run bench's targets (issue 19)", () => {
+  const targetRow = (table, start) => row(table, `| ${start}`);
+  it("holds a reset at concurrency 16 to 90 % of its own hashing ceiling and at concurrency 1 to 1.2 × its derivations", () => {
+    // Ceiling 50 derivations/s ÷ 2 = 25 resets/s; 22.5/s is 90 %. Floor 2 × 20 ms = 40 ms; 44 ms is 1.10 ×.
+    const table = renderTable(results({ openauth: false }));
+    assert.equal(targetRow(table, "reset throughput at concurrency 16 ≥ 90 %"), "| reset throughput at concurrency 16 ≥ 90 % of its hashing ceiling (issue 19) | 90 % | yes |");
+    assert.equal(targetRow(table, "reset p50 at concurrency 1 ≤ 1.2 ×"), "| reset p50 at concurrency 1 ≤ 1.2 × its derivations (issue 19) | 1.10 × | yes |");
+  });
+
+  it("misses the reset targets just below them, and holds login to 90 % of its hashing ceiling", () => {
+    const r = results({ openauth: false });
+    r.cases["reset.c16"] = run(22.25, 700);
+    r.cases["reset.c1"] = run(20, 48.4);
+    r.cases.login = run(44, 300);
+    const table = renderTable(r);
+    assert.equal(targetRow(table, "reset throughput at concurrency 16 ≥ 90 %"), "| reset throughput at concurrency 16 ≥ 90 % of its hashing ceiling (issue 19) | 89 % | **no** |");
+    assert.equal(targetRow(table, "reset p50 at concurrency 1 ≤ 1.2 ×"), "| reset p50 at concurrency 1 ≤ 1.2 × its derivations (issue 19) | 1.21 × | **no** |");
+    assert.equal(targetRow(table, "login throughput ≥ 90 %"), "| login throughput ≥ 90 % of its hashing ceiling (issue 19) | 88 % | **no** |");
+  });
+});
