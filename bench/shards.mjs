@@ -1,10 +1,12 @@
 // `npm run bench:shards` (issue 19 item 6): does adding D1 shards add capacity? For 1, 2 and 4
 // shards, the service under `wrangler dev` with every D1 database modelled as one single-threaded
 // queue (bench/shards/d1-queue.mjs: a fixed service time per statement, FIFO), users seeded through
-// the service (which places them on shards), then request-password-reset driven open-loop at rising
-// rates until it stops keeping up; the email consumer and the audit writes run on the same
-// databases. Prints per shard count the highest rate kept up, per-database utilisation and which
-// database saturated first, the ratio 4 vs 1, and the CPU-bound ceiling (no model), and writes
+// the service (which places them on shards), then request-password-reset driven open-loop at rates
+// the search picks (bench/shards/search.mjs: from near a closed-loop probe's rate, up until a step
+// does not keep up, then narrowing the gap; capped at 1.2 × the CPU ceiling); the email consumer
+// and the audit writes run on the same databases. Prints per shard count the highest rate kept up,
+// per-database utilisation, statements per request (model off and under load) and which database
+// saturated first, the ratio 4 vs 1, and the CPU-bound ceiling (no model), and writes
 // bench/shards.json. SHARDS_COUNTS (default 1,2,4), SHARDS_SERVICE_MS (the larger service time;
 // default: chosen from the CPU ceiling, modelServiceMs) and SHARDS_STEP_SECONDS (default 8)
 // change the run.
@@ -19,7 +21,7 @@ import { Ours } from "./lib/ours.mjs";
 import { revision } from "./lib/revision.mjs";
 import { freePort, migrate, startWrangler, stopAll } from "./lib/servers.mjs";
 import { shardsConfig, withShards } from "./shards/config.mjs";
-import { limitsFor, ModelService, modelServiceMs, ramp, step } from "./shards/ramp.mjs";
+import { limitsFor, ModelService, modelServiceMs, probe, ramp, statementsPerRequest, step } from "./shards/ramp.mjs";
 import { formatTable } from "./shards/report.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -29,6 +31,12 @@ const MODEL_MS = process.env.SHARDS_SERVICE_MS ? Number(process.env.SHARDS_SERVI
 const STEP_SECONDS = Number(process.env.SHARDS_STEP_SECONDS ?? 8);
 const USERS = 300;
 const PASSWORD = "the shards bench password 0";
+/** A model ramp goes no higher than this × the CPU ceiling: above it, the CPU gives out, not the model. */
+const CAP_OVER_CPU = 1.2;
+/** The CPU ramp's cap (model off): more than this machine's load generator sends on time. */
+const CPU_RAMP_CAP = 1000;
+const started = Date.now();
+const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
 /** Service times to ramp for `n` shards: the CPU ceiling (0, no model) once, 1 ms for the fewest and most shards, the model's for all. */
 function serviceTimes(n, modelMs) {
   const out = [];
@@ -63,12 +71,12 @@ async function costPerRequest(svc, emails, cursor) {
   const warm = await step(svc, emails, cursor, 10, 4);
   if (!(await svc.drain(warm.n, { settleMs: 6000 }))) throw new Error("the warm-up's emails were not all consumed within 30 s");
   const s = await svc.take();
-  const perRequest = Object.fromEntries(Object.entries(s.databases).map(([name, d]) => [name, round(d.statements / warm.n, 2)]));
+  const perRequest = statementsPerRequest(s, warm.n);
   const kinds = Object.fromEntries(Object.entries(s.kinds).map(([name, k]) => [name, Object.fromEntries(Object.entries(k).map(([kind, v]) => [kind, round(v / warm.n, 2)]))]));
   return { requests: warm.n, perRequest, kinds, messagesPerRequest: round(s.consumedMessages / warm.n, 2) };
 }
 
-/** The database that saturated first in the step that did not keep up: the busiest, if it was offered ≥ 95 % of its time. */
+/** The database that saturated first in the lowest step that did not keep up: the busiest, if it was offered ≥ 95 % of its time. */
 function firstSaturated(failed) {
   if (!failed) return null;
   const [name, d] = Object.entries(failed.atWindowEnd.databases).sort(([, a], [, b]) => b.utilisation - a.utilisation)[0] ?? [];
@@ -78,6 +86,7 @@ function firstSaturated(failed) {
 async function runShards(n, vars, plan) {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), `edge-password-reset-shards-${n}-`));
   const { server, databases } = await startServer(n, vars, stateDir);
+  console.error(`[shards ${n}] at ${elapsed()}: the service is up`);
   const ours = new Ours(server.base, vars.ADMIN_TOKEN);
   await ours.provision(`shards-${n}`);
   const svc = new ModelService(ours);
@@ -85,41 +94,49 @@ async function runShards(n, vars, plan) {
   const emails = [];
   for (let i = 0; i < USERS; i += 150) emails.push(...(await ours.users(`load${i}`, 150, PASSWORD)).map((u) => u.email));
   if (!(await svc.quiet())) throw new Error("the databases did not fall quiet within 90 s of seeding");
+  console.error(`[shards ${n}] at ${elapsed()}: ${USERS} users seeded`);
   const cursor = { next: 0 };
   const cost = await costPerRequest(svc, emails, cursor);
-  console.error(`[shards ${n}] statements per request: ${JSON.stringify(cost.perRequest)}, by kind ${JSON.stringify(cost.kinds)}, messages ${cost.messagesPerRequest}`);
+  console.error(`[shards ${n}] at ${elapsed()}: statements per request: ${JSON.stringify(cost.perRequest)}, by kind ${JSON.stringify(cost.kinds)}, messages ${cost.messagesPerRequest}`);
   const busiest = Math.max(...Object.values(cost.perRequest));
   const ramps = [];
   for (const serviceMs of serviceTimes(n, plan.modelMs)) {
-    const ms = serviceMs ?? (plan.modelMs = modelServiceMs(busiest, plan.cpuCeiling, COUNTS.at(-1)));
-    // A model whose ceiling is well above the CPU's would only measure the CPU again: said, not run.
-    if (ms > 0 && plan.cpuCeiling && 1000 / (ms * busiest) > 1.5 * plan.cpuCeiling) {
-      ramps.push({ serviceMs: ms, predictedPerSecond: round(1000 / (ms * busiest), 2), cpuBound: true });
-      console.error(`[shards ${n}] ${ms} ms: the model's ceiling, ${round(1000 / (ms * busiest), 1)}/s, is above 1.5 × the CPU ceiling (${plan.cpuCeiling}/s): CPU-bound, not run`);
+    const ms = serviceMs ?? (plan.modelMs = modelServiceMs(plan.busiestAtCeiling ?? busiest, plan.cpuCeiling, COUNTS.at(-1)));
+    const predicted = ms > 0 ? 1000 / (ms * busiest) : null;
+    const cap = ms === 0 ? CPU_RAMP_CAP : round(CAP_OVER_CPU * plan.cpuCeiling, 2);
+    // The model's ceiling from the model-off statements is the lowest it can be (under load the
+    // consumer batches and makes fewer): above the cap, a ramp would only measure the CPU again.
+    if (predicted !== null && predicted > cap) {
+      ramps.push({ serviceMs: ms, predictedPerSecond: round(predicted, 2), cap, cpuBound: true });
+      console.error(`[shards ${n}] ${ms} ms: the model's ceiling, ${round(predicted, 1)}/s, is above ${CAP_OVER_CPU} × the CPU ceiling (${plan.cpuCeiling}/s): CPU-bound, not run`);
       continue;
     }
-    // The last ramp ended overloaded: its emails may still be queued. Each ramp starts from rest.
+    // The last ramp may have ended overloaded: its emails may still be queued. Each ramp starts from rest.
     await svc.service(0);
     if (!(await svc.quiet({ timeoutMs: 180_000 }))) throw new Error("the databases did not fall quiet within 180 s of the last ramp");
     await ours.refreshClientToken();
     await svc.service(ms);
-    const predicted = ms > 0 ? 1000 / (ms * busiest) : null;
-    const expected = Math.min(predicted ?? Infinity, plan.cpuCeiling ?? Infinity);
-    const startRate = Number.isFinite(expected) ? Math.max(0.3, round(expected * 0.7, 2)) : 8;
     const limits = limitsFor(ms);
+    // Start near the ceiling: below what a closed loop gets through (open loop, with its latency and
+    // backlog limits, keeps up with less); without an answer, below the ceiling computed beforehand.
+    const probed = await probe(svc, emails, cursor);
+    const expected = Math.min(predicted ?? Infinity, plan.cpuCeiling ?? Infinity);
+    const startRate = probed.perSecond > 0 ? round(0.8 * probed.perSecond, 2) : Number.isFinite(expected) ? round(0.7 * expected, 2) : 8;
+    console.error(`[shards ${n}] ${ms} ms at ${elapsed()}: closed-loop probe ${probed.perSecond}/s; ramp from ${startRate}/s, cap ${cap}/s`);
     const r = await ramp(svc, emails, cursor, {
-      startRate,
-      factor: ms === 0 ? 1.4 : 1.12,
+      search: { startRate, factor: 1.25, fineRatio: 1.12, cap, minRate: 0.2 },
       seconds: STEP_SECONDS,
       minRequests: 16,
-      maxSteps: 10,
+      maxSteps: 14,
       limits,
       label: `${n} shard(s), ${ms} ms`,
     });
-    const failed = r.steps.find((s) => !s.keptUp);
-    const kept = [...r.steps].reverse().find((s) => s.keptUp) ?? null;
-    ramps.push({ serviceMs: ms, limits, predictedPerSecond: predicted && round(predicted, 2), ...r, atSustained: kept, firstSaturated: firstSaturated(failed), reachedTop: !failed });
-    if (ms === 0) plan.cpuCeiling = r.sustainedRate;
+    ramps.push({ serviceMs: ms, limits, predictedPerSecond: predicted && round(predicted, 2), cap, probe: probed, startRate, ...r, firstSaturated: firstSaturated(r.failedStep) });
+    if (ms === 0) {
+      plan.cpuCeiling = r.sustainedRate;
+      // The statements at the CPU ceiling, not the warm-up's: the consumer batches more under load.
+      if (r.atSustained?.perRequest) plan.busiestAtCeiling = Math.max(...Object.values(r.atSustained.perRequest));
+    }
   }
   server.stop();
   rmSync(stateDir, { recursive: true, force: true });
@@ -129,10 +146,9 @@ async function runShards(n, vars, plan) {
 async function main() {
   const vars = loadDevVars(root);
   if (vars.ENVIRONMENT !== "development") throw new Error(".dev.vars must set ENVIRONMENT=development: the bench provisions through the /dev routes");
-  const started = Date.now();
   const runs = [];
   const skipped = [];
-  const plan = { modelMs: MODEL_MS, cpuCeiling: null };
+  const plan = { modelMs: MODEL_MS, cpuCeiling: null, busiestAtCeiling: null };
   for (const n of COUNTS) {
     try {
       withShards(readFileSync(path.join(root, "wrangler.toml"), "utf8"), n);
@@ -152,6 +168,7 @@ async function main() {
     cpuCeiling: plan.cpuCeiling,
     modelMs: plan.modelMs,
     modelMsChosen: MODEL_MS === null,
+    busiestAtCeiling: plan.busiestAtCeiling,
     mostShards: COUNTS.at(-1),
     runs,
     skipped,

@@ -1,10 +1,12 @@
 // The single-threaded D1 model's arithmetic (node --test bench/shards.test.mjs): FIFO order, the
-// service time per statement, and each database's queue independent of the others.
+// service time per statement, and each database's queue independent of the others; the rate
+// search (which rate to offer next, where it stops) and the statements per request under load.
 import assert from "node:assert/strict";
 import test from "node:test";
 import { createD1Model } from "./shards/d1-queue.mjs";
 import { withShards } from "./shards/config.mjs";
-import { keptUp, limitsFor, modelServiceMs } from "./shards/ramp.mjs";
+import { keptUp, limitsFor, modelServiceMs, statementsPerRequest } from "./shards/ramp.mjs";
+import { nextRate, rampOutcome } from "./shards/search.mjs";
 
 test("an idle database holds a call for its statements × the service time, with no queue wait", () => {
   const m = createD1Model(2);
@@ -124,4 +126,74 @@ test("a config without shards keeps everything in DB: one shard runs, more are r
   const toml = '[[d1_databases]]\nbinding = "DB"\n';
   assert.deepEqual(withShards(toml, 1), { text: toml, databases: ["DB"], shardsDeclared: false });
   assert.throws(() => withShards(toml, 2), /declares no DB_SHARD_ databases/);
+});
+
+/** Runs the rate search against a service that keeps up below `ceiling` a second; answers the rates offered, in order. */
+function search(ceiling, options) {
+  const steps = [];
+  for (let rate = nextRate(steps, options); rate !== null; rate = nextRate(steps, options)) {
+    steps.push({ rate, keptUp: rate < ceiling });
+    if (steps.length > 40) throw new Error("the search did not end");
+  }
+  return steps;
+}
+
+const SEARCH = { startRate: 16, factor: 1.25, fineRatio: 1.12, cap: 200 };
+
+test("a ramp that keeps up at its computed top continues upward until a step does not keep up", () => {
+  // The top computed from the model-off statements is 20 a second; under load the service keeps up to 60.
+  const steps = search(60, { ...SEARCH, startRate: 0.8 * 20 });
+  const highest = Math.max(...steps.map((s) => s.rate));
+  assert.ok(highest >= 60, `rose to ${highest} only`);
+  assert.ok(steps.some((s) => !s.keptUp));
+  const out = rampOutcome(steps);
+  assert.equal(out.saturated, true);
+  // Within the fine ratio of the true ceiling, from below.
+  assert.ok(out.sustainedRate < 60 && out.sustainedRate * 1.12 >= 60, `sustained ${out.sustainedRate}`);
+  // All kept up so far, at and above the computed top: the next rate is higher still.
+  const kept = [16, 20, 25].map((rate) => ({ rate, keptUp: true }));
+  assert.equal(nextRate(kept, SEARCH), 25 * 1.25);
+});
+
+test("a ramp stops rising at the first step that does not keep up: later steps only narrow the gap below it", () => {
+  const steps = search(30, SEARCH);
+  const firstFailed = steps.findIndex((s) => !s.keptUp);
+  assert.ok(firstFailed > 0);
+  const ceiling = steps[firstFailed].rate;
+  const highestKept = steps[firstFailed - 1].rate;
+  for (const s of steps.slice(firstFailed + 1)) assert.ok(s.rate > highestKept && s.rate < ceiling, `${s.rate} outside (${highestKept}, ${ceiling})`);
+  // It ends once the highest kept and the lowest failed are within the fine ratio.
+  const out = rampOutcome(steps);
+  assert.ok(out.failedStep.rate / out.sustainedRate <= 1.12);
+  assert.equal(out.sustainedRate, out.atSustained.rate);
+  // With no fine search (the fine ratio as wide as a coarse step), nothing runs after the first failure.
+  const coarse = search(30, { ...SEARCH, fineRatio: 1.25 });
+  assert.equal(coarse.at(-1).keptUp, false);
+  assert.equal(coarse.filter((s) => !s.keptUp).length, 1);
+  // A first step that does not keep up: the search goes down, then narrows the gap.
+  const high = search(10, SEARCH);
+  assert.equal(high[0].keptUp, false);
+  assert.ok(high[1].rate < high[0].rate);
+  assert.ok(rampOutcome(high).sustainedRate > 0);
+});
+
+test("a ramp never offers more than its cap, and one that keeps up at the cap is reported not saturated", () => {
+  const steps = search(Infinity, SEARCH);
+  assert.equal(Math.max(...steps.map((s) => s.rate)), SEARCH.cap);
+  assert.equal(steps.at(-1).rate, SEARCH.cap);
+  const out = rampOutcome(steps);
+  assert.equal(out.saturated, false);
+  assert.equal(out.sustainedRate, SEARCH.cap);
+  assert.equal(out.failedStep, null);
+  // A start above the cap starts at the cap.
+  assert.equal(nextRate([], { ...SEARCH, startRate: 500 }), SEARCH.cap);
+  // Nothing keeps up down to the lowest rate: the search gives up, nothing sustained.
+  const none = search(0, SEARCH);
+  assert.ok(none.every((s) => !s.keptUp));
+  assert.equal(rampOutcome(none).sustainedRate, 0);
+});
+
+test("statements per request under load count each database's statements from a step's start until it drained", () => {
+  const drained = { databases: { DB: { statements: 0 }, "DB replica": { statements: 115 }, DB_SHARD_0: { statements: 250 } } };
+  assert.deepEqual(statementsPerRequest(drained, 100), { DB: 0, "DB replica": 1.15, DB_SHARD_0: 2.5 });
 });

@@ -1,7 +1,9 @@
 // Open-loop load for bench:shards: request-password-reset arrivals at a fixed rate, whatever the
-// answers' pace, in steps of rising rate until the service stops keeping up.
+// answers' pace, in steps chosen by the rate search (search.mjs) until it finds where the service
+// stops keeping up.
 import { expectStatus, postJson, request } from "../lib/http.mjs";
 import { quantile, round } from "../lib/load.mjs";
+import { nextRate, rampOutcome } from "./search.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -115,7 +117,8 @@ export async function step(svc, emails, cursor, rate, seconds) {
  * A service time at which the most shards, if they scaled linearly from one, would saturate at 80 %
  * of the CPU ceiling: so that the model, not workerd's one thread, is what saturates, at rates as
  * high as that allows (low rates need long steps). From the busiest database's statements per
- * request with one shard; rounded up to 10 ms.
+ * request with one shard (as counted at the CPU ceiling: the consumer batches more under load than
+ * in the warm-up); rounded up to 10 ms.
  */
 export function modelServiceMs(statementsPerRequest, cpuCeiling, mostShards) {
   const ms = (1000 * statementsPerRequest) / (mostShards * 0.8 * cpuCeiling);
@@ -142,30 +145,56 @@ export function keptUp(s, { latencyLimitMs, backlogLimitMs }) {
   return s.errors === 0 && s.answeredPerSecond >= 0.85 * s.rate && s.p95 <= latencyLimitMs && backlog <= backlogLimitMs && busiest <= 1;
 }
 
+/** Each database's statements per request over a step, from its start until it drained (consumer and audit included). */
+export function statementsPerRequest(stats, requests) {
+  return Object.fromEntries(Object.entries(stats.databases).map(([name, d]) => [name, round(d.statements / requests, 2)]));
+}
+
 /**
- * Steps from `startRate`, each `factor` × the last, until one does not keep up (or `maxSteps`); the
- * databases drained between steps. A first step that does not keep up is retried at half the rate.
- * Answers every step and the highest rate kept up.
+ * Closed loop for `seconds`: `concurrency` callers, each sending its next request as soon as its
+ * last is answered. Answers the rate answered, about the most the service can take: where a ramp
+ * starts. The databases are drained after it (of the answered requests' emails).
  */
-export async function ramp(svc, emails, cursor, { startRate, factor, seconds, minRequests, maxSteps, limits, label }) {
+export async function probe(svc, emails, cursor, { concurrency = 32, seconds = 4 } = {}) {
+  await svc.take();
+  let sent = 0;
+  let answered = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  const caller = async () => {
+    while (performance.now() < end) {
+      sent++;
+      // A failed request counts for nothing: the ramp's steps judge errors.
+      await svc.requestReset(emails[cursor.next++ % emails.length]).then(
+        () => answered++,
+        () => {},
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+  const perSecond = (answered * 1000) / (performance.now() - start);
+  await svc.drain(answered, { timeoutMs: 90_000 });
+  return { perSecond: round(perSecond, 2), sent, answered };
+}
+
+/**
+ * Steps at the rates the search picks (`search`: nextRate's options) until it is done, at most
+ * `maxSteps`; the databases drained after each step, and each step's statements per request
+ * counted until then (null if it did not drain in 90 s). Answers every step and what they found (rampOutcome).
+ */
+export async function ramp(svc, emails, cursor, { search, seconds, minRequests, maxSteps, limits, label }) {
   const steps = [];
-  let rate = startRate;
-  let sustained = null;
-  for (let i = 0; i < maxSteps; i++) {
+  for (let rate = nextRate(steps, search); rate !== null && steps.length < maxSteps; rate = nextRate(steps, search)) {
     // At least minRequests, but no step longer than 5 × `seconds`: a slow model runs fewer.
     const s = await step(svc, emails, cursor, rate, Math.min(5 * seconds, Math.max(seconds, minRequests / rate)));
     s.keptUp = keptUp(s, limits);
-    s.drained = await svc.drain(s.n);
+    // The next step starts from rest (the search goes on after a step that did not keep up), and
+    // this step's statements are all its own: a step not drained would count its work in the next.
+    s.drained = await svc.drain(s.n, { timeoutMs: 90_000 });
+    s.perRequest = s.drained ? statementsPerRequest(await svc.stats(), s.n) : null;
     steps.push(s);
     const util = Object.entries(s.atWindowEnd.databases).map(([name, d]) => `${name} ${Math.round(d.utilisation * 100)} % (backlog ${Math.round(d.backlogMs)} ms)`);
-    console.error(`[shards ${label}] ${s.rate}/s offered: ${s.answeredPerSecond}/s answered, p50 ${s.p50} p95 ${s.p95} ms, errors ${s.errors}; ${util.join(", ")}; ${s.keptUp ? "kept up" : "DID NOT keep up"}${s.drained ? "" : " (not drained in 30 s)"}`);
-    if (!s.keptUp && sustained === null && rate / 2 >= 1) {
-      rate /= 2;
-      continue;
-    }
-    if (!s.keptUp) break;
-    sustained = s;
-    rate *= factor;
+    console.error(`[shards ${label}] ${s.rate}/s offered: ${s.answeredPerSecond}/s answered, p50 ${s.p50} p95 ${s.p95} ms, errors ${s.errors}; ${util.join(", ")}; ${s.keptUp ? "kept up" : "DID NOT keep up"}${s.drained ? "" : " (not drained)"}`);
   }
-  return { steps, sustainedRate: sustained?.rate ?? 0, peakAnswered: Math.max(0, ...steps.map((s) => s.answeredPerSecond)) };
+  return { steps, ...rampOutcome(steps), peakAnswered: Math.max(0, ...steps.map((s) => s.answeredPerSecond)) };
 }
