@@ -5,10 +5,11 @@
 // one D1 read answers all of these, and narrows the token's permissions to what the client holds
 // now. An external issuer's token is checked against the deny-list only: its clients are not ours.
 // Every place that accepts an access token (Bearer authentication, introspection, revocation)
-// goes through here. The deny-list and the client's row are read from a replica (docs/data.md).
+// goes through here. The deny-list and the client's row are read from a replica and kept a few
+// seconds in the isolate (src/directory/caller-standing.ts; how stale: docs/data.md).
 import type { ServiceConfig } from "../config/service-config";
-import { type Sessions, replicaFirst } from "../db/client";
-import { clientTokenStanding, isAccessTokenDenied } from "../directory/revoked-access-tokens";
+import type { Sessions } from "../db/client";
+import { isExternalTokenDenied, tokenStanding } from "../directory/revoked-access-tokens";
 import { type UserObjectCaller, type UserObjectRef, callUserObject } from "../user-object/stub";
 import { type AccessTokenClaims, type VerifiedAccessToken, verifyAccessToken } from "./access-token";
 
@@ -25,12 +26,10 @@ export async function verifyLiveAccessToken(from: UserObjectCaller, config: Serv
     return active ? claims : null;
   }
   if (claims.iss !== config.tokenIssuer) {
-    // No row of ours stands behind an external token to read its entry with, and the caller's
-    // next reads (tenant, application) come from the isolate cache, which must never hold what
-    // revokes (isolate-cache.ts), and only after the token must already be refused: its own read.
-    return (await isAccessTokenDenied(sessions.replica, claims.jti)) ? null : claims;
+    // No row of ours stands behind an external token to read its entry with: its own read.
+    return (await isExternalTokenDenied(sessions.replica, claims.jti)) ? null : claims;
   }
-  const standing = await replicaFirst(sessions, (db) => clientTokenStanding(db, claims.client_id ?? claims.sub, claims.jti));
+  const standing = await tokenStanding(sessions, claims.client_id ?? claims.sub, claims.jti);
   if (!standing || standing.denied || standing.disabledAt !== null) return null;
   // `iat` is in seconds: a token of the very second of a cut-off counts as before it (issuance waits it out).
   if (claims.iat * 1000 < standing.tokensValidAfter) return null;

@@ -1,8 +1,9 @@
 import { and, asc, eq, gt, type SQL } from "drizzle-orm";
 import type { Keyring } from "../crypto/keyring";
 import { newId, randomToken } from "../crypto/random";
-import type { Database, Statement } from "../db/client";
+import type { Database, Sessions, Statement } from "../db/client";
 import { m2mClients } from "../db/schema";
+import { clientRows, forgettingStandings } from "./caller-standing";
 
 export type M2mClient = typeof m2mClients.$inferSelect;
 
@@ -26,7 +27,7 @@ export async function createClient(
     disabledAt: null,
     tokensValidAfter: 0,
   };
-  await db.batch([db.insert(m2mClients).values(client), ...also]);
+  await forgettingStandings(db.batch([db.insert(m2mClients).values(client), ...also]));
   return { client, clientSecret };
 }
 
@@ -34,6 +35,23 @@ export async function createClient(
 export async function getClient(db: Database, id: string): Promise<M2mClient | null> {
   const client = await db.select().from(m2mClients).where(eq(m2mClients.id, id)).get();
   return client && client.disabledAt === null ? client : null;
+}
+
+/** The client's row whatever its state, from the isolate's copy (caller-standing.ts) or the replica. */
+export function clientRow(sessions: Sessions, id: string): Promise<Readonly<M2mClient> | null> {
+  return clientRows.get(id, async () => {
+    const row = await sessions.replica.select().from(m2mClients).where(eq(m2mClients.id, id)).get();
+    return row ? Object.freeze(row) : null;
+  });
+}
+
+/**
+ * The client that may act now, from the isolate's copy; one missing or disabled there is read
+ * once at the primary, so a client created or enabled a moment ago is found.
+ */
+export async function enabledClient(sessions: Sessions, id: string): Promise<Readonly<M2mClient> | null> {
+  const copy = await clientRow(sessions, id);
+  return copy && copy.disabledAt === null ? copy : getClient(sessions.db, id);
 }
 
 /** The client whatever its state, if it belongs to the application. */
@@ -64,9 +82,9 @@ export interface ClientChange {
 }
 
 /** `first` ahead of `change`, in one batch: audit inserts guarded on the row the change acts on. */
-function batchAfter(db: Database, first: Statement[], change: Statement) {
+function batchAfter(db: Database, first: Statement[], change: Statement): Promise<unknown> {
   const [head, ...rest] = first;
-  return head ? db.batch([head, ...rest, change]) : db.batch([change]);
+  return forgettingStandings<unknown>(head ? db.batch([head, ...rest, change]) : db.batch([change]));
 }
 
 /**
@@ -95,5 +113,6 @@ export const clientExists = (id: string) => eq(m2mClients.id, id);
 
 /** Sets a client's secret (stored as its keyed hash) and permissions. */
 export async function resetClientSecret(db: Database, keys: Keyring, id: string, secret: string, permissions: string[]): Promise<void> {
-  await db.update(m2mClients).set({ secretHash: await keys.hash("client-secret", secret), permissions }).where(eq(m2mClients.id, id));
+  const secretHash = await keys.hash("client-secret", secret);
+  await forgettingStandings(db.update(m2mClients).set({ secretHash, permissions }).where(eq(m2mClients.id, id)));
 }

@@ -5,8 +5,12 @@
 //
 // Staleness: a PATCH clears this isolate's copy at once (the route calls `clear`), but other
 // isolates (other locations, other machines) keep theirs until it expires, so a change takes up
-// to DIRECTORY_CACHE_TTL_MS to apply everywhere. Only values that may lag that long belong here:
-// never anything that revokes (sessions, tokens, codes, user status).
+// to DIRECTORY_CACHE_TTL_MS to apply everywhere. Only values that may lag that long belong here.
+// What revokes belongs here only where every request reads it and its revocation may lag by that
+// bound: a client's token standing and its row (caller-standing.ts), since one host app sending
+// 10,000 requests a second would otherwise send each of them to one directory replica. Its
+// revoking writes clear the copy in their own isolate, and docs/data.md states the bound. Never
+// sessions, refresh tokens, codes or user status: those live in the user's object, read each time.
 
 /** How long an isolate trusts a directory row it read. */
 export const DIRECTORY_CACHE_TTL_MS = 5_000;

@@ -1,7 +1,6 @@
 // RFC 6749 §2.3.1 client authentication, by either method the metadata advertises:
 // client_secret_basic (HTTP Basic) or client_secret_post (client_id and client_secret in the form).
 import { createMiddleware } from "hono/factory";
-import { replicaFirst } from "../../db/client";
 import { authenticateClient } from "../../directory/client-secrets";
 import type { AppEnv } from "../app-env";
 import { mediaType } from "../media-type";
@@ -65,7 +64,7 @@ export const requireClientAuth = createMiddleware<AppEnv>(async (c, next) => {
   // workerd warns on every .text() of a form body.
   const form = new URLSearchParams(new TextDecoder().decode(await c.req.arrayBuffer()));
   const credentials = presentedCredentials(c.req.header("Authorization"), form);
-  const client = credentials && (await replicaFirst(c.var, (db) => authenticateClient(db, c.var.config.secretHashKeys, credentials.id, credentials.secret)));
+  const client = credentials && (await authenticateClient(c.var, c.var.config.secretHashKeys, credentials.id, credentials.secret));
   if (!client) throw new OAuthError(401, "invalid_client", "Client authentication failed.");
   c.set("client", client);
   await next();

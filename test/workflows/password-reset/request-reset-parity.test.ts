@@ -29,7 +29,8 @@ describe("request-password-reset makes the same calls for a known, an unknown an
       await setStrategy(w, strategy, REPEATED_EMAILS);
       await createUser(w, "rr-known@example.com", "a good password 1");
       await createUserWithStatus(w, "rr-inactive@example.com", "INACTIVE", "a good password 1");
-      // The tenant and its policy are kept 5 s in the isolate (isolate-cache.ts): read them once first.
+      // The tenant, its policy and the caller's standing are kept 5 s in the isolate (isolate-cache.ts,
+      // caller-standing.ts): read them once first.
       await requestCalls(w, "rr-warm-up@example.com");
       const [known, unknown, inactive] = [
         await requestCalls(w, "rr-known@example.com"),
