@@ -20,15 +20,23 @@ function sameKeyIds(user: Pick<User, "passwordKeyId" | "refreshKeyIds" | "keyIds
   return JSON.stringify(stored) === JSON.stringify(reported);
 }
 
+type ReportedUser = Pick<User, "id" | "passwordKeyId" | "refreshKeyIds" | "keyIdsReportedAt">;
+
 /**
  * Copies the object's report to the user's row, unless the row already says the same (most
  * logins) or a later report got there first. Written after the object committed, so a crash in
  * between leaves the row as of the previous report, until the user's next login, refresh or
  * password change reports again.
  */
-export async function recordUserKeyIds(db: Database, user: Pick<User, "id" | "passwordKeyId" | "refreshKeyIds" | "keyIdsReportedAt">, report: UserKeyIds): Promise<void> {
-  if (sameKeyIds(user, report)) return;
-  await db
+export async function recordUserKeyIds(db: Database, user: ReportedUser, report: UserKeyIds): Promise<void> {
+  const copy = userKeyIdsStatement(db, user, report);
+  if (copy) await copy;
+}
+
+/** recordUserKeyIds as a statement, for a batch with other writes to the user's database; null when the row already says the same. */
+export function userKeyIdsStatement(db: Database, user: ReportedUser, report: UserKeyIds) {
+  if (sameKeyIds(user, report)) return null;
+  return db
     .update(users)
     .set({ passwordKeyId: report.passwordKeyId, refreshKeyIds: report.refreshKeyIds, keyIdsReportedAt: report.reportedAt })
     .where(and(eq(users.id, user.id), or(isNull(users.keyIdsReportedAt), lte(users.keyIdsReportedAt, report.reportedAt))));

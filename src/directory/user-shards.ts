@@ -11,7 +11,7 @@ import { candidates, emailPlacementKey, placeNew, shardSetOf, shardsOfSet } from
 import { shardMapOf } from "../shards/shard-map";
 import { newShardedId, shardOfId } from "../shards/sharded-id";
 import type { PageCursor } from "../db/page-cursor";
-import { type NewUser, type User, emailKey, findUserByEmail, getUser, insertUser, listUsers } from "./users";
+import { type NewUser, type User, emailKey, findUserByEmail, findUsersByEmail, getUser, insertUser, listUsers } from "./users";
 
 /**
  * The shard a user row was read from (null: the directory database), kept on the row object. A user
@@ -53,6 +53,41 @@ export async function findUserByEmailRouted(env: ShardEnv, tenantId: string, ema
   const found = await Promise.all(homes.map((shard) => read(sessionsOf(env, map, shard), at, (db) => findUserByEmail(db, tenantId, email))));
   const i = found.findIndex((u) => u !== null);
   return i < 0 ? null : homed(found[i]!, homes[i] ?? null);
+}
+
+/**
+ * findUserByEmailRouted for many addresses at once (the email consumer's batch): one D1 batch per
+ * database for all the addresses that may be there, instead of a read per address. Every address is
+ * read in every place it may be, known or not, as one lookup is. One answer per lookup, in order: a
+ * read that fails, or a tenant the map places nowhere, fails only the lookups it concerns.
+ */
+export function findUsersByEmailRouted(env: ShardEnv, lookups: readonly { tenantId: string; email: string }[], at: "replica" | "primary"): Promise<User | null>[] {
+  const map = shardMapOf(env);
+  const homes = lookups.map((l) => {
+    try {
+      return emailHomes(env, l.tenantId, emailKey(l.email));
+    } catch (e) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
+  });
+  const readers = new Map<number | null, number[]>();
+  for (const [i, places] of homes.entries()) if (Array.isArray(places)) for (const home of places) readers.set(home, [...(readers.get(home) ?? []), i]);
+  /** Per database, the users it has, by lookup. */
+  const reads = new Map<number | null, Promise<Map<number, User>>>();
+  for (const [home, here] of readers) {
+    const read = async () => {
+      const s = sessionsOf(env, map, home);
+      const rows = await findUsersByEmail(at === "primary" ? s.db : s.replica, here.map((i) => lookups[i]!));
+      return new Map(here.flatMap((i, k) => (rows[k] ? [[i, rows[k]] as const] : [])));
+    };
+    reads.set(home, read());
+  }
+  return homes.map(async (places, i) => {
+    if (!Array.isArray(places)) throw places;
+    const found = await Promise.all(places.map((home) => reads.get(home)!));
+    const k = found.findIndex((users) => users.has(i));
+    return k < 0 ? null : homed(found[k]!.get(i)!, places[k]!);
+  });
 }
 
 /** The user by id: the id's shard, then the directory database (an id from before sharding). */

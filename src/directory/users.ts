@@ -55,6 +55,14 @@ export async function findUserByEmail(db: Database, tenantId: string, email: str
   return (await db.select().from(users).where(and(eq(users.tenantId, tenantId), eq(users.emailKey, emailKey(email)))).get()) ?? null;
 }
 
+/** findUserByEmail for several addresses, in one D1 batch; the answers in the lookups' order. */
+export async function findUsersByEmail(db: Database, lookups: readonly { tenantId: string; email: string }[]): Promise<(User | null)[]> {
+  const [first, ...more] = lookups.map((l) => db.select().from(users).where(and(eq(users.tenantId, l.tenantId), eq(users.emailKey, emailKey(l.email)))).limit(1));
+  if (!first) return [];
+  const found: User[][] = await db.batch([first, ...more]);
+  return found.map((rows) => rows[0] ?? null);
+}
+
 /** A tenant's users in one database, newest first, after the cursor. */
 export async function listUsers(db: Database, tenantId: string, q: { limit: number; cursor?: PageCursor }): Promise<User[]> {
   const where = and(eq(users.tenantId, tenantId), q.cursor ? afterCursor(q.cursor, users.createdAt, users.id) : undefined);

@@ -5,9 +5,7 @@ import { recordAuditEventAfter } from "../audit/record";
 import type { User } from "../directory/users";
 import { TooManyPasswordAttempts } from "./too-many-password-attempts";
 import type { PasswordViolation } from "../policy/password-rules";
-import { logBackgroundFailure } from "../audit/background-failure";
 import type { WorkflowDeps } from "./deps";
-import { retireUserCodes } from "./password-reset/code-shards";
 import { commitPasswordChange, passwordUpdated } from "./password-change";
 
 export type ChangePasswordAnswer =
@@ -31,7 +29,6 @@ export async function changePassword(
   }
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CURRENT_PASSWORD" };
-  deps.waitUntil(retireUserCodes(deps.env, user).catch((e) => logBackgroundFailure("change_password.retire_failed", e)));
   recordAuditEventAfter(deps, { type: "password.changed", applicationId: user.applicationId, tenantId: user.tenantId, userId: user.id, detail: {} });
   return passwordUpdated(user, policy);
 }

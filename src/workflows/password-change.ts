@@ -2,8 +2,8 @@
 // check, the Password Updated notice, and the one Durable Object transaction that changes the
 // password and revokes everything. The check runs before the object call, outside its
 // transaction; its answer is one more fact for the object's rules.
-import { recordUserKeyIds } from "../directory/key-usage";
-import { userDatabase } from "../directory/user-shards";
+import type { Database } from "../db/client";
+import { userKeyIdsStatement } from "../directory/key-usage";
 import { policyForTenant } from "../directory/policies";
 import { logBackgroundFailure } from "../audit/background-failure";
 import type { User } from "../directory/users";
@@ -13,6 +13,7 @@ import { callUserObject } from "../user-object/stub";
 import { breachedUnderPolicy } from "./breached-password";
 import type { ChangePasswordOutcome, CodeIssue } from "../user-object/user-durable-object";
 import type { WorkflowDeps } from "./deps";
+import { retireUserCodes } from "./password-reset/code-shards";
 import { passwordUpdatedNotice } from "./password-updated-notice";
 
 export interface PasswordChange {
@@ -21,6 +22,8 @@ export interface PasswordChange {
   /** Reset: the credential version the code was issued at, and the code's id. */
   expectedCredentialVersion?: number;
   codeId?: string;
+  /** Reset: the code spent, consumed after the commit (its string names its shard). */
+  code?: string;
   /** Reset: the code's family and generation, which the object refuses once a newer one was issued. */
   codeIssue?: CodeIssue;
   /** Change Password: what the user says is current. */
@@ -47,9 +50,14 @@ export async function commitPasswordChange(
     ...(change.currentPassword !== undefined ? { currentPassword: change.currentPassword } : {}),
     ...(notification ? { notification } : {}),
   });
-  // After the answer, as login and refresh do: the D1 primary may be far, and a failure here must
-  // not turn a committed change into an error (the next login or refresh reports again).
-  if (outcome.outcome === "UPDATED") deps.waitUntil(recordUserKeyIds(userDatabase(env, user), user, outcome.keyIds).catch((e) => logBackgroundFailure("password_change.key_ids_failed", e)));
+  // After the answer: the D1 primary may be far, and a failure here must not turn a committed change
+  // into an error (the credential version already killed the codes; the next login or refresh
+  // reports the key ids again). The user's codes and key ids in one batch on its shard.
+  if (outcome.outcome === "UPDATED") {
+    const spent = change.code !== undefined && change.codeId !== undefined ? { code: change.code, id: change.codeId } : undefined;
+    const keyIds = (db: Database) => [userKeyIdsStatement(db, user, outcome.keyIds)].filter((s) => s !== null);
+    deps.waitUntil(retireUserCodes(env, user, spent, keyIds).catch((e) => logBackgroundFailure("password_change.bookkeeping_failed", e)));
+  }
   return { outcome, policy };
 }
 

@@ -9,6 +9,8 @@ export interface RoundTrip {
   /** The statements of this round trip (one, or a batch's). */
   sql: string[];
   answered: boolean;
+  /** The binding it went to: DB, DB_SHARD_0 or DB_SHARD_1. */
+  database: string;
 }
 
 /**
@@ -61,8 +63,8 @@ export async function roundTripsOf(request: Request, extra: Partial<Env> = {}) {
   const state = { answered: false };
   const ctx = createExecutionContext();
   // The directory database and every shard (users and codes are on shards).
-  const counted = (db: D1Database) => countingD1(db, (sql) => log.push({ sql, answered: state.answered }));
-  const res = await worker.fetch(request, { ...env, ...extra, DB: counted(env.DB), DB_SHARD_0: counted(env.DB_SHARD_0), DB_SHARD_1: counted(env.DB_SHARD_1) }, ctx);
+  const counted = (database: "DB" | "DB_SHARD_0" | "DB_SHARD_1") => countingD1(env[database], (sql) => log.push({ sql, answered: state.answered, database }));
+  const res = await worker.fetch(request, { ...env, ...extra, DB: counted("DB"), DB_SHARD_0: counted("DB_SHARD_0"), DB_SHARD_1: counted("DB_SHARD_1") }, ctx);
   state.answered = true;
   const body = await res.text();
   await waitOnExecutionContext(ctx);

@@ -2,7 +2,7 @@
 // carries, fresh on every attempt, without writing: the consumer stores the codes of a whole batch
 // in one D1 batch, then renders each email that its codes were issued for.
 import type { Database } from "../../db/client";
-import { findResetRecipient, resetEmailCodes } from "../password-reset/issue-email-code";
+import { type JobUser, findResetRecipient, resetEmailCodes } from "../password-reset/issue-email-code";
 import type { EmailCodeIssue } from "../password-reset/code-store";
 import { emailLookForTenant } from "../../email/look";
 import type { EmailJob, PasswordResetJob, PasswordUpdatedJob, RenderedEmail } from "../../email/message";
@@ -42,12 +42,13 @@ export interface PreparedEmail {
 /** Nothing to send (an unknown email), maybe with a decoy to store; or the email to send. */
 export type Preparation = { email: null; decoy: EmailCodeIssue | null } | { email: PreparedEmail; decoy: null };
 
-export function prepareEmail(env: Env, db: Database, job: EmailJob): Promise<Preparation> {
-  return job.kind === "PASSWORD_RESET" ? prepareResetEmail(env, db, job) : preparePasswordUpdatedEmail(db, job);
+/** `jobUser`: a reset job's user, as the batch looked it up (usersOfJobs). */
+export function prepareEmail(env: Env, db: Database, job: EmailJob, jobUser: JobUser): Promise<Preparation> {
+  return job.kind === "PASSWORD_RESET" ? prepareResetEmail(env, db, job, jobUser) : preparePasswordUpdatedEmail(db, job);
 }
 
-async function prepareResetEmail(env: Env, db: Database, job: PasswordResetJob): Promise<Preparation> {
-  const { recipient, decoy } = await findResetRecipient(env, db, job);
+async function prepareResetEmail(env: Env, db: Database, job: PasswordResetJob, jobUser: JobUser): Promise<Preparation> {
+  const { recipient, decoy } = await findResetRecipient(env, db, job, jobUser);
   if (!recipient) return { email: null, decoy };
   const [look, { issue, emailed }] = await Promise.all([emailLookForTenant(db, recipient.tenant, job.language ?? undefined), resetEmailCodes(env, recipient, job)]);
   const email: PreparedEmail = {

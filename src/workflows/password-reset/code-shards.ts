@@ -2,7 +2,7 @@
 // shardedCode): an email's codes are on its job's shard, with the job's delivery row, written in
 // one batch (src/workflows/email-delivery); an admin link's on its user's shard. A code from before
 // sharding carries none and is in the directory database. So a lookup by code reads one database.
-import { replicaFirst } from "../../db/client";
+import { type Database, type Statement, replicaFirst } from "../../db/client";
 import { getUserRouted, homed, userCodeShards, userShard } from "../../directory/user-shards";
 import type { User } from "../../directory/users";
 import { sessionsOf } from "../../shards/databases";
@@ -30,16 +30,19 @@ export async function findCodeOnItsShard(deps: Pick<WorkflowDeps, "env" | "confi
 /**
  * Bookkeeping after the user's object committed a change (the credential version already killed
  * these codes): the spent one consumed, every other open one of the user superseded, wherever the
- * user's codes may be.
+ * user's codes may be: one batch per database. `onUserRow`: writes to the user's row's database,
+ * carried in its batch (the user's codes are there too, so a user placed by email takes one batch).
  */
-export async function retireUserCodes(env: Env, user: User, spent?: { code: string; id: string }): Promise<void> {
+export async function retireUserCodes(env: Env, user: User, spent?: { code: string; id: string }, onUserRow?: (db: Database) => Statement[]): Promise<void> {
   const map = shardMapOf(env);
   const spentOn = spent ? shardOfCode(map, spent.code) : undefined;
+  const home = userShard(env, user);
   const shards = new Set([...userCodeShards(env, user), ...(spentOn === undefined ? [] : [spentOn])]);
   await Promise.all(
     [...shards].map((shard) => {
       const { db } = sessionsOf(env, map, shard);
-      return shard === spentOn ? retireCodes(db, spent!.id, user.id) : retireOpenCodes(db, user.id);
+      const also = shard === home && onUserRow ? onUserRow(db) : [];
+      return shard === spentOn ? retireCodes(db, spent!.id, user.id, also) : retireOpenCodes(db, user.id, also);
     }),
   );
 }

@@ -161,14 +161,17 @@ export async function findCode(db: Database, hashes: string[]): Promise<FoundCod
   return found ?? null;
 }
 
-/** Bookkeeping after the user's object committed a change; the credential version already killed these codes. */
-export async function retireCodes(db: Database, codeId: string, userId: string): Promise<void> {
+/**
+ * Bookkeeping after the user's object committed a change; the credential version already killed these codes.
+ * `also`: other writes to this database after the change (the user's key ids), in the same batch.
+ */
+export async function retireCodes(db: Database, codeId: string, userId: string, also: Statement[] = []): Promise<void> {
   const now = Date.now();
-  await db.batch([db.update(resetCodes).set({ consumedAt: now }).where(eq(resetCodes.id, codeId)), supersedeOpen(db, userId, now)]);
+  await db.batch([db.update(resetCodes).set({ consumedAt: now }).where(eq(resetCodes.id, codeId)), supersedeOpen(db, userId, now), ...also]);
 }
 
-export async function retireOpenCodes(db: Database, userId: string): Promise<void> {
-  await supersedeOpen(db, userId, Date.now());
+export async function retireOpenCodes(db: Database, userId: string, also: Statement[] = []): Promise<void> {
+  await db.batch([supersedeOpen(db, userId, Date.now()), ...also]);
 }
 
 export async function deleteUserCodes(db: Database, userId: string): Promise<void> {

@@ -8,11 +8,11 @@ import { ID_LENGTH, randomDigits } from "../../crypto/random";
 import { policyForTenant } from "../../directory/policies";
 import { type Tenant, getTenant } from "../../directory/tenants";
 import { type User, emailKey } from "../../directory/users";
-import { findUserByEmailRouted } from "../../directory/user-shards";
+import { findUsersByEmailRouted } from "../../directory/user-shards";
 import { shardMapOf } from "../../shards/shard-map";
 import { shardOfId, shardedCode } from "../../shards/sharded-id";
 import type { Language } from "../../copy/catalog";
-import type { PasswordResetJob } from "../../email/message";
+import type { EmailJob, PasswordResetJob } from "../../email/message";
 import type { Database } from "../../db/client";
 import type { PasswordResetPolicy } from "../../policy/password-reset-policy";
 import { callUserObject } from "../../user-object/stub";
@@ -54,6 +54,25 @@ async function issueFor(env: Env, tenant: Tenant, policy: PasswordResetPolicy, j
   return { keys, tenant, policy, job, user, subjects: await subjectKeys(keys, tenant.id, emailKey(job.to)), now: Date.now() };
 }
 
+/** The user a reset job's email belongs to, as the batch's lookup (usersOfJobs) finds it; null: none. */
+export type JobUser = Promise<User | null>;
+
+/**
+ * The users of a batch's reset jobs, looked up together at the replica: one D1 batch per database
+ * for the whole batch (user-shards.ts findUsersByEmailRouted), not a read per job. Every job's
+ * address is read wherever it may be, known or not, so the reads tell nothing about who is known.
+ * Per job, in order, its user (a job of another kind is for no user and reads nothing). A failed
+ * read fails the jobs whose addresses it carried, which then retry.
+ */
+export function usersOfJobs(env: Env, jobs: readonly EmailJob[]): JobUser[] {
+  const resets = jobs.flatMap((job, i) => (job.kind === "PASSWORD_RESET" ? [{ job, i }] : []));
+  const found = findUsersByEmailRouted(env, resets.map(({ job }) => ({ tenantId: job.tenantId, email: job.to })), "replica");
+  for (const user of found) user.catch(() => undefined); // its job sees a failure when it asks; a job may end before it asks
+  const users: JobUser[] = jobs.map(() => Promise.resolve(null));
+  resets.forEach(({ i }, k) => (users[i] = found[k]!));
+  return users;
+}
+
 /** The job's recipient, or none: then maybe a decoy to store (see findResetRecipient). */
 export type RecipientLookup = { recipient: ResetRecipient; decoy: null } | { recipient: null; decoy: EmailCodeIssue | null };
 
@@ -63,10 +82,10 @@ export type RecipientLookup = { recipient: ResetRecipient; decoy: null } | { rec
  * user, so it can never succeed), so that the caller's requestCode locks after the same number of
  * wrong guesses as a real one.
  */
-export async function findResetRecipient(env: Env, db: Database, job: PasswordResetJob): Promise<RecipientLookup> {
+export async function findResetRecipient(env: Env, db: Database, job: PasswordResetJob, jobUser: JobUser): Promise<RecipientLookup> {
   const tenant = await getTenant(db, job.tenantId);
   if (!tenant) return { recipient: null, decoy: null };
-  const [policy, user] = await Promise.all([policyForTenant(db, tenant), findUserByEmailRouted(env, tenant.id, job.to, "replica")]);
+  const [policy, user] = await Promise.all([policyForTenant(db, tenant), jobUser]);
   // Recorded as the user's newest email request before its codes are stored or sent: the object then
   // refuses any code of an older request, even one a lagging replica still shows open.
   const issuing = { family: "EMAIL", at: job.createdAt } as const;

@@ -8,13 +8,12 @@ import { recordAuditEventAfter } from "../../audit/record";
 import { type ResetAttempt, resetPasswordEvents } from "../../audit/reset-password-events";
 import { otpWrongGuessesPerDay } from "../../policy/otp-guessing";
 import type { PasswordViolation } from "../../policy/password-rules";
-import { logBackgroundFailure } from "../../audit/background-failure";
 import { measured } from "../../metrics/measure";
 import { type WorkflowDeps, workflowMetrics } from "../deps";
 import { commitPasswordChange, passwordUpdated } from "../password-change";
 import { type FoundCode, type ResetCodeRow, verificationCodeMatches } from "./code-store";
 import { addressOfCode } from "./code-address";
-import { findCodeOnItsShard, retireUserCodes } from "./code-shards";
+import { findCodeOnItsShard } from "./code-shards";
 import { type ResetMode, judgeCode, otpAttemptBudget } from "./decide";
 
 export type ResetPasswordAnswer =
@@ -97,12 +96,11 @@ async function attemptReset(deps: WorkflowDeps, applicationId: string | null, in
     suppressPasswordUpdatedEmail: input.suppressPasswordUpdatedEmail,
     expectedCredentialVersion: code.credentialVersion,
     codeId: code.id,
+    code: input.mode.code,
     // A replica may not have seen this code superseded; the object knows the newest of its family.
     codeIssue: { family: code.kind === "ADMIN_LINK" ? "ADMIN_LINK" : "EMAIL", at: code.createdAt },
   });
   if (outcome.outcome === "POLICY_VIOLATION") return { result: "PASSWORD_POLICY_VIOLATION", violations: outcome.violations };
   if (outcome.outcome !== "UPDATED") return { result: "INVALID_CODE" };
-
-  deps.waitUntil(retireUserCodes(deps.env, user, { code: input.mode.code, id: code.id }).catch((e) => logBackgroundFailure("reset_password.retire_failed", e)));
   return passwordUpdated(user, policy);
 }
