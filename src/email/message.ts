@@ -1,3 +1,4 @@
+import type { AuditRow } from "../audit/record";
 import type { Language } from "../copy/catalog";
 import type { EMAIL_TEMPLATES } from "../db/schema";
 
@@ -29,6 +30,12 @@ export interface PasswordResetJob extends JobBase {
   requestCodeHash: string | null;
   /** The hosted page's language when a page asked; null: the tenant's default. */
   language: Language | null;
+  /**
+   * The request's "reset requested" audit event, drawn at the request without its user: the
+   * consumer, which looks the user up anyway, completes and records it (src/audit/reset-requested.ts).
+   * Absent on an admin retry and on jobs queued before it was carried.
+   */
+  requested?: AuditRow;
 }
 
 export interface PasswordUpdatedJob extends JobBase {
@@ -37,8 +44,8 @@ export interface PasswordUpdatedJob extends JobBase {
   loginUrl: string | null;
 }
 
-/** A job as its delivery row keeps it: the address lives in the row's own column only. */
-export type StoredEmailJob = DistributiveOmit<EmailJob, "to">;
+/** A job as its delivery row keeps it: the address lives in the row's own column only; the request's audit event is the trail's. */
+export type StoredEmailJob = DistributiveOmit<EmailJob, "to" | "requested">;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface RenderedEmail {

@@ -9,8 +9,8 @@ import { auditShard } from "../../src/audit/audit-shards";
 import type { AuditRow } from "../../src/audit/record";
 import { shardMapOf } from "../../src/shards/shard-map";
 import { callJson } from "../support/api";
-import { recordingQueue } from "../support/email-queue";
-import { createUser, world } from "../support/fixtures";
+import { consume as consumeEmail, recordingQueue } from "../support/email-queue";
+import { type World, createUser, world } from "../support/fixtures";
 
 /** An audit queue stand-in that keeps what it is sent. */
 function keeping() {
@@ -33,6 +33,14 @@ async function consume(queue: string, rows: AuditRow[]) {
 const storedOn = async (shard: number, id: string) =>
   (await env[`DB_SHARD_${shard}` as "DB_SHARD_0" | "DB_SHARD_1"].prepare("SELECT id FROM audit_events WHERE id = ?").bind(id).first<{ id: string }>())?.id ?? null;
 
+/** A request, then its email job's delivery, which records the request's audit event on the given queues. */
+async function requestAndDeliver(w: World, email: string, audit: Partial<Env>): Promise<void> {
+  const emails = recordingQueue(false);
+  const res = await callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, body: { tenantId: w.tenantId, email }, env: { EMAIL_QUEUE: emails.binding, ...audit } });
+  expect(res.status).toBe(200);
+  expect((await consumeEmail(emails.jobs[0]!, { env: audit })).retryMessages).toEqual([]);
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe("several audit queues, chosen by shard", () => {
@@ -41,18 +49,14 @@ describe("several audit queues, chosen by shard", () => {
     const w = await world("audit-spread");
     const map = shardMapOf(env);
     const q = [keeping(), keeping()] as const;
-    for (let i = 0; i < 16 && (q[0].sent.length === 0 || q[1].sent.length === 0); i++) {
+    const requestedIn = (queue: 0 | 1) => q[queue].sent.filter((r) => r.type === "password_reset.requested");
+    for (let i = 0; i < 16 && (requestedIn(0).length === 0 || requestedIn(1).length === 0); i++) {
       const email = `audit-spread-${i}@example.com`;
       await createUser(w, email);
-      const res = await callJson("POST", "/api/v1/password-reset/request-password-reset", {
-        token: w.token,
-        body: { tenantId: w.tenantId, email },
-        env: { EMAIL_QUEUE: recordingQueue(false).binding, AUDIT_QUEUE: q[0].binding, AUDIT_QUEUE_1: q[1].binding },
-      });
-      expect(res.status).toBe(200);
+      await requestAndDeliver(w, email, { AUDIT_QUEUE: q[0].binding, AUDIT_QUEUE_1: q[1].binding });
     }
     for (const queue of [0, 1] as const) {
-      const requested = q[queue].sent.filter((r) => r.type === "password_reset.requested");
+      const requested = requestedIn(queue);
       expect(requested.length).toBeGreaterThan(0);
       for (const row of requested) expect(auditShard(map, row)! % 2).toBe(queue);
       const result = await consume(queue === 0 ? "edge-password-reset-audit" : "edge-password-reset-audit-1", requested);
@@ -64,11 +68,7 @@ describe("several audit queues, chosen by shard", () => {
   it("logs audit.dead for an event dead-lettered from the second audit queue", async () => {
     const w = await world("audit-dead-1");
     const kept = keeping();
-    await callJson("POST", "/api/v1/password-reset/request-password-reset", {
-      token: w.token,
-      body: { tenantId: w.tenantId, email: "audit-dead-1@example.com" },
-      env: { EMAIL_QUEUE: recordingQueue(false).binding, AUDIT_QUEUE: kept.binding, AUDIT_QUEUE_1: kept.binding },
-    });
+    await requestAndDeliver(w, "audit-dead-1@example.com", { AUDIT_QUEUE: kept.binding, AUDIT_QUEUE_1: kept.binding });
     const [row] = kept.sent;
     const errors = vi.spyOn(console, "error");
     const result = await consume("edge-password-reset-audit-1-dlq", [row!]);

@@ -7,6 +7,7 @@ import { CLIENT_HEADERS, expectNoSecretInAuditRows, waitForAuditEvents } from ".
 import { emailAuthCodeOf, waitForMail, verificationCodeOf } from "../support/mailbox";
 import { adminLinkCode, RESET, setStrategy } from "../support/reset";
 import { loginOk } from "../support/sessions";
+import { DEAD_LETTER_QUEUE, consume, recordingQueue } from "../support/email-queue";
 import { setPolicy, wrongCode } from "../support/codes";
 
 /** A client with just these permissions: its id and token. */
@@ -40,6 +41,26 @@ describe("the audit trail", () => {
     expect(events.find((e) => e.userId === null)).toMatchObject({ tenantId: w.tenantId, detail: { outcome: "no_email" } });
     // The trail does not keep the address someone typed.
     await expectNoSecretInAuditRows(["nobody@example.com", "requester@example.com", emailAuthCodeOf(await waitForMail(user.email, "PASSWORD_RESET_LINK"))]);
+  });
+
+  it("records a reset request whose email job ended in the dead-letter queue without ever finding its user, with the user, and keeps one event per request", async () => {
+    const w = await world();
+    const user = await createUser(w, "dead-letter-requester@example.com", PASSWORD);
+    const queue = recordingQueue(false);
+    const res = await callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, headers: CLIENT_HEADERS, body: { tenantId: w.tenantId, email: user.email }, env: { EMAIL_QUEUE: queue.binding } });
+    expect(res.status).toBe(200);
+    // The job's event rides on it (never the address in the event); the dead-letter consumer records it.
+    const job = queue.jobs[0]!;
+    expect(job.kind === "PASSWORD_RESET" && job.requested).toMatchObject({ type: "password_reset.requested", userId: null, requestId: res.res.headers.get("X-Request-Id") });
+    expect(JSON.stringify(job.kind === "PASSWORD_RESET" && job.requested)).not.toContain(user.email);
+    expect((await consume(job, { queue: DEAD_LETTER_QUEUE })).explicitAcks).toHaveLength(1);
+    const [event] = await waitForAuditEvents(w.applicationId, w.token, "password_reset.requested", 1);
+    expect(event).toMatchObject({ userId: user.id, actor: { kind: "client", id: w.clientId }, ip: "203.0.113.7", detail: { strategy: "LINK", outcome: "email_queued", deliveryId: job.id } });
+    // Delivered once more, and dead-lettered again: the trail keeps the one event (one id).
+    expect((await consume(job)).retryMessages).toEqual([]);
+    expect((await consume(job, { queue: DEAD_LETTER_QUEUE })).explicitAcks).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await waitForAuditEvents(w.applicationId, w.token, "password_reset.requested", 1)).toHaveLength(1);
   });
 
   it("records a reset's failures with their reasons, the OTP lockout and the success, with actor, application, tenant, user, IP, user agent and request id", async () => {

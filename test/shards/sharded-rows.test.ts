@@ -17,6 +17,7 @@ import { HTTP_PROVIDER } from "../support/email-provider";
 import { consume, recordingQueue } from "../support/email-queue";
 import { type World, createUser, world } from "../support/fixtures";
 import { SHARDS, emailsOn } from "../support/shards";
+import { withEveryQueue } from "../support/every-queue";
 
 const AUDIT_QUEUE = "edge-password-reset-audit";
 
@@ -26,7 +27,8 @@ async function requestAndDeliver(w: World, email: string, overrides: Partial<Env
   const res = await callJson("POST", "/api/v1/password-reset/request-password-reset", { token: w.token, body: { tenantId: w.tenantId, email }, env: { ...overrides, EMAIL_QUEUE: queue.binding } });
   expect(res.status).toBe(200);
   const job = queue.jobs[0]!;
-  const result = await consume(job, { env: { ...HTTP_PROVIDER, ...overrides } });
+  // The consumer records the request's audit event: it gets the test's queues under every name.
+  const result = await consume(job, { env: withEveryQueue({ ...HTTP_PROVIDER, ...overrides }) });
   expect(result.retryMessages).toEqual([]);
   return job;
 }

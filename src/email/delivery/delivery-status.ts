@@ -48,6 +48,7 @@ export function attemptUnderWay(jobId: string): SQL {
 /** What a delivery row keeps of its job: enough for an admin to send it again (retry.ts). */
 function rowOf(job: EmailJob) {
   const { to: _to, ...stored } = job;
+  if ("requested" in stored) delete stored.requested;
   return { id: job.id, applicationId: job.applicationId, tenantId: job.tenantId, template: job.template, job: stored as StoredEmailJob, retryOf: job.retryOf ?? null };
 }
 

@@ -9,6 +9,7 @@ import type { EmailJob } from "../../email/message";
 import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backoff";
 import { recordDead } from "../../email/delivery/delivery-status";
 import { type Metrics, metricsOf, recordEmailOutcome } from "../../metrics/metrics";
+import { recordWithLookup } from "../../audit/reset-requested";
 import { deliverBatch } from "./deliver-batch";
 import { DeliveryStores } from "./delivery-stores";
 import { failureCode, logDelivery } from "./delivery-log";
@@ -26,7 +27,11 @@ async function recordDeadLetters(env: Env, db: Database, messages: readonly Mess
   const stores = new DeliveryStores(env, db);
   for (const message of messages) {
     try {
-      await recordDead(stores.databaseOf(stores.shardOf(message.body.id)), message.body);
+      const job = message.body;
+      await recordDead(stores.databaseOf(stores.shardOf(job.id)), job);
+      // If its user lookups failed on every attempt, its request's event was never recorded: one
+      // more try here. Recorded already, the trail keeps the first (one id).
+      if (job.kind === "PASSWORD_RESET" && job.requested) await recordWithLookup({ env, metrics }, job.requested, job.tenantId, job.to);
       logDelivery("email.dead", message.body);
       recordEmailOutcome(metrics, message.body, "dead");
       message.ack();

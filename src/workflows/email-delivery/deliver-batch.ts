@@ -14,6 +14,7 @@ import { retryBaseSeconds, retryDelaySeconds } from "../../email/delivery/backof
 import { attemptBegun, attemptUnderWay, beginAttemptStatement, recordFailureStatement, recordSentStatement } from "../../email/delivery/delivery-status";
 import type { EmailJob, RenderedEmail } from "../../email/message";
 import { DeliveryError } from "../../email/providers/provider";
+import { recordCompletedResetRequested } from "../../audit/reset-requested";
 import { emailProvider } from "../../email/providers/select";
 import { type Metrics, recordEmailOutcome } from "../../metrics/metrics";
 import { DeliveryStores } from "./delivery-stores";
@@ -47,11 +48,20 @@ export async function deliverBatch(env: Env, { db, replica }: Sessions, messages
   const stores = new DeliveryStores(env, db);
   const deliveries = firstOfEachJob(stores, messages);
   const users = usersOfJobs(env, deliveries.map((d) => d.message.body));
+  const trail = Promise.all(deliveries.map((d, i) => recordRequested(env, d.message.body, users[i]!, metrics)));
   await Promise.all(deliveries.map((d, i) => prepare(env, replica, d, users[i]!)));
   await stores.each(deliveries.filter((d) => !d.outcome), beginAndIssue);
   await send(env, db, deliveries);
   await recordOutcomes(env, stores, deliveries);
   for (const d of deliveries) settle(env, d, metrics);
+  await trail;
+}
+
+/** The request's audit event, completed with the user the lookup found; a failed lookup retries the job, which records it then. */
+async function recordRequested(env: Env, job: EmailJob, user: JobUser, metrics: Metrics): Promise<void> {
+  if (job.kind !== "PASSWORD_RESET" || !job.requested) return;
+  const found = await user.then((u) => ({ u }), () => null);
+  if (found) await recordCompletedResetRequested({ env, metrics }, job.requested, found.u);
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Tenant } from "../../directory/tenants";
 import { emailKey } from "../../directory/users";
 import { checkEmailSettings } from "../../email/providers/select";
 import { enqueueEmail } from "../../email/queue";
-import { recordResetRequested } from "../../audit/reset-requested";
+import { recordResetHeld, resetRequestedDraft } from "../../audit/reset-requested";
 import { callAddressObject } from "../../address-object/stub";
 import { measured } from "../../metrics/measure";
 import { shardForEmail } from "../../shards/routing";
@@ -45,7 +45,7 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
   const address = { subject: subject!, location: policy.userObjectLocation };
   const slot = await callAddressObject(env, address, "reserveEmailSend", policy);
   if (slot === null) {
-    recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId: null });
+    recordResetHeld(deps, tenant, email, policy.emailVerificationStrategy);
     return answer;
   }
   const deliveryId = newShardedId(shard);
@@ -61,6 +61,8 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
       requestCodeHash,
       language: language ?? null,
       createdAt: Date.now(),
+      // The trail's event rides on the job: its consumer, which finds the user anyway, records it.
+      requested: resetRequestedDraft(deps, tenant, policy.emailVerificationStrategy, deliveryId),
     });
   } catch (e) {
     // The answer is 503 and the caller will retry: the slot goes back, or the retry would be held
@@ -68,6 +70,5 @@ async function acceptRequest(deps: WorkflowDeps, tenant: Tenant, email: string, 
     await callAddressObject(env, address, "releaseEmailSend", slot).catch(() => undefined);
     throw e;
   }
-  recordResetRequested(deps, tenant, email, { strategy: policy.emailVerificationStrategy, deliveryId });
   return answer;
 }
