@@ -1,12 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AttemptVerdict, PasswordThrottle } from "../user-object/password-attempts";
-import { type AddressClaim, claimAddress, confirmClaim, releaseClaim } from "./address-claim";
+import { type AddressClaim, type ClaimHolder, claimAddress, confirmClaim, releaseClaim } from "./address-claim";
 import { type EmailSendLimit, releaseEmailSend, reserveEmailSend } from "./email-sends";
 import { type OtpGuess, type OtpGuessBudget, otpAttemptsTaken, refundOtpGuess, reserveOtpGuess } from "./otp-guesses";
 import { countPasswordAttempt } from "./password-attempts";
 import { type AddressStore, addressStore, expire } from "./storage";
 
-export type { AddressClaim } from "./address-claim";
+export type { AddressClaim, ClaimHolder } from "./address-claim";
 export type { EmailSendLimit } from "./email-sends";
 export type { OtpGuess, OtpGuessBudget } from "./otp-guesses";
 
@@ -58,13 +58,13 @@ export class AddressDurableObject extends DurableObject<Env> {
   }
 
   /** Claims the address for a user about to be created (address-claim.ts); else answers the holder. */
-  async claimAddress(userId: string, replacing: string | null): Promise<AddressClaim> {
-    return claimAddress(this.store, userId, replacing, Date.now());
+  async claimAddress(claimant: ClaimHolder, replacing: string | null): Promise<AddressClaim> {
+    return claimAddress(this.store, claimant, replacing, Date.now());
   }
 
   /** The user's row is written: the claim is held until the user is deleted; false: another creation took it. */
-  async confirmClaim(userId: string, replacing: string | null): Promise<boolean> {
-    return confirmClaim(this.store, userId, replacing);
+  async confirmClaim(holder: ClaimHolder, replacing: string | null): Promise<boolean> {
+    return confirmClaim(this.store, holder, replacing);
   }
 
   async releaseClaim(userId: string): Promise<void> {

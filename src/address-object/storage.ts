@@ -23,8 +23,8 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS otp_attempts (code_id TEXT PRIMARY KEY, taken INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
   // One row: wrong passwords in a row for an address with no active user.
   "CREATE TABLE IF NOT EXISTS password_failures (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, last_failed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
-  // One row: the user who holds the address; pending_until until the user's row is written.
-  "CREATE TABLE IF NOT EXISTS address_claim (id INTEGER PRIMARY KEY CHECK (id = 1), user_id TEXT NOT NULL, pending_until INTEGER)",
+  // One row: the user who holds the address, the shard of its row (NULL: DB), and pending_until until the row is written.
+  "CREATE TABLE IF NOT EXISTS address_claim (id INTEGER PRIMARY KEY CHECK (id = 1), user_id TEXT NOT NULL, home INTEGER, pending_until INTEGER)",
 ];
 
 export function addressStore(storage: DurableObjectStorage): AddressStore {

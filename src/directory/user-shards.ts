@@ -81,34 +81,44 @@ export function userCodeShards(env: ShardEnv, user: User): (number | null)[] {
   return [...new Set([userShard(env, user), ...emailHomes(env, user.tenantId, user.emailKey).filter((s) => s !== null)])];
 }
 
-/** The id a new user with this email gets: it carries the newest version's shard for the address (without shards, a plain id). */
-export function newUserId(env: ShardEnv, tenantId: string, email: string): string {
+/** Where a new user with this email goes (the newest version's shard for the address; without shards, DB: null) and its id, which carries it. */
+export function placeNewUser(env: ShardEnv, tenantId: string, email: string): { id: string; home: number | null } {
   const map = shardMapOf(env);
-  return newShardedId(map ? placeNew(map, shardSetOf(map, tenantId), emailPlacementKey(tenantId, emailKey(email))) : null);
+  const home = map ? placeNew(map, shardSetOf(map, tenantId), emailPlacementKey(tenantId, emailKey(email))) : null;
+  return { id: newShardedId(home), home };
 }
 
 /**
- * A user with this email anywhere a lookup by email looks other than the shard `id` names (older
+ * A user with this email anywhere a lookup by email looks other than the new user's shard (older
  * versions' shards, the directory database), read at the primary: (tenant, email) must be unique
  * across all of them, and the unique index sees only its own shard.
  */
-export async function findUserElsewhere(env: ShardEnv, tenantId: string, email: string, id: string): Promise<User | null> {
+export async function findUserElsewhere(env: ShardEnv, tenantId: string, email: string, newHome: number | null): Promise<User | null> {
   const map = shardMapOf(env);
   if (!map) return null;
-  const shard = shardOfId(map, id);
   for (const home of emailHomes(env, tenantId, emailKey(email))) {
-    if (home === shard) continue;
+    if (home === newHome) continue;
     const user = await findUserByEmail(sessionsOf(env, map, home).db, tenantId, email);
     if (user) return homed(user, home);
   }
   return null;
 }
 
-/** Inserts a user (its id from newUserId) on the shard its id carries, whose unique index refuses a second row for the address. */
-export async function insertUserRouted(env: ShardEnv, u: NewUser & { id: string }): Promise<User> {
+/**
+ * The user by id in `home` (a shard's number, null: the directory database), at the primary;
+ * undefined when this Worker's map does not reach that shard: a newer map version's, during the
+ * deploy that adds it, whose rows only the isolates already on that version can read.
+ */
+export async function userAtHome(env: ShardEnv, home: number | null, id: string): Promise<User | null | undefined> {
   const map = shardMapOf(env);
-  const shard = shardOfId(map, u.id);
-  return homed(await insertUser(sessionsOf(env, map, shard).db, u), shard)!;
+  if (home !== null && (!map || home >= map.bindings.length)) return undefined;
+  return homed(await getUser(sessionsOf(env, map, home).db, id), home);
+}
+
+/** Inserts a user where placeNewUser placed it, whose unique index refuses a second row for the address. */
+export async function insertUserRouted(env: ShardEnv, home: number | null, u: NewUser & { id: string }): Promise<User> {
+  const map = shardMapOf(env);
+  return homed(await insertUser(sessionsOf(env, map, home).db, u), home)!;
 }
 
 /** Every database that may hold the tenant's users: its set's shards in any version, and DB unless the map says it holds none. */

@@ -3,12 +3,12 @@
 // different shards (isolates on two map versions during a deploy) are still ordered in one place.
 // D1 stays the truth about which users exist: a holder whose row is gone gives way, and an address
 // nobody has claimed yet (its user came before claims) is found by the older-shard check as before.
-import type { AddressClaim } from "../address-object/address-durable-object";
+import type { AddressClaim, ClaimHolder } from "../address-object/address-durable-object";
 import { type AddressObjectRef, callAddressObject } from "../address-object/stub";
 import { logBackgroundFailure } from "../audit/background-failure";
 import { DuplicateError } from "../db/errors";
 import { policyForTenant } from "../directory/policies";
-import { getUserRouted } from "../directory/user-shards";
+import { userAtHome, userShard } from "../directory/user-shards";
 import { type User, emailKey } from "../directory/users";
 import type { UserObjectLocation } from "../policy/object-location";
 import type { WorkflowDeps } from "./deps";
@@ -22,7 +22,8 @@ export interface Address {
   location: UserObjectLocation | null;
 }
 
-const taken = () => new DuplicateError("A user with this email already exists in the tenant.");
+/** The conflict a second user of an address gets, whichever step finds it. */
+export const addressTaken = () => new DuplicateError("A user with this email already exists in the tenant.");
 
 /** The address's object, as request-reset and login name it (the keyed subject under the current key). */
 export async function addressObjectOf(deps: Deps, a: Address): Promise<AddressObjectRef> {
@@ -31,26 +32,28 @@ export async function addressObjectOf(deps: Deps, a: Address): Promise<AddressOb
 }
 
 /**
- * Claims the address for `userId` (pending until confirmClaimFor), or throws the conflict a second
- * user of the address gets. A holder that is not pending is judged by D1: if its row is gone (a
- * delete whose release never ran, a creation that stopped), the claim is taken over from it, in
+ * Claims the address for the new user (pending until confirmClaimFor), or throws the conflict a
+ * second user of the address gets. A holder that is not pending is judged by D1: if its row is gone
+ * (a delete whose release never ran, a creation that stopped), the claim is taken over from it, in
  * the object, only if nobody took it meanwhile.
  */
-export async function claimAddressFor(deps: Deps, address: AddressObjectRef, a: Address, userId: string): Promise<void> {
+export async function claimAddressFor(deps: Deps, address: AddressObjectRef, a: Address, claimant: ClaimHolder): Promise<void> {
   let replacing: string | null = null;
   for (let attempt = 0; attempt < 2; attempt++) {
-    const claim: AddressClaim = await callAddressObject(deps.env, address, "claimAddress", userId, replacing);
+    const claim: AddressClaim = await callAddressObject(deps.env, address, "claimAddress", claimant, replacing);
     if (claim.outcome === "CLAIMED") return;
     // A creation under way: run one at a time, it would have come first.
-    if (claim.pending || !(await holderIsGone(deps, a, claim.userId))) throw taken();
-    replacing = claim.userId;
+    if (claim.pending || !(await holderIsGone(deps, a, claim.holder))) throw addressTaken();
+    replacing = claim.holder.userId;
   }
-  throw taken();
+  throw addressTaken();
 }
 
-async function holderIsGone(deps: Deps, a: Address, userId: string): Promise<boolean> {
-  const holder = await getUserRouted(deps.env, userId, "primary");
-  return !holder || holder.tenantId !== a.tenantId || holder.emailKey !== emailKey(a.email);
+/** Whether the holder's row is gone; a holder on a shard this Worker's map does not reach yet is taken to exist. */
+async function holderIsGone(deps: Deps, a: Address, holder: ClaimHolder): Promise<boolean> {
+  const user = await userAtHome(deps.env, holder.home, holder.userId);
+  if (user === undefined) return false;
+  return !user || user.tenantId !== a.tenantId || user.emailKey !== emailKey(a.email);
 }
 
 /**
@@ -58,16 +61,18 @@ async function holderIsGone(deps: Deps, a: Address, userId: string): Promise<boo
  * took meanwhile (this one was slower than PENDING_CLAIM_MS) throws the conflict; the caller undoes
  * its row, so the address keeps one user.
  */
-export async function confirmClaimFor(deps: Deps, address: AddressObjectRef, userId: string): Promise<void> {
-  if (!(await callAddressObject(deps.env, address, "confirmClaim", userId, null))) throw taken();
+export async function confirmClaimFor(deps: Deps, address: AddressObjectRef, holder: ClaimHolder): Promise<void> {
+  if (!(await callAddressObject(deps.env, address, "confirmClaim", holder, null))) throw addressTaken();
 }
 
 /**
  * A user from before claims holds the address (found by the older-shard check): the claim moves to
- * it, so the next creation finds it by id. Only tidying: without it the check finds the user again.
+ * it from the creation that found it, so the next creation finds it by id. Only tidying: without
+ * it the check finds the user again.
  */
-export async function recordEarlierHolder(deps: Deps, address: AddressObjectRef, holderId: string, claimedFor: string): Promise<void> {
-  await callAddressObject(deps.env, address, "confirmClaim", holderId, claimedFor).catch((e) => logBackgroundFailure("create_user.claim_backfill_failed", e));
+export async function recordEarlierHolder(deps: Deps, address: AddressObjectRef, earlier: User, claimedFor: string): Promise<void> {
+  const holder = { userId: earlier.id, home: userShard(deps.env, earlier) };
+  await callAddressObject(deps.env, address, "confirmClaim", holder, claimedFor).catch((e) => logBackgroundFailure("create_user.claim_backfill_failed", e));
 }
 
 /**

@@ -2,14 +2,14 @@
 import { auditInsert, recordAuditEventAfter } from "../audit/record";
 import { DuplicateError } from "../db/errors";
 import { type User, deleteUserRows, updateUserStatus } from "../directory/users";
-import { findUserElsewhere, insertUserRouted, newUserId, userDatabase } from "../directory/user-shards";
+import { findUserElsewhere, insertUserRouted, placeNewUser, userDatabase } from "../directory/user-shards";
 import { deleteCodesElsewhere } from "./password-reset/code-shards";
 import { recordUserKeyIds } from "../directory/key-usage";
 import { logBackgroundFailure } from "../audit/background-failure";
 import { policyForTenant } from "../directory/policies";
 import { placementOf } from "../policy/object-location";
 import { callUserObject } from "../user-object/stub";
-import { addressObjectOf, claimAddressFor, confirmClaimFor, recordEarlierHolder, releaseClaimOf, releaseClaimOfDeleted } from "./address-claims";
+import { addressObjectOf, addressTaken, claimAddressFor, confirmClaimFor, recordEarlierHolder, releaseClaimOf, releaseClaimOfDeleted } from "./address-claims";
 import type { WorkflowDeps } from "./deps";
 
 type Deps = Pick<WorkflowDeps, "env" | "config" | "db" | "audit" | "userObjectTime">;
@@ -35,24 +35,24 @@ export async function createUser(
 ): Promise<User> {
   const location = (await policyForTenant(deps.db, { id: u.tenantId, applicationId: u.applicationId })).userObjectLocation;
   const placement = placementOf(location);
-  const id = newUserId(deps.env, u.tenantId, u.email);
+  const { id, home } = placeNewUser(deps.env, u.tenantId, u.email);
   const address = await addressObjectOf(deps, { tenantId: u.tenantId, email: u.email, location });
-  await claimAddressFor(deps, address, { tenantId: u.tenantId, email: u.email, location }, id);
+  await claimAddressFor(deps, address, { tenantId: u.tenantId, email: u.email, location }, { userId: id, home });
   let user: User;
   try {
-    const earlier = await findUserElsewhere(deps.env, u.tenantId, u.email, id);
+    const earlier = await findUserElsewhere(deps.env, u.tenantId, u.email, home);
     if (earlier) {
-      await recordEarlierHolder(deps, address, earlier.id, id);
-      throw new DuplicateError("A user with this email already exists in the tenant.");
+      await recordEarlierHolder(deps, address, earlier, id);
+      throw addressTaken();
     }
-    user = await insertUserRouted(deps.env, { ...u, id, objectJurisdiction: placement.jurisdiction });
+    user = await insertUserRouted(deps.env, home, { ...u, id, objectJurisdiction: placement.jurisdiction });
   } catch (e) {
     await releaseClaimOf(deps, address, id);
     throw e;
   }
   const db = userDatabase(deps.env, user);
   try {
-    await confirmClaimFor(deps, address, user.id);
+    await confirmClaimFor(deps, address, { userId: id, home });
     const initialized = await callUserObject(deps, { ...user, ...(placement.locationHint ? { locationHint: placement.locationHint } : {}) }, "initialize", u.password, user.status);
     // Ids are fresh, so this never meets a live user or a tombstone; if it did, refuse to overwrite.
     if (initialized.outcome !== "CREATED") throw new DuplicateError("This user id was used before and cannot be reused.");

@@ -222,12 +222,15 @@ describe("expiry", () => {
 });
 
 describe("the address's claim", () => {
-  it("50 parallel claims by different users: exactly one is granted, and the others are told who holds it, pending", async () => {
+  /** A holder whose row is on `home` (null: the directory database). */
+  const h = (userId: string, home: number | null = 0) => ({ userId, home });
+
+  it("50 parallel claims by different users: exactly one is granted, and the others are told who holds it (where its row is: a shard, or DB), pending", async () => {
     const stub = fresh();
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => stub.claimAddress(`user-${i}`, null)));
-    const granted = answers.flatMap((a, i) => (a.outcome === "CLAIMED" ? [`user-${i}`] : []));
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => stub.claimAddress(h(`user-${i}`, i % 3 ? i : null), null)));
+    const granted = answers.flatMap((a, i) => (a.outcome === "CLAIMED" ? [h(`user-${i}`, i % 3 ? i : null)] : []));
     expect(granted).toHaveLength(1);
-    for (const a of answers) if (a.outcome === "HELD") expect(a).toEqual({ outcome: "HELD", userId: granted[0], pending: true });
+    for (const a of answers) if (a.outcome === "HELD") expect(a).toEqual({ outcome: "HELD", holder: granted[0], pending: true });
     // The holder may claim again (a retry of the same creation).
     expect(await stub.claimAddress(granted[0]!, null)).toEqual({ outcome: "CLAIMED" });
   });
@@ -235,45 +238,45 @@ describe("the address's claim", () => {
   it("is pending until confirmed and for PENDING_CLAIM_MS at most; then held until released by its holder only", async () => {
     const stub = fresh();
     at(T0);
-    expect(await stub.claimAddress("alice", null)).toEqual({ outcome: "CLAIMED" });
+    expect(await stub.claimAddress(h("alice"), null)).toEqual({ outcome: "CLAIMED" });
     at(T0 + PENDING_CLAIM_MS - 1);
-    expect(await stub.claimAddress("bob", null)).toEqual({ outcome: "HELD", userId: "alice", pending: true });
+    expect(await stub.claimAddress(h("bob"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: true });
     at(T0 + PENDING_CLAIM_MS);
-    expect(await stub.claimAddress("bob", null)).toEqual({ outcome: "HELD", userId: "alice", pending: false });
-    expect(await stub.confirmClaim("alice", null)).toBe(true);
-    expect(await stub.claimAddress("bob", null)).toEqual({ outcome: "HELD", userId: "alice", pending: false });
+    expect(await stub.claimAddress(h("bob"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: false });
+    expect(await stub.confirmClaim(h("alice"), null)).toBe(true);
+    expect(await stub.claimAddress(h("bob"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: false });
     // Someone else's confirmation or release changes nothing.
-    expect(await stub.confirmClaim("bob", null)).toBe(false);
+    expect(await stub.confirmClaim(h("bob"), null)).toBe(false);
     await stub.releaseClaim("bob");
-    expect(await stub.claimAddress("carol", null)).toEqual({ outcome: "HELD", userId: "alice", pending: false });
+    expect(await stub.claimAddress(h("carol"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: false });
     await stub.releaseClaim("alice");
-    expect(await stub.claimAddress("carol", null)).toEqual({ outcome: "CLAIMED" });
+    expect(await stub.claimAddress(h("carol"), null)).toEqual({ outcome: "CLAIMED" });
   });
 
   it("is taken over only from the holder the caller names, so a claim taken meanwhile is never overwritten", async () => {
     const stub = fresh();
-    await stub.claimAddress("gone", null);
-    await stub.confirmClaim("gone", null);
-    expect(await stub.claimAddress("bob", "someone-else")).toEqual({ outcome: "HELD", userId: "gone", pending: false });
-    expect(await stub.claimAddress("bob", "gone")).toEqual({ outcome: "CLAIMED" });
-    expect(await stub.claimAddress("carol", "gone")).toEqual({ outcome: "HELD", userId: "bob", pending: true });
+    await stub.claimAddress(h("gone"), null);
+    await stub.confirmClaim(h("gone"), null);
+    expect(await stub.claimAddress(h("bob"), "someone-else")).toEqual({ outcome: "HELD", holder: h("gone"), pending: false });
+    expect(await stub.claimAddress(h("bob"), "gone")).toEqual({ outcome: "CLAIMED" });
+    expect(await stub.claimAddress(h("carol"), "gone")).toEqual({ outcome: "HELD", holder: h("bob"), pending: true });
     // A slow creation whose claim was taken over cannot confirm; a user found by the older-shard check takes the claim it names.
-    expect(await stub.confirmClaim("gone", null)).toBe(false);
-    expect(await stub.confirmClaim("older-user", "bob")).toBe(true);
-    expect(await stub.claimAddress("carol", null)).toEqual({ outcome: "HELD", userId: "older-user", pending: false });
+    expect(await stub.confirmClaim(h("gone"), null)).toBe(false);
+    expect(await stub.confirmClaim(h("older-user"), "bob")).toBe(true);
+    expect(await stub.claimAddress(h("carol"), null)).toEqual({ outcome: "HELD", holder: h("older-user"), pending: false });
   });
 
   it("keeps the storage when the counters expire: the alarm deletes them but not the claim", async () => {
     const stub = fresh();
     at(T0);
-    await stub.claimAddress("alice", null);
-    await stub.confirmClaim("alice", null);
+    await stub.claimAddress(h("alice"), null);
+    await stub.confirmClaim(h("alice"), null);
     await stub.reserveEmailSend(LIMIT);
     at(T0 + LIMIT.resetEmailWindowSeconds * 1000);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await addressRows(stub, "email_sends")).toBe(0);
     expect((await hasStorage(stub)).alarm).toBeNull();
-    expect(await stub.claimAddress("bob", null)).toEqual({ outcome: "HELD", userId: "alice", pending: false });
+    expect(await stub.claimAddress(h("bob"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: false });
   });
 });
 

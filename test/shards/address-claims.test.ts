@@ -83,6 +83,16 @@ describe("one user per address across map versions", () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => createUnder(w, email!, { ...V2, ...together })));
     await expectOneUser(w, email!, answers);
   });
+  it("an isolate on the old map, which has no binding for the new shard, takes a holder on that shard to exist and answers 409", async () => {
+    const w = await world("claim-unknown-shard");
+    // The deploy that adds DB_SHARD_1: the old isolates' map has no such binding.
+    const OLD = { SHARD_MAP: JSON.stringify({ bindings: ["DB_SHARD_0"], versions: [{ version: 1, sets: { default: [0] } }] }) };
+    const [email] = emailsOn(V2.SHARD_MAP, w.tenantId, 1, 1, "claimunknown");
+    const created = await createUnder(w, email!, V2);
+    expect(created.body.id.slice(0, 2)).toBe("01");
+    expect((await createUnder(w, email!, OLD)).body).toEqual(CONFLICT);
+    expect((await rowsOf(w, email!)).map((r) => r.id)).toEqual([created.body.id]);
+  });
 });
 
 describe("the claim follows the user", () => {
@@ -110,12 +120,12 @@ describe("the claim follows the user", () => {
     const first = await createUnder(w, email!, {});
     expect(first.status).toBe(201);
     const subject = await subjectOf(w.tenantId, email!);
-    expect(await addressClaimOf(subject)).toEqual({ userId: first.body.id, pending: false });
+    expect(await addressClaimOf(subject)).toEqual({ userId: first.body.id, home: 0, pending: false });
     // The row goes as a delete's would, but the address object is never told.
     await SHARDS()[0]!.prepare("DELETE FROM users WHERE id = ?").bind(first.body.id).run();
     const second = await createUnder(w, email!, {});
     expect(second.status).toBe(201);
-    expect(await addressClaimOf(subject)).toEqual({ userId: second.body.id, pending: false });
+    expect(await addressClaimOf(subject)).toEqual({ userId: second.body.id, home: 0, pending: false });
   });
 
   it("a creation whose D1 insert fails leaves the address free for the retry", async () => {
@@ -138,13 +148,13 @@ describe("the claim follows the user", () => {
     const subject = await subjectOf(w.tenantId, email!);
     // A creation claimed the address for an id that has no row yet: it may be inserting right now.
     const inFlight = "00inflightcreation00000000";
-    await setAddressClaim(subject, inFlight, Date.now() + 60_000);
+    await setAddressClaim(subject, inFlight, 0, Date.now() + 60_000);
     expect((await createUnder(w, email!, {})).body).toEqual(CONFLICT);
     // Its pending mark expired and its row never came: the creation is dead.
-    await setAddressClaim(subject, inFlight, Date.now() - 1);
+    await setAddressClaim(subject, inFlight, 0, Date.now() - 1);
     const created = await createUnder(w, email!, {});
     expect(created.status).toBe(201);
-    expect(await addressClaimOf(subject)).toEqual({ userId: created.body.id, pending: false });
+    expect(await addressClaimOf(subject)).toEqual({ userId: created.body.id, home: 0, pending: false });
   });
 
   it("users created before claims existed keep their address: the older-shard check still finds them, and the claim is recorded", async () => {
@@ -156,7 +166,7 @@ describe("the claim follows the user", () => {
     const subject = await subjectOf(w.tenantId, email!);
     await dropAddressClaim(subject);
     expect((await createUnder(w, email!, V2)).body).toEqual(CONFLICT);
-    expect(await addressClaimOf(subject)).toEqual({ userId: old.body.id, pending: false });
+    expect(await addressClaimOf(subject)).toEqual({ userId: old.body.id, home: 0, pending: false });
     expect((await rowsOf(w, email!)).map((r) => r.id)).toEqual([old.body.id]);
   });
 });

@@ -44,19 +44,19 @@ export async function otpAttemptsOf(stub: DurableObjectStub, codeId: string): Pr
 }
 
 /** Who holds the address's claim (src/address-object/address-claim.ts), and whether only pending; null when nobody. */
-export async function addressClaimOf(subject: string): Promise<{ userId: string; pending: boolean } | null> {
+export async function addressClaimOf(subject: string): Promise<{ userId: string; home: number | null; pending: boolean } | null> {
   return runInDurableObject(addressObject(subject), (_instance, state) => {
     const sql = state.storage.sql;
     if (sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'address_claim'").toArray().length === 0) return null;
-    const row = sql.exec<{ user_id: string; pending_until: number | null }>("SELECT user_id, pending_until FROM address_claim").toArray()[0];
-    return row ? { userId: row.user_id, pending: row.pending_until !== null } : null;
+    const row = sql.exec<{ user_id: string; home: number | null; pending_until: number | null }>("SELECT user_id, home, pending_until FROM address_claim").toArray()[0];
+    return row ? { userId: row.user_id, home: row.home, pending: row.pending_until !== null } : null;
   });
 }
 
-/** Leaves the address claimed for `userId`, pending until `pendingUntil`, as a creation that stopped after its claim would. */
-export async function setAddressClaim(subject: string, userId: string, pendingUntil: number): Promise<void> {
-  const stub = addressObject(subject) as unknown as { claimAddress(userId: string, replacing: string | null): Promise<unknown> };
-  await stub.claimAddress(userId, null);
+/** Leaves the address claimed for `userId` on shard `home`, pending until `pendingUntil`, as a creation that stopped after its claim would. */
+export async function setAddressClaim(subject: string, userId: string, home: number | null, pendingUntil: number | null): Promise<void> {
+  const stub = addressObject(subject) as unknown as { claimAddress(holder: { userId: string; home: number | null }, replacing: string | null): Promise<unknown> };
+  await stub.claimAddress({ userId, home }, null);
   await runInDurableObject(addressObject(subject), (_instance, state) => void state.storage.sql.exec("UPDATE address_claim SET pending_until = ?", pendingUntil));
 }
 
