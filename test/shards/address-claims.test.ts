@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callJson } from "../support/api";
-import { addressClaimOf, dropAddressClaim, setAddressClaim, subjectOf } from "../support/address-object";
+import { addressClaimOf, dropAddressClaim, setAddressClaim, setAddressClaimPendingUntil, subjectOf } from "../support/address-object";
 import { watchedD1 } from "../support/d1-round-trips";
 import { type World, world } from "../support/fixtures";
 import { SHARDS, emailsOn } from "../support/shards";
@@ -155,6 +155,33 @@ describe("the claim follows the user", () => {
     const created = await createUnder(w, email!, {});
     expect(created.status).toBe(201);
     expect(await addressClaimOf(subject)).toEqual({ userId: created.body.id, home: 0, pending: false });
+  });
+
+  it("a creation slower than its pending claim, taken over meanwhile, finds out when it confirms and undoes its row: one user", async () => {
+    const w = await world("claim-slow");
+    const [email] = emailsOn(V2.SHARD_MAP, w.tenantId, 1, 1, "claimslow");
+    const subject = await subjectOf(w.tenantId, email!);
+    let arrived!: () => void;
+    let go!: () => void;
+    const atInsert = new Promise<void>((r) => (arrived = r));
+    const resume = new Promise<void>((r) => (go = r));
+    const slow = watchedD1(env.DB_SHARD_0, async (sql, run) => {
+      if (sql.some((q) => USER_INSERT.test(q))) {
+        arrived();
+        await resume;
+      }
+      return run();
+    });
+    const first = createUnder(w, email!, { ...V1, DB_SHARD_0: slow });
+    await atInsert;
+    // The first creation holds a pending claim and has not inserted; its 60 s pass.
+    await setAddressClaimPendingUntil(subject, Date.now() - 1);
+    const second = await createUnder(w, email!, V2);
+    expect(second.status).toBe(201);
+    go();
+    expect((await first).body).toEqual(CONFLICT);
+    expect((await rowsOf(w, email!)).map((r) => r.id)).toEqual([second.body.id]);
+    expect(await addressClaimOf(subject)).toEqual({ userId: second.body.id, home: 1, pending: false });
   });
 
   it("users created before claims existed keep their address: the older-shard check still finds them, and the claim is recorded", async () => {

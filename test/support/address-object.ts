@@ -57,6 +57,11 @@ export async function addressClaimOf(subject: string): Promise<{ userId: string;
 export async function setAddressClaim(subject: string, userId: string, home: number | null, pendingUntil: number | null): Promise<void> {
   const stub = addressObject(subject) as unknown as { claimAddress(holder: { userId: string; home: number | null }, replacing: string | null): Promise<unknown> };
   await stub.claimAddress({ userId, home }, null);
+  await setAddressClaimPendingUntil(subject, pendingUntil);
+}
+
+/** Moves the pending mark of whoever holds the address's claim (null: confirmed). */
+export async function setAddressClaimPendingUntil(subject: string, pendingUntil: number | null): Promise<void> {
   await runInDurableObject(addressObject(subject), (_instance, state) => void state.storage.sql.exec("UPDATE address_claim SET pending_until = ?", pendingUntil));
 }
 
