@@ -1,10 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import type { AttemptVerdict, PasswordThrottle } from "../user-object/password-attempts";
+import { type AddressClaim, type ClaimHolder, claimAddress, confirmClaim, releaseClaim } from "./address-claim";
 import { type EmailSendLimit, releaseEmailSend, reserveEmailSend } from "./email-sends";
 import { type OtpGuess, type OtpGuessBudget, otpAttemptsTaken, refundOtpGuess, reserveOtpGuess } from "./otp-guesses";
 import { countPasswordAttempt } from "./password-attempts";
 import { type AddressStore, addressStore, expire } from "./storage";
 
+export type { AddressClaim, ClaimHolder } from "./address-claim";
 export type { EmailSendLimit } from "./email-sends";
 export type { OtpGuess, OtpGuessBudget } from "./otp-guesses";
 
@@ -13,7 +15,8 @@ export type { OtpGuess, OtpGuessBudget } from "./otp-guesses";
  * the id reveals neither): the counters that must be exact whether or not the address has a user.
  * Each method is one synchronous transaction over the object's SQLite, and the object runs one
  * event at a time, so parallel requests are counted exactly, without a write to the D1 primary.
- * Known and unknown addresses take this same path, so its timing tells nothing.
+ * Known and unknown addresses take this same path, so its timing tells nothing. The address's claim
+ * (which user holds it) is here too, for user creation only: no reset or login path reads it.
  *
  * Time is the object's own clock. Rows expire (storage.ts); the alarm deletes them, and the whole
  * storage once nothing is left.
@@ -52,6 +55,20 @@ export class AddressDurableObject extends DurableObject<Env> {
   /** A login attempt for an address with no active user, judged like a user's. */
   async countPasswordAttempt(throttle: PasswordThrottle): Promise<AttemptVerdict> {
     return countPasswordAttempt(this.store, throttle, Date.now());
+  }
+
+  /** Claims the address for a user about to be created (address-claim.ts); else answers the holder. */
+  async claimAddress(claimant: ClaimHolder, replacing: string | null): Promise<AddressClaim> {
+    return claimAddress(this.store, claimant, replacing, Date.now());
+  }
+
+  /** The user's row is written: the claim is held until the user is deleted; false: another creation took it. */
+  async confirmClaim(holder: ClaimHolder, replacing: string | null): Promise<boolean> {
+    return confirmClaim(this.store, holder, replacing);
+  }
+
+  async releaseClaim(userId: string): Promise<void> {
+    releaseClaim(this.store, userId);
   }
 
   override async alarm(): Promise<void> {

@@ -1,9 +1,11 @@
-// The address object's storage: ctx.storage.sql directly, not drizzle. Four tables of a few
-// columns, each read and written by one or two statements, hold only rows that expire within 30
-// days; a later change of shape can start a new table and let the old one age out, so there is
-// no migration history to keep. Every row carries its own expiry, and the alarm wakes when the
-// newest one passes: it deletes what expired and, once nothing is left, all of the object's
-// storage, so an address nobody uses again costs nothing.
+// The address object's storage: ctx.storage.sql directly, not drizzle. The counters' four tables
+// of a few columns, each read and written by one or two statements, hold only rows that expire
+// within 30 days; a later change of shape can start a new table and let the old one age out, so
+// there is no migration history to keep. Every such row carries its own expiry, and the alarm
+// wakes when the newest one passes: it deletes what expired and, once nothing is left, all of the
+// object's storage, so an address nobody uses again costs nothing. The one exception is the
+// address's claim (address-claim.ts), one row that lasts as long as its user: while it is there,
+// the alarm keeps the storage. A change of its shape needs a step here that moves the row.
 
 export interface AddressStore {
   readonly storage: DurableObjectStorage;
@@ -21,6 +23,8 @@ const SCHEMA = [
   "CREATE TABLE IF NOT EXISTS otp_attempts (code_id TEXT PRIMARY KEY, taken INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
   // One row: wrong passwords in a row for an address with no active user.
   "CREATE TABLE IF NOT EXISTS password_failures (id INTEGER PRIMARY KEY CHECK (id = 1), failures INTEGER NOT NULL, last_failed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+  // One row: the user who holds the address, the shard of its row (NULL: DB), and pending_until until the row is written.
+  "CREATE TABLE IF NOT EXISTS address_claim (id INTEGER PRIMARY KEY CHECK (id = 1), user_id TEXT NOT NULL, home INTEGER, pending_until INTEGER)",
 ];
 
 export function addressStore(storage: DurableObjectStorage): AddressStore {
@@ -64,14 +68,15 @@ export function armExpiry(store: AddressStore, sql: SqlStorage): void {
 /** The alarm: drop what expired; when nothing is left, the whole storage (the object then costs nothing). */
 export async function expire(store: AddressStore): Promise<void> {
   if (!store.ready && !hasTables(store.storage)) return;
-  const remaining = inTransaction(store, (sql) => {
+  const { remaining, claimed } = inTransaction(store, (sql) => {
     deleteExpired(sql, Date.now());
     const at = lastExpiry(sql);
     if (at !== null) void store.storage.setAlarm(at);
-    return at;
+    return { remaining: at, claimed: sql.exec("SELECT 1 FROM address_claim").toArray().length > 0 };
   });
   if (remaining !== null) return;
   await store.storage.deleteAlarm();
+  if (claimed) return;
   await store.storage.deleteAll();
   store.ready = false;
 }

@@ -2,7 +2,7 @@ import { DependencyUnavailable } from "../db/errors";
 import { type UserObjectLocation, namespaceIn, placementOf } from "../policy/object-location";
 import type { AddressDurableObject } from "./address-durable-object";
 
-type AddressObjectApi = Pick<AddressDurableObject, "reserveEmailSend" | "releaseEmailSend" | "reserveOtpGuess" | "refundOtpGuess" | "otpAttemptsTaken" | "countPasswordAttempt">;
+type AddressObjectApi = Pick<AddressDurableObject, "reserveEmailSend" | "releaseEmailSend" | "reserveOtpGuess" | "refundOtpGuess" | "otpAttemptsTaken" | "countPasswordAttempt" | "claimAddress" | "confirmClaim" | "releaseClaim">;
 
 /**
  * An address object: named by `subject` (a keyed hash: the plain address never names an object),

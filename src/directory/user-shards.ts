@@ -4,7 +4,6 @@
 // users created before sharding. Every query keeps its tenant condition: the shard only narrows
 // where to look, it never stands in for the boundary.
 import { type Database, type Sessions, replicaFirst } from "../db/client";
-import { DuplicateError } from "../db/errors";
 import { fanOutPage } from "../shards/fan-out";
 import { type ShardEnv, fanOutDatabases, sessionsOf } from "../shards/databases";
 import { candidates, emailPlacementKey, placeNew, shardSetOf, shardsOfSet } from "../shards/placement";
@@ -117,22 +116,44 @@ export function userCodeShards(env: ShardEnv, user: User): (number | null)[] {
   return [...new Set([userShard(env, user), ...emailHomes(env, user.tenantId, user.emailKey).filter((s) => s !== null)])];
 }
 
-/**
- * Inserts a user on the newest version's shard for its email. (tenant, email) must be unique across
- * every place a lookup by email looks: older versions' shards and the directory database are read
- * at the primary first, and the unique index on the new shard catches two creations at once.
- */
-export async function insertUserRouted(env: ShardEnv, u: NewUser): Promise<User> {
+/** Where a new user with this email goes (the newest version's shard for the address; without shards, DB: null) and its id, which carries it. */
+export function placeNewUser(env: ShardEnv, tenantId: string, email: string): { id: string; home: number | null } {
   const map = shardMapOf(env);
-  if (!map) return homed(await insertUser(sessionsOf(env, null, null).db, u), null)!;
-  const key = emailKey(u.email);
-  const shard = placeNew(map, shardSetOf(map, u.tenantId), emailPlacementKey(u.tenantId, key));
-  for (const home of emailHomes(env, u.tenantId, key)) {
-    if (home !== shard && (await findUserByEmail(sessionsOf(env, map, home).db, u.tenantId, u.email))) {
-      throw new DuplicateError("A user with this email already exists in the tenant.");
-    }
+  const home = map ? placeNew(map, shardSetOf(map, tenantId), emailPlacementKey(tenantId, emailKey(email))) : null;
+  return { id: newShardedId(home), home };
+}
+
+/**
+ * A user with this email anywhere a lookup by email looks other than the new user's shard (older
+ * versions' shards, the directory database), read at the primary: (tenant, email) must be unique
+ * across all of them, and the unique index sees only its own shard.
+ */
+export async function findUserElsewhere(env: ShardEnv, tenantId: string, email: string, newHome: number | null): Promise<User | null> {
+  const map = shardMapOf(env);
+  if (!map) return null;
+  for (const home of emailHomes(env, tenantId, emailKey(email))) {
+    if (home === newHome) continue;
+    const user = await findUserByEmail(sessionsOf(env, map, home).db, tenantId, email);
+    if (user) return homed(user, home);
   }
-  return homed(await insertUser(sessionsOf(env, map, shard).db, { ...u, id: newShardedId(shard) }), shard)!;
+  return null;
+}
+
+/**
+ * The user by id in `home` (a shard's number, null: the directory database), at the primary;
+ * undefined when this Worker's map does not reach that shard: a newer map version's, during the
+ * deploy that adds it, whose rows only the isolates already on that version can read.
+ */
+export async function userAtHome(env: ShardEnv, home: number | null, id: string): Promise<User | null | undefined> {
+  const map = shardMapOf(env);
+  if (home !== null && (!map || home >= map.bindings.length)) return undefined;
+  return homed(await getUser(sessionsOf(env, map, home).db, id), home);
+}
+
+/** Inserts a user where placeNewUser placed it, whose unique index refuses a second row for the address. */
+export async function insertUserRouted(env: ShardEnv, home: number | null, u: NewUser & { id: string }): Promise<User> {
+  const map = shardMapOf(env);
+  return homed(await insertUser(sessionsOf(env, map, home).db, u), home)!;
 }
 
 /** Every database that may hold the tenant's users: its set's shards in any version, and DB unless the map says it holds none. */

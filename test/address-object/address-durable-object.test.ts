@@ -1,10 +1,12 @@
 // The address's Durable Object: the exact per-address counters (reset emails, wrong OTP guesses,
 // login attempts for an address without an active user), each one synchronous step, and storage
-// that expires: the alarm deletes what aged out, and everything once nothing is left.
+// that expires: the alarm deletes what aged out, and everything once nothing is left (except the
+// address's claim, which lasts as long as its user).
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AddressDurableObject } from "../../src/address-object/address-durable-object";
+import { PENDING_CLAIM_MS } from "../../src/address-object/address-claim";
 import { DECOY_FAILURE_RETENTION_MS } from "../../src/address-object/password-attempts";
 import { OTP_GUESS_WINDOW_MS } from "../../src/policy/otp-guessing";
 import { POLICY_DEFAULTS } from "../../src/policy/password-reset-policy";
@@ -34,9 +36,9 @@ async function hasStorage(stub: DurableObjectStub): Promise<{ tables: number; al
 }
 
 describe("the address object", () => {
-  it("exposes the counter methods, one read of an OTP request's attempts, and the alarm, nothing else", () => {
+  it("exposes the counter methods, one read of an OTP request's attempts, the address's claim, and the alarm, nothing else", () => {
     const own = Object.getOwnPropertyNames(AddressDurableObject.prototype).filter((name) => name !== "constructor");
-    expect(own.sort()).toEqual(["alarm", "countPasswordAttempt", "otpAttemptsTaken", "refundOtpGuess", "releaseEmailSend", "reserveEmailSend", "reserveOtpGuess"]);
+    expect(own.sort()).toEqual(["alarm", "claimAddress", "confirmClaim", "countPasswordAttempt", "otpAttemptsTaken", "refundOtpGuess", "releaseClaim", "releaseEmailSend", "reserveEmailSend", "reserveOtpGuess"]);
   });
 
   it("creates no storage until a counter is written", async () => {
@@ -216,6 +218,65 @@ describe("expiry", () => {
     // The same live instance counts again afterwards, from zero.
     expect(await stub.countPasswordAttempt(POLICY_DEFAULTS)).toEqual({ allowed: true });
     expect(await addressRows(stub, "password_failures")).toBe(1);
+  });
+});
+
+describe("the address's claim", () => {
+  /** A holder whose row is on `home` (null: the directory database). */
+  const h = (userId: string, home: number | null = 0) => ({ userId, home });
+
+  it("50 parallel claims by different users: exactly one is granted, and the others are told who holds it (where its row is: a shard, or DB), pending", async () => {
+    const stub = fresh();
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => stub.claimAddress(h(`user-${i}`, i % 3 ? i : null), null)));
+    const granted = answers.flatMap((a, i) => (a.outcome === "CLAIMED" ? [h(`user-${i}`, i % 3 ? i : null)] : []));
+    expect(granted).toHaveLength(1);
+    for (const a of answers) if (a.outcome === "HELD") expect(a).toEqual({ outcome: "HELD", holder: granted[0], pending: true });
+    // The holder may claim again (a retry of the same creation).
+    expect(await stub.claimAddress(granted[0]!, null)).toEqual({ outcome: "CLAIMED" });
+  });
+
+  it("is pending until confirmed and for PENDING_CLAIM_MS at most; then held until released by its holder only", async () => {
+    const stub = fresh();
+    at(T0);
+    expect(await stub.claimAddress(h("alice"), null)).toEqual({ outcome: "CLAIMED" });
+    at(T0 + PENDING_CLAIM_MS - 1);
+    expect(await stub.claimAddress(h("bob"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: true });
+    at(T0 + PENDING_CLAIM_MS);
+    expect(await stub.claimAddress(h("bob"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: false });
+    expect(await stub.confirmClaim(h("alice"), null)).toBe(true);
+    expect(await stub.claimAddress(h("bob"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: false });
+    // Someone else's confirmation or release changes nothing.
+    expect(await stub.confirmClaim(h("bob"), null)).toBe(false);
+    await stub.releaseClaim("bob");
+    expect(await stub.claimAddress(h("carol"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: false });
+    await stub.releaseClaim("alice");
+    expect(await stub.claimAddress(h("carol"), null)).toEqual({ outcome: "CLAIMED" });
+  });
+
+  it("is taken over only from the holder the caller names, so a claim taken meanwhile is never overwritten", async () => {
+    const stub = fresh();
+    await stub.claimAddress(h("gone"), null);
+    await stub.confirmClaim(h("gone"), null);
+    expect(await stub.claimAddress(h("bob"), "someone-else")).toEqual({ outcome: "HELD", holder: h("gone"), pending: false });
+    expect(await stub.claimAddress(h("bob"), "gone")).toEqual({ outcome: "CLAIMED" });
+    expect(await stub.claimAddress(h("carol"), "gone")).toEqual({ outcome: "HELD", holder: h("bob"), pending: true });
+    // A slow creation whose claim was taken over cannot confirm; a user found by the older-shard check takes the claim it names.
+    expect(await stub.confirmClaim(h("gone"), null)).toBe(false);
+    expect(await stub.confirmClaim(h("older-user"), "bob")).toBe(true);
+    expect(await stub.claimAddress(h("carol"), null)).toEqual({ outcome: "HELD", holder: h("older-user"), pending: false });
+  });
+
+  it("keeps the storage when the counters expire: the alarm deletes them but not the claim", async () => {
+    const stub = fresh();
+    at(T0);
+    await stub.claimAddress(h("alice"), null);
+    await stub.confirmClaim(h("alice"), null);
+    await stub.reserveEmailSend(LIMIT);
+    at(T0 + LIMIT.resetEmailWindowSeconds * 1000);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await addressRows(stub, "email_sends")).toBe(0);
+    expect((await hasStorage(stub)).alarm).toBeNull();
+    expect(await stub.claimAddress(h("bob"), null)).toEqual({ outcome: "HELD", holder: h("alice"), pending: false });
   });
 });
 

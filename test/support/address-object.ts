@@ -42,3 +42,30 @@ export async function otpAttemptsOf(stub: DurableObjectStub, codeId: string): Pr
     return sql.exec<{ taken: number }>("SELECT taken FROM otp_attempts WHERE code_id = ?", codeId).toArray()[0]?.taken ?? 0;
   });
 }
+
+/** Who holds the address's claim (src/address-object/address-claim.ts), and whether only pending; null when nobody. */
+export async function addressClaimOf(subject: string): Promise<{ userId: string; home: number | null; pending: boolean } | null> {
+  return runInDurableObject(addressObject(subject), (_instance, state) => {
+    const sql = state.storage.sql;
+    if (sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'address_claim'").toArray().length === 0) return null;
+    const row = sql.exec<{ user_id: string; home: number | null; pending_until: number | null }>("SELECT user_id, home, pending_until FROM address_claim").toArray()[0];
+    return row ? { userId: row.user_id, home: row.home, pending: row.pending_until !== null } : null;
+  });
+}
+
+/** Leaves the address claimed for `userId` on shard `home`, pending until `pendingUntil`, as a creation that stopped after its claim would. */
+export async function setAddressClaim(subject: string, userId: string, home: number | null, pendingUntil: number | null): Promise<void> {
+  const stub = addressObject(subject) as unknown as { claimAddress(holder: { userId: string; home: number | null }, replacing: string | null): Promise<unknown> };
+  await stub.claimAddress({ userId, home }, null);
+  await setAddressClaimPendingUntil(subject, pendingUntil);
+}
+
+/** Moves the pending mark of whoever holds the address's claim (null: confirmed). */
+export async function setAddressClaimPendingUntil(subject: string, pendingUntil: number | null): Promise<void> {
+  await runInDurableObject(addressObject(subject), (_instance, state) => void state.storage.sql.exec("UPDATE address_claim SET pending_until = ?", pendingUntil));
+}
+
+/** Removes the address's claim, as for a user created before claims existed. */
+export async function dropAddressClaim(subject: string): Promise<void> {
+  await runInDurableObject(addressObject(subject), (_instance, state) => void state.storage.sql.exec("DELETE FROM address_claim"));
+}

@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, callJson } from "../../support/api";
+import { subjectOf } from "../../support/address-object";
 import { databaseOfId } from "../../support/shards";
 import { type World, world } from "../../support/fixtures";
 import { emulatedId, placedObjects } from "../../support/jurisdictions";
@@ -115,7 +116,9 @@ describe("userObjectLocation", () => {
     // Once made, the object is found without the hint, with the service's real bindings.
     expect((await callJson("POST", "/api/v1/login", { token: w.token, body: { tenantId: w.tenantId, email: "weur@example.com", password: OLD } })).body.result).toBe("SUCCESS");
     expect((await login(w, placed, "nobody@example.com", "a wrong password")).body.result).toBe("INVALID_CREDENTIALS");
-    expect(placed.addressGets).toEqual([{ name: expect.any(String), jurisdiction: null, locationHint: "weur" }]);
+    // The creation's claim and its confirmation, then the unknown address's login.
+    const claimed = { name: await subjectOf(w.tenantId, "weur@example.com"), jurisdiction: null, locationHint: "weur" };
+    expect(placed.addressGets).toEqual([claimed, claimed, { name: await subjectOf(w.tenantId, "nobody@example.com"), jurisdiction: null, locationHint: "weur" }]);
   });
 
   it("is absent by default; an unknown value is a 400 naming the field; null inherits again", async () => {
