@@ -6,6 +6,9 @@ import { DuplicateError, isUniqueViolation } from "../db/errors";
 import { resetCodes, users } from "../db/schema";
 import type { ObjectJurisdiction } from "../policy/object-location";
 
+/** The conflict a second user of an address gets, whichever step finds it (the unique index, or the address's claim). */
+export const addressTaken = () => new DuplicateError("A user with this email already exists in the tenant.");
+
 export type User = typeof users.$inferSelect;
 
 /** Emails compare case-insensitively: stored as given, unique and looked up by this key. */
@@ -41,7 +44,7 @@ export async function insertUser(db: Database, u: NewUser): Promise<User> {
   try {
     await db.insert(users).values(row);
   } catch (e) {
-    if (isUniqueViolation(e)) throw new DuplicateError("A user with this email already exists in the tenant.");
+    if (isUniqueViolation(e)) throw addressTaken();
     throw e;
   }
   return row;

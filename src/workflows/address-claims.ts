@@ -6,10 +6,9 @@
 import type { AddressClaim, ClaimHolder } from "../address-object/address-durable-object";
 import { type AddressObjectRef, callAddressObject } from "../address-object/stub";
 import { logBackgroundFailure } from "../audit/background-failure";
-import { DuplicateError } from "../db/errors";
 import { policyForTenant } from "../directory/policies";
 import { userAtHome, userShard } from "../directory/user-shards";
-import { type User, emailKey } from "../directory/users";
+import { type User, addressTaken, emailKey } from "../directory/users";
 import type { UserObjectLocation } from "../policy/object-location";
 import type { WorkflowDeps } from "./deps";
 import { subjectKeys } from "./password-reset/code-store";
@@ -22,8 +21,6 @@ export interface Address {
   location: UserObjectLocation | null;
 }
 
-/** The conflict a second user of an address gets, whichever step finds it. */
-export const addressTaken = () => new DuplicateError("A user with this email already exists in the tenant.");
 
 /** The address's object, as request-reset and login name it (the keyed subject under the current key). */
 export async function addressObjectOf(deps: Deps, a: Address): Promise<AddressObjectRef> {

@@ -1,7 +1,7 @@
 // Creating and deleting users: the D1 directory row and the user's Durable Object move together.
 import { auditInsert, recordAuditEventAfter } from "../audit/record";
 import { DuplicateError } from "../db/errors";
-import { type User, deleteUserRows, updateUserStatus } from "../directory/users";
+import { type User, addressTaken, deleteUserRows, updateUserStatus } from "../directory/users";
 import { findUserElsewhere, insertUserRouted, placeNewUser, userDatabase } from "../directory/user-shards";
 import { deleteCodesElsewhere } from "./password-reset/code-shards";
 import { recordUserKeyIds } from "../directory/key-usage";
@@ -9,7 +9,7 @@ import { logBackgroundFailure } from "../audit/background-failure";
 import { policyForTenant } from "../directory/policies";
 import { placementOf } from "../policy/object-location";
 import { callUserObject } from "../user-object/stub";
-import { addressObjectOf, addressTaken, claimAddressFor, confirmClaimFor, recordEarlierHolder, releaseClaimOf, releaseClaimOfDeleted } from "./address-claims";
+import { addressObjectOf, claimAddressFor, confirmClaimFor, recordEarlierHolder, releaseClaimOf, releaseClaimOfDeleted } from "./address-claims";
 import type { WorkflowDeps } from "./deps";
 
 type Deps = Pick<WorkflowDeps, "env" | "config" | "db" | "audit" | "userObjectTime">;
