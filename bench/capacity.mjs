@@ -73,7 +73,7 @@ function main() {
   for (const op of ["request-password-reset", "reset-password", "refresh"]) {
     console.log(`  ${op.padEnd(24)} ${c[op].d1Queries} D1 queries (${c[op].d1UserQueries} on user-scoped rows), ${c[op].queueMessages} queue messages, ${c[op].durableObjectCalls} Durable Object calls`);
   }
-  console.log(`  consumer, per message    ${c.consumerPerMessage.d1Queries} D1 queries (${c.consumerPerMessage.d1UserQueries} on user-scoped rows), ${c.consumerPerMessage.durableObjectCalls} Durable Object calls`);
+  console.log(`  consumer, per message    ${c.consumerPerMessage.d1Queries} D1 queries (${c.consumerPerMessage.d1UserQueries} on user-scoped rows), ${c.consumerPerMessage.durableObjectCalls} Durable Object calls, ${c.consumerPerMessage.queueMessages ?? 0} audit events sent (its request's)`);
   const measured = c.measuredConsumerSecondsPerMessage === undefined ? "" : `; measured locally ${(c.measuredConsumerSecondsPerMessage * 1000).toFixed(0)} ms, not used`;
   console.log(`  consumer time per message ${(perMessage * 1000).toFixed(0)} ms: its calls one after another at ${CONSUMER_TIME.roundTripMs} ms + ${CONSUMER_TIME.providerSendMs} ms for the email provider (assumed)${measured}`);
   console.log(`Queues: ${SOURCES.queueMapping}; configured ${configured.email.length} email, ${configured.audit.length} audit (wrangler.toml)`);

@@ -90,15 +90,15 @@ test("costsFromGeo: a bench:geo result's far medians, before + after, with the o
           "reset-password, link code": op({ d1Primary: 4, d1Replica: 1, d1User: 3, durableObject: 1 }, {}, { queue: 1 }),
           refresh: op({ d1Primary: 2, durableObject: 1 }, {}),
         },
-        consumer: { perMessage: { d1Primary: 5.5, d1Replica: 0.5, d1User: 4, durableObject: 1 } },
+        consumer: { perMessage: { d1Primary: 5.5, d1Replica: 0.5, d1User: 4, durableObject: 1, queue: 1 } },
       },
     },
   };
   assert.deepEqual(costsFromGeo(geo), {
-    "request-password-reset": { d1Queries: 4, d1UserQueries: 3, queueMessages: 1, durableObjectCalls: 0 },
-    "reset-password": { d1Queries: 5, d1UserQueries: 3, queueMessages: 1, durableObjectCalls: 1 },
-    refresh: { d1Queries: 2, d1UserQueries: 0, queueMessages: 0, durableObjectCalls: 1 },
-    consumerPerMessage: { d1Queries: 6, d1UserQueries: 4, durableObjectCalls: 1 },
+    "request-password-reset": { d1Queries: 4, d1UserQueries: 3, queueMessages: 1, emailJobs: 1, durableObjectCalls: 0 },
+    "reset-password": { d1Queries: 5, d1UserQueries: 3, queueMessages: 1, emailJobs: 1, durableObjectCalls: 1 },
+    refresh: { d1Queries: 2, d1UserQueries: 0, queueMessages: 0, emailJobs: 0, durableObjectCalls: 1 },
+    consumerPerMessage: { d1Queries: 6, d1UserQueries: 4, durableObjectCalls: 1, queueMessages: 1 },
     measuredConsumerSecondsPerMessage: 0.12,
   });
 });
@@ -134,4 +134,19 @@ test("messagesByKind: each operation's messages split into email jobs and audit 
   assert.deepEqual(messagesByKind({ "request-password-reset": 100, "reset-password": 10, refresh: 1000 }, costs), { emailJobsPerSecond: 110, auditEventsPerSecond: 110 });
   // A measured count below the structural one never goes negative.
   assert.deepEqual(messagesByKind({ "request-password-reset": 100 }, { "request-password-reset": { queueMessages: 0 } }), { emailJobsPerSecond: 0, auditEventsPerSecond: 0 });
+});
+
+test("the email consumer's costs apply to email jobs only, and the audit events it sends count as audit messages", () => {
+  // Request-reset: 1 email job whose consumer sends its audit event; reset: a notice and its own audit event.
+  const costs = {
+    "request-password-reset": { d1Queries: 0, d1UserQueries: 0, queueMessages: 1, emailJobs: 1, durableObjectCalls: 1 },
+    "reset-password": { d1Queries: 2, d1UserQueries: 2, queueMessages: 2, emailJobs: 1, durableObjectCalls: 1 },
+    consumerPerMessage: { d1Queries: 1.5, d1UserQueries: 1, durableObjectCalls: 1, queueMessages: 1 },
+  };
+  const mix = { "request-password-reset": 100, "reset-password": 10 };
+  // D1: 100 × (0 + 1 × 1.5) + 10 × (2 + 1 × 1.5) = 150 + 35 = 185; user-scoped: 100 × 1 + 10 × 3 = 130
+  // messages: 100 × (1 + 1 × 1) + 10 × (2 + 1 × 1) = 200 + 30 = 230; objects: 100 × 2 + 10 × 2 = 220
+  assert.deepEqual(load(mix, costs), { d1QueriesPerSecond: 185, d1UserQueriesPerSecond: 130, queueMessagesPerSecond: 230, durableObjectCallsPerSecond: 220 });
+  // Email jobs 100 + 10; audit events: the reset's own 10, and the consumer's 110.
+  assert.deepEqual(messagesByKind(mix, costs), { emailJobsPerSecond: 110, auditEventsPerSecond: 120 });
 });

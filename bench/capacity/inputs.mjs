@@ -59,14 +59,16 @@ export function costsFromGeo(geo) {
   const op = (name) => {
     const m = far.ops[name].calls.median;
     const sum = (target) => m.before[target] + m.after[target];
-    return { d1Queries: sum("d1Primary") + sum("d1Replica"), d1UserQueries: sum("d1User"), queueMessages: sum("queue") + m.object.queue, durableObjectCalls: sum("durableObject") };
+    const queueMessages = sum("queue") + m.object.queue;
+    return { d1Queries: sum("d1Primary") + sum("d1Replica"), d1UserQueries: sum("d1User"), queueMessages, emailJobs: Math.min(EMAIL_JOBS_PER_OPERATION[name.split(",")[0]] ?? 0, queueMessages), durableObjectCalls: sum("durableObject") };
   };
   const c = far.consumer.perMessage;
   return {
     "request-password-reset": op("request-password-reset, known"),
     "reset-password": op("reset-password, link code"),
     refresh: op("refresh"),
-    consumerPerMessage: { d1Queries: c.d1Primary + c.d1Replica, d1UserQueries: c.d1User, durableObjectCalls: c.durableObject },
+    // Its queue sends: the audit event of the request whose job it delivers (src/audit/reset-requested.ts).
+    consumerPerMessage: { d1Queries: c.d1Primary + c.d1Replica, d1UserQueries: c.d1User, durableObjectCalls: c.durableObject, queueMessages: c.queue ?? 0 },
     // One message, every call 5 ms away, on this machine: for comparison only (see CONSUMER_TIME).
     measuredConsumerSecondsPerMessage: geo.profiles.same.consumer.batchOf1Ms / 1000,
   };
@@ -152,14 +154,18 @@ export const EMAIL_JOBS_PER_OPERATION = { "request-password-reset": 1, "reset-pa
  */
 export const AUDIT_CONSUMER = { batchSize: 100, secondsPerBatch: 0.05 };
 
-/** Email jobs and audit events per second of a mix (each operation's queue messages split as above). */
+/**
+ * Email jobs and audit events per second of a mix (each operation's queue messages split as above),
+ * with the audit events the email consumer sends for the jobs it delivers.
+ */
 export function messagesByKind(mix, perOperation) {
   let email = 0;
   let audit = 0;
+  const consumerSends = perOperation.consumerPerMessage?.queueMessages ?? 0;
   for (const [op, rate] of Object.entries(mix)) {
     const jobs = Math.min(EMAIL_JOBS_PER_OPERATION[op] ?? 0, perOperation[op].queueMessages);
     email += rate * jobs;
-    audit += rate * (perOperation[op].queueMessages - jobs);
+    audit += rate * (perOperation[op].queueMessages - jobs + jobs * consumerSends);
   }
   return { emailJobsPerSecond: email, auditEventsPerSecond: audit };
 }

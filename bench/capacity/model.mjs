@@ -23,11 +23,14 @@ export function load(mix, perOperation) {
   for (const [op, rate] of Object.entries(mix)) {
     const cost = perOperation[op];
     if (!cost) throw new Error(`capacity: no per-operation figures for ${op}`);
-    // The consumer's queries for the messages an operation sends count against the same databases.
-    out.d1QueriesPerSecond += rate * (cost.d1Queries + cost.queueMessages * consumer.d1Queries);
-    out.d1UserQueriesPerSecond += rate * (cost.d1UserQueries + cost.queueMessages * consumer.d1UserQueries);
-    out.queueMessagesPerSecond += rate * cost.queueMessages;
-    out.durableObjectCallsPerSecond += rate * (cost.durableObjectCalls + cost.queueMessages * consumer.durableObjectCalls);
+    // The email consumer's calls for the jobs an operation queues count against the same databases;
+    // the audit events it sends itself (a request's event rides on its job) are queue messages too.
+    // Without `emailJobs`, every message is taken for an email job (the figures before the split).
+    const jobs = cost.emailJobs ?? cost.queueMessages;
+    out.d1QueriesPerSecond += rate * (cost.d1Queries + jobs * consumer.d1Queries);
+    out.d1UserQueriesPerSecond += rate * (cost.d1UserQueries + jobs * consumer.d1UserQueries);
+    out.queueMessagesPerSecond += rate * (cost.queueMessages + jobs * (consumer.queueMessages ?? 0));
+    out.durableObjectCallsPerSecond += rate * (cost.durableObjectCalls + jobs * consumer.durableObjectCalls);
   }
   return out;
 }
