@@ -18,9 +18,15 @@ const refusing = {
   sendBatch: () => Promise.reject(new Error("queue unavailable")),
 } as unknown as Queue;
 
-/** A job with what differs by nature (its id, time and the requestCode's hash) blanked out. */
+/**
+ * A job with what differs by nature (its id, time and the requestCode's hash, and its audit event's
+ * id, time, request id and job id) blanked out. The event itself must not differ: it is drawn
+ * without the user, whom only the consumer looks up.
+ */
 function shape(job: Record<string, unknown>) {
-  return { ...job, id: "<id>", createdAt: "<time>", to: "<to>", requestCodeHash: job.requestCodeHash === null ? null : "<hash>" };
+  const requested = job.requested as Record<string, unknown> & { detail: Record<string, unknown> };
+  const event = { ...requested, id: "<id>", occurredAt: "<time>", requestId: "<request>", detail: { ...requested.detail, deliveryId: "<id>" } };
+  return { ...job, id: "<id>", createdAt: "<time>", to: "<to>", requestCodeHash: job.requestCodeHash === null ? null : "<hash>", requested: event };
 }
 
 describe("the hand-off of Request Password Reset", () => {
@@ -42,6 +48,7 @@ describe("the hand-off of Request Password Reset", () => {
       expect(shapes[1]).toEqual(shapes[0]);
       expect(shapes[2]).toEqual(shapes[0]);
       expect(shapes[0]).toMatchObject({ template: strategy === "OTP" ? "PASSWORD_RESET_OTP" : "PASSWORD_RESET_LINK", requestCodeHash: strategy === "OTP" ? "<hash>" : null });
+      expect(shapes[0]!.requested).toMatchObject({ type: "password_reset.requested", userId: null });
     });
   }
 
