@@ -2,6 +2,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { writeDocsAssets } from "./scripts/docs-assets.mjs";
+import { PREBUNDLED_DEPS } from "./test/prebundled-deps.ts";
 import { TEST_SECRETS } from "./test/secrets.ts";
 
 const PROJECT = "edge-password-reset";
@@ -66,6 +67,10 @@ export default defineConfig(async () => {
       name: PROJECT,
       include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
+      // Each test file starts a new runtime, which loads the Worker's whole module graph again, one
+      // module per request to Vite. Pre-bundled, each dependency is one file (with chunks shared
+      // between them): 14 files took 31-33 s of CPU instead of 37-40 s here.
+      deps: { optimizer: { ssr: { enabled: true, include: PREBUNDLED_DEPS } } },
       testTimeout: 30_000,
       // Vitest's default (CPUs - 1) runs one file at a time on a 2-core machine. A file spends most
       // of its time starting its own runtime, which overlaps well with another file's tests:

@@ -1,9 +1,10 @@
-import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { shardBinding } from "../src/shards/databases";
 import { shardMapOf } from "../src/shards/shard-map";
+import { migrate } from "./support/migrations";
 
-// The directory database and every shard the map names: the same migrations everywhere.
+// The directory database and every shard the map names: the same migrations everywhere, each
+// database in one batch and all of them at once (test/support/migrations.ts).
 const map = shardMapOf(env);
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
-for (let shard = 0; shard < (map?.bindings.length ?? 0); shard++) await applyD1Migrations(shardBinding(env, map!, shard), env.TEST_MIGRATIONS);
+const shards = Array.from({ length: map?.bindings.length ?? 0 }, (_, shard) => shardBinding(env, map!, shard));
+await Promise.all([env.DB, ...shards].map(migrate));

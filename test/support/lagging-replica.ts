@@ -3,8 +3,8 @@
 // that holds a copy of the first taken when the test says (`snapshot`). Writes in such a session
 // go to the primary, as D1 routes them. Nothing of the service is replaced: the Worker runs as in
 // production, only its DB and shard bindings are these ones (each shard with its own copy).
-import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { migrate } from "./migrations";
 
 const READ = /^\s*(select|with)\b/i;
 
@@ -28,7 +28,7 @@ export async function laggingReplica(): Promise<LaggingReplica> {
   const atPrimary: string[] = [];
   const bindings = {} as LaggingReplica["bindings"];
   for (const [name, copy] of LAGGING) {
-    await applyD1Migrations(env[copy], env.TEST_MIGRATIONS);
+    await migrate(env[copy]);
     bindings[name] = lagging(env[name], env[copy], atPrimary);
   }
   return { bindings, snapshot: async () => void (await Promise.all(LAGGING.map(([name, copy]) => copyRows(env[name], env[copy])))), atPrimary };
