@@ -76,11 +76,15 @@ async function costPerRequest(svc, emails, cursor) {
   return { requests: warm.n, perRequest, kinds, messagesPerRequest: round(s.consumedMessages / warm.n, 2) };
 }
 
-/** The database that saturated first in the lowest step that did not keep up: the busiest, if it was offered ≥ 95 % of its time. */
+/**
+ * The database that saturated first in the lowest step that did not keep up: the busiest from the
+ * step's start until its emails were consumed (the work the queue deferred included), if it was
+ * busy ≥ 90 % of that time.
+ */
 function firstSaturated(failed) {
   if (!failed) return null;
-  const [name, d] = Object.entries(failed.atWindowEnd.databases).sort(([, a], [, b]) => b.utilisation - a.utilisation)[0] ?? [];
-  return name && d.utilisation >= 0.95 ? name : "none (CPU or consumer)";
+  const [name, d] = Object.entries((failed.atDrain ?? failed.atWindowEnd).databases).sort(([, a], [, b]) => b.utilisation - a.utilisation)[0] ?? [];
+  return name && d.utilisation >= 0.9 ? name : "none (CPU or consumer)";
 }
 
 async function runShards(n, vars, plan) {

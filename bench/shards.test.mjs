@@ -73,9 +73,9 @@ test("the larger service time makes the most shards saturate at about 80 % of th
 });
 
 test("a step keeps up only with every answer, ≥ 85 % of the rate answered, p95 and backlog under the limits, no database above 100 %", () => {
-  const limits = limitsFor(20); // p95 ≤ 2,500 ms, backlog ≤ 2,000 ms
-  assert.deepEqual(limits, { latencyLimitMs: 2500, backlogLimitMs: 2000 });
-  const step = (over) => ({ rate: 10, errors: 0, answeredPerSecond: 8.6, p95: 2400, atWindowEnd: { databases: { DB: { backlogMs: 1900, utilisation: 1 }, DB_SHARD_0: { backlogMs: 0, utilisation: 0.2 } } }, ...over });
+  const limits = limitsFor(20); // p95 ≤ 2,500 ms, backlog ≤ 2,000 ms, the step's emails consumed ≤ 3,000 ms after its last answer
+  assert.deepEqual(limits, { latencyLimitMs: 2500, backlogLimitMs: 2000, drainLimitMs: 3000 });
+  const step = (over) => ({ rate: 10, errors: 0, answeredPerSecond: 8.6, p95: 2400, drainMs: 2900, atWindowEnd: { databases: { DB: { backlogMs: 1900, utilisation: 1 }, DB_SHARD_0: { backlogMs: 0, utilisation: 0.2 } } }, ...over });
   assert.equal(keptUp(step({}), limits), true);
   assert.equal(keptUp(step({ errors: 1 }), limits), false);
   assert.equal(keptUp(step({ answeredPerSecond: 8.4 }), limits), false);
@@ -83,6 +83,10 @@ test("a step keeps up only with every answer, ≥ 85 % of the rate answered, p95
   assert.equal(keptUp(step({ atWindowEnd: { databases: { DB: { backlogMs: 0, utilisation: 0.5 }, DB_SHARD_0: { backlogMs: 2100, utilisation: 0.5 } } } }), limits), false);
   // Offered more work than the step's time, though its backlog is still short.
   assert.equal(keptUp(step({ atWindowEnd: { databases: { DB: { backlogMs: 1000, utilisation: 1.07 }, DB_SHARD_0: { backlogMs: 0, utilisation: 0.2 } } } }), limits), false);
+  // The answers kept pace, but the email consumer did not: its queue absorbed what the databases could not serve.
+  assert.equal(keptUp(step({ drainMs: 3100 }), limits), false);
+  assert.equal(keptUp(step({ drainMs: null }), limits), false);
+  assert.equal(keptUp(step({ drainMs: undefined }), limits), false);
 });
 
 test("the config for n shards declares DB_SHARD_0 … n-1, each its own database, and a shard map over all of them", () => {

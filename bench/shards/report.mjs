@@ -3,9 +3,10 @@
 
 const pct = (x) => `${Math.round(x * 100)} %`;
 
+/** Each database's busy share from the step's start until its emails were all consumed (else at its last arrival). */
 function utilisation(step) {
   if (!step) return "–";
-  return Object.entries(step.atWindowEnd.databases)
+  return Object.entries((step.atDrain ?? step.atWindowEnd).databases)
     .map(([name, d]) => `${name} ${pct(d.utilisation)}`)
     .join(", ");
 }
@@ -32,7 +33,7 @@ export function formatTable(out) {
     "Each ramp starts at 0.8 × the rate a 4-second closed-loop probe (32 callers) got through, rises × 1.25 a step until a step does not keep up, then tries the geometric midpoint of the highest rate kept up and the lowest not kept up until they are within 12 %; a model ramp goes no higher than 1.2 × the CPU ceiling.",
   );
   lines.push(
-    "A step keeps up when every answer is a 200, answers come at ≥ 85 % of the offered rate (counted from the first answer to the last), p95 ≤ 2,000 ms + 25 × the service time and no database has more than 1,000 ms + 50 × the service time of work queued when the last arrival is sent, nor was offered more work than the step's time (utilisation above 100 %)."
+    "A step keeps up when every answer is a 200, answers come at ≥ 85 % of the offered rate (counted from the first answer to the last), p95 ≤ 2,000 ms + 25 × the service time and no database has more than 1,000 ms + 50 × the service time of work queued when the last arrival is sent, nor was offered more work than the step's time (utilisation above 100 %), and the step's emails are all consumed within 2,000 ms + 50 × the service time of its last answer (a request answers once its job is queued, so a saturated shard shows as jobs piling up in the queue)."
   );
   lines.push("");
   lines.push(
@@ -47,7 +48,7 @@ export function formatTable(out) {
     lines.push(`| ${r.shards} | ${per} | ${kinds} | ${r.cost.messagesPerRequest} | ${underLoad(r, out.modelMs)} |`);
   }
   lines.push("");
-  lines.push("| shards | service time per statement | model's ceiling (busiest database) | highest rate kept up (/s) | peak answered (/s) | p95 there (ms) | offered utilisation there | saturated first |");
+  lines.push("| shards | service time per statement | model's ceiling (busiest database) | highest rate kept up (/s) | peak answered (/s) | p95 there (ms) | utilisation there, until its emails were consumed | saturated first |");
   lines.push("|---|---|---|---|---|---|---|---|");
   for (const r of out.runs) {
     for (const x of r.ramps) {
