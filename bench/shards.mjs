@@ -123,10 +123,12 @@ async function runShards(n, vars, plan) {
     const limits = limitsFor(ms);
     // Start near the ceiling: below what a closed loop gets through (open loop, with its latency and
     // backlog limits, keeps up with less); without an answer, below the ceiling computed beforehand.
-    const probed = await probe(svc, emails, cursor);
+    // Short: at the larger service time the consumer takes many times the probe's length to catch up.
+    const probed = await probe(svc, emails, cursor, { seconds: 2 });
+    if (probed.drainMs === null && !(await svc.quiet({ timeoutMs: 180_000 }))) throw new Error("the probe's emails were not consumed within 270 s");
     const expected = Math.min(predicted ?? Infinity, plan.cpuCeiling ?? Infinity);
     const startRate = probed.perSecond > 0 ? round(0.8 * probed.perSecond, 2) : Number.isFinite(expected) ? round(0.7 * expected, 2) : 8;
-    console.error(`[shards ${n}] ${ms} ms at ${elapsed()}: closed-loop probe ${probed.perSecond}/s; ramp from ${startRate}/s, cap ${cap}/s`);
+    console.error(`[shards ${n}] ${ms} ms at ${elapsed()}: closed-loop probe ${probed.answeredPerSecond}/s answered, ${probed.perSecond}/s until its emails were consumed; ramp from ${startRate}/s, cap ${cap}/s`);
     const r = await ramp(svc, emails, cursor, {
       search: { startRate, factor: 1.25, fineRatio: 1.12, cap, minRate: 0.2 },
       seconds: STEP_SECONDS,

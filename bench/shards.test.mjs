@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import { createD1Model } from "./shards/d1-queue.mjs";
 import { withShards } from "./shards/config.mjs";
-import { keptUp, limitsFor, modelServiceMs, statementsPerRequest } from "./shards/ramp.mjs";
+import { keptUp, limitsFor, modelServiceMs, probeRate, statementsPerRequest } from "./shards/ramp.mjs";
 import { nextRate, rampOutcome } from "./shards/search.mjs";
 
 test("an idle database holds a call for its statements × the service time, with no queue wait", () => {
@@ -200,4 +200,12 @@ test("a ramp never offers more than its cap, and one that keeps up at the cap is
 test("statements per request under load count each database's statements from a step's start until it drained", () => {
   const drained = { databases: { DB: { statements: 0 }, "DB replica": { statements: 115 }, DB_SHARD_0: { statements: 250 } } };
   assert.deepEqual(statementsPerRequest(drained, 100), { DB: 0, "DB replica": 1.15, DB_SHARD_0: 2.5 });
+});
+
+test("a probe's rate counts the time its emails took to be consumed after the last answer: the consumer, not the answers, is what a shard limits", () => {
+  // 400 answered in 4 s, the queue drained 36 s later: 10 a second end to end, not 100.
+  assert.equal(probeRate(400, 4000, 36_000), 10);
+  assert.equal(probeRate(400, 4000, 0), 100);
+  // Not drained within the timeout: at most what the whole wait allows.
+  assert.equal(probeRate(400, 4000, null, 90_000), 4.26);
 });

@@ -164,9 +164,19 @@ export function statementsPerRequest(stats, requests) {
 }
 
 /**
+ * A probe's end-to-end rate: its answered requests over the time until their emails were all
+ * consumed (`drainMs` after the last answer; null: not within `timeoutMs`, so at most this).
+ */
+export function probeRate(answered, elapsedMs, drainMs, timeoutMs = 90_000) {
+  return round((answered * 1000) / (elapsedMs + (drainMs ?? timeoutMs)), 2);
+}
+
+/**
  * Closed loop for `seconds`: `concurrency` callers, each sending its next request as soon as its
- * last is answered. Answers the rate answered, about the most the service can take: where a ramp
- * starts. The databases are drained after it (of the answered requests' emails).
+ * last is answered; then the databases are drained of the answered requests' emails. Answers the
+ * rate end to end (answered ÷ the time until their emails were consumed), about the most the service
+ * and its consumer can take: where a ramp starts. A request answers once its job is queued, so the
+ * answers alone would say nothing of the shards.
  */
 export async function probe(svc, emails, cursor, { concurrency = 32, seconds = 4 } = {}) {
   await svc.take();
@@ -185,9 +195,9 @@ export async function probe(svc, emails, cursor, { concurrency = 32, seconds = 4
     }
   };
   await Promise.all(Array.from({ length: concurrency }, caller));
-  const perSecond = (answered * 1000) / (performance.now() - start);
-  await svc.drain(answered, { timeoutMs: 90_000 });
-  return { perSecond: round(perSecond, 2), sent, answered };
+  const elapsedMs = performance.now() - start;
+  const drainMs = await svc.drainTime(answered, { timeoutMs: 90_000 });
+  return { perSecond: probeRate(answered, elapsedMs, drainMs), answeredPerSecond: round((answered * 1000) / elapsedMs, 2), drainMs, sent, answered };
 }
 
 /**

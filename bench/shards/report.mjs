@@ -30,7 +30,7 @@ export function formatTable(out) {
     `bench:shards at ${out.commit} (service code: src/ of ${out.srcCommit}), ${out.generatedAt}, ${out.seconds} s in all; steps of ${out.stepSeconds} s (at least 16 requests, at most ${5 * out.stepSeconds} s), open-loop request-password-reset for known users, the email consumer (dev mailbox) and audit writes on the same databases.`,
   );
   lines.push(
-    "Each ramp starts at 0.8 × the rate a 4-second closed-loop probe (32 callers) got through, rises × 1.25 a step until a step does not keep up, then tries the geometric midpoint of the highest rate kept up and the lowest not kept up until they are within 12 %; a model ramp goes no higher than 1.2 × the CPU ceiling.",
+    "Each ramp starts at 0.8 × the rate a 2-second closed-loop probe (32 callers) got through end to end (its answered requests over the time until their emails were consumed), rises × 1.25 a step until a step does not keep up, then tries the geometric midpoint of the highest rate kept up and the lowest not kept up until they are within 12 %; a model ramp goes no higher than 1.2 × the CPU ceiling.",
   );
   lines.push(
     "A step keeps up when every answer is a 200, answers come at ≥ 85 % of the offered rate (counted from the first answer to the last), p95 ≤ 2,000 ms + 25 × the service time and no database has more than 1,000 ms + 50 × the service time of work queued when the last arrival is sent, nor was offered more work than the step's time (utilisation above 100 %), and the step's emails are all consumed within 2,000 ms + 50 × the service time of its last answer (a request answers once its job is queued, so a saturated shard shows as jobs piling up in the queue)."
