@@ -11,7 +11,7 @@ import { queueConsumedWith } from "../support/email-queue";
 import { emailAuthCodeOf, waitForMail } from "../support/mailbox";
 import { loginOk } from "../support/sessions";
 import { TEST_SECRETS } from "../secrets";
-import { databaseOfId } from "../support/shards";
+import { databaseOfId, forgetKeyIds } from "../support/shards";
 
 const NEW_HASH_KEY = "h2:rotated-secret-hash-key-0123456789abcdefgh";
 const NEW_PEPPER = "p2:rotated-password-pepper-0123456789abcdefgh";
@@ -179,7 +179,7 @@ describe("GET /api/v1/key-usage", () => {
     const w = await world();
     const user = await createUser(w, "unreported@example.com", "quiet harbour 9");
     // A user created before the columns existed.
-    await databaseOfId(user.id).prepare("UPDATE users SET password_key_id = NULL, refresh_key_ids = NULL, key_ids_reported_at = NULL WHERE id = ?").bind(user.id).run();
+    await forgetKeyIds(user.id);
     const before = await usage();
     expect(before.usersNotReported).toBeGreaterThanOrEqual(1);
     await loginUnder(w, "unreported@example.com", "quiet harbour 9", {});

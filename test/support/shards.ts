@@ -24,3 +24,8 @@ export function databaseOfId(id: string): D1Database {
   if (!db) throw new Error(`id ${id} names no shard`);
   return db;
 }
+
+/** The user's row as if its object had never reported its key ids, so the next change reports them. */
+export async function forgetKeyIds(userId: string, db: D1Database = databaseOfId(userId)): Promise<void> {
+  await db.prepare("UPDATE users SET password_key_id = NULL, refresh_key_ids = NULL, key_ids_reported_at = NULL WHERE id = ?").bind(userId).run();
+}

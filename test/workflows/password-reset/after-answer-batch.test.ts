@@ -13,7 +13,7 @@ import { type World, createUser, world } from "../../support/fixtures";
 import { emailAuthCodeOf, waitForMail } from "../../support/mailbox";
 import { REPEATED_EMAILS, adminLinkCode, emailAuthCode, resetRequest, setStrategy } from "../../support/reset";
 import { loginOk } from "../../support/sessions";
-import { databaseOfId } from "../../support/shards";
+import { databaseOfId, forgetKeyIds } from "../../support/shards";
 
 const consumes = (q: string) => /^\s*update "reset_codes" set "consumed_at"/i.test(q);
 const supersedes = (q: string) => /^\s*update "reset_codes" set "superseded_at"/i.test(q);
@@ -28,10 +28,6 @@ const kinds = (t: RoundTrip) => [t.database, ...t.sql.map((q) => (consumes(q) ? 
 
 const shardOf = (userId: string) => `DB_SHARD_${parseInt(userId.slice(0, 2), 36)}`;
 
-/** The user's row as if the object had never reported its key ids, so the next change reports them. */
-async function forgetKeyIds(db: D1Database, userId: string) {
-  await db.prepare("UPDATE users SET password_key_id = NULL, refresh_key_ids = NULL, key_ids_reported_at = NULL WHERE id = ?").bind(userId).run();
-}
 
 const reportedAt = (db: D1Database, userId: string) => db.prepare("SELECT key_ids_reported_at AS at FROM users WHERE id = ?").bind(userId).first<number | null>("at");
 
@@ -55,7 +51,7 @@ describe("after a reset's answer: the codes retired and the key ids recorded in 
     ] as const;
     for (const [i, [name, code]] of cases.entries()) {
       const body = await code();
-      await forgetKeyIds(databaseOfId(user.id), user.id);
+      await forgetKeyIds(user.id);
       const s = await roundTripsOf(resetRequest(w.token, { ...body, newPassword: `a new good password ${name}` }));
       expect([name, JSON.parse(s.body).result]).toEqual([name, "PASSWORD_UPDATED"]);
       console.info(`D1 round trips reset-password ${name}: ${s.before.length + s.after.length - writes(s).length} reads, ${writes(s).length} writes`);
@@ -121,7 +117,7 @@ describe("a user from before sharding, in DB, with an email code on the address'
     expect(old.status).toBe(201);
     const code = await legacyLink(w, "after-legacy@example.com");
     const codeShard = `DB_SHARD_${parseInt(code.slice(0, 2), 36)}`;
-    await forgetKeyIds(env.DB, old.body.id);
+    await forgetKeyIds(old.body.id, env.DB);
     const s = await roundTripsOf(resetRequest(w.token, { emailAuthCode: code, newPassword: "a new good password" }), LEGACY);
     expect(JSON.parse(s.body)).toMatchObject({ result: "PASSWORD_UPDATED", userId: old.body.id });
     expect(writes(s).sort()).toEqual([
@@ -139,7 +135,7 @@ describe("a failure after the answer", () => {
     await setStrategy(w, "LINK", REPEATED_EMAILS);
     const user = await createUser(w, "after-batch-fail@example.com", "old password 1");
     const code = await emailAuthCode(w, "after-batch-fail@example.com");
-    await forgetKeyIds(databaseOfId(user.id), user.id);
+    await forgetKeyIds(user.id);
     const errors = vi.spyOn(console, "error");
     // Every D1 write fails, as when the primary is unreachable: a reset makes none before its answer.
     const failing = (db: D1Database) => watchedD1(db, (sql, run) => (sql.some((q) => /^\s*(insert|update|delete)\b/i.test(q)) ? Promise.reject(new Error("D1_ERROR: unreachable")) : run()));

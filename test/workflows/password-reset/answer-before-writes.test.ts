@@ -5,12 +5,7 @@ import { describe, expect, it } from "vitest";
 import { answerWithWritesHeld } from "../../support/held-writes";
 import { createUser, world } from "../../support/fixtures";
 import { REPEATED_EMAILS, adminLinkCode, emailAuthCode, otp, resetRequest, setStrategy } from "../../support/reset";
-import { databaseOfId } from "../../support/shards";
-
-/** The user's row as if the object had never reported its key ids, so a change reports them. */
-async function forgetKeyIds(userId: string) {
-  await databaseOfId(userId).prepare("UPDATE users SET password_key_id = NULL, refresh_key_ids = NULL, key_ids_reported_at = NULL WHERE id = ?").bind(userId).run();
-}
+import { databaseOfId, forgetKeyIds } from "../../support/shards";
 
 const keyIdsReportedAt = (userId: string) => databaseOfId(userId).prepare("SELECT key_ids_reported_at FROM users WHERE id = ?").bind(userId).first<number | null>("key_ids_reported_at");
 
